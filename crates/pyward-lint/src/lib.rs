@@ -1,0 +1,2 @@
+//! Static analysis of Python source: Bandit's checks with Bandit's ids, and
+//! pyward's own (`PW`). The only crate that parses Python.

@@ -1,0 +1,99 @@
+use serde::{Deserialize, Serialize};
+
+use crate::PackageName;
+
+/// One dependency as a project states it or an environment has it installed.
+///
+/// Every inventory reader (requirements files, manifests, lockfiles,
+/// installed environments) produces these; the vulnerability audit reads
+/// `name` and `version`, the reports read the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependency {
+    /// PEP 503 normalized name.
+    pub name: PackageName,
+    /// The exact version (`==`/`===` pin, lockfile entry, installed
+    /// version); `None` when the requirement does not fix one.
+    pub version: Option<String>,
+    /// The file it came from, relative to the scanned path (or the
+    /// environment's path for installed packages).
+    pub source: String,
+    /// 1-based line in `source`, where the format has lines that mean
+    /// something (requirements files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Stated by the project itself rather than pulled in by another
+    /// dependency.
+    pub direct: bool,
+    /// The chain of packages that brings a transitive dependency in, from
+    /// the direct dependency down to its parent (`["flask", "werkzeug"]`).
+    /// Empty for direct dependencies and where the source has no graph.
+    #[serde(default)]
+    pub via: Vec<PackageName>,
+    /// Groups the dependency belongs to: `main`, `dev`, an extra's or a
+    /// dependency group's name.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// PEP 508 environment markers under which it applies, if any.
+    #[serde(default)]
+    pub markers: Option<String>,
+    /// What the requirement points at, so that unpinned, URL and local-path
+    /// requirements are listed rather than dropped.
+    #[serde(default, skip_serializing_if = "DependencyKind::is_registry")]
+    pub kind: DependencyKind,
+    /// The requirement as written, for anything not audited by version
+    /// (`flask>=2`, `git+https://...`, `./vendor/pkg`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// For installed packages, the environment (its path) they live in, so
+    /// that reports can give each environment its own section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+}
+
+/// Where a dependency's code comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DependencyKind {
+    /// A package index release (PyPI or a mirror): auditable by version.
+    #[default]
+    Registry,
+    /// A direct URL (VCS or archive): not auditable by version.
+    Url,
+    /// A local path or editable install: not auditable by version.
+    Path,
+    /// Not a Python package (a conda package): listed, never audited.
+    NonPython,
+}
+
+impl DependencyKind {
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+    pub fn is_registry(&self) -> bool {
+        matches!(self, DependencyKind::Registry)
+    }
+}
+
+impl Dependency {
+    /// A dependency with the common defaults: direct, no graph, no groups
+    /// beyond `main`, no markers, from a package index.
+    pub fn new(name: &str, version: Option<&str>, source: impl Into<String>) -> Self {
+        Self {
+            name: PackageName::new(name),
+            version: version.map(str::to_string),
+            source: source.into(),
+            line: None,
+            direct: true,
+            via: Vec::new(),
+            groups: vec!["main".to_string()],
+            markers: None,
+            kind: DependencyKind::Registry,
+            requirement: None,
+            environment: None,
+        }
+    }
+
+    /// Whether the vulnerability audit can look this dependency up by
+    /// version.
+    pub fn is_auditable(&self) -> bool {
+        self.kind == DependencyKind::Registry && self.version.is_some()
+    }
+}

@@ -1,0 +1,1 @@
+//! Hardcoded secrets: keys, tokens and passwords written into text files.

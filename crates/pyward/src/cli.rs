@@ -1,0 +1,74 @@
+//! The command line, as clap structs. Doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use pyward_model::Severity;
+
+use crate::commands::{code, db, deps, rule, scan, secrets};
+
+/// pyward: one security scanner for Python projects. Audits dependencies
+/// against OSV vulnerability data, finds insecure code and hardcoded
+/// secrets.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pyward",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every scanner over a project folder: dependencies, code, secrets
+    Scan(scan::ScanArgs),
+    /// Audit dependencies against known vulnerabilities
+    Deps(deps::DepsArgs),
+    /// Find insecure Python code (Bandit's checks and more)
+    Code(code::CodeArgs),
+    /// Find hardcoded keys, tokens and passwords
+    Secrets(secrets::SecretsArgs),
+    /// Fetch, build or describe the vulnerability database
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// Print the documentation of a code rule (`pyward rule B602`)
+    Rule(rule::RuleArgs),
+}
+
+/// How a scanning command reports: shared by `scan`, `deps`, `code`,
+/// `secrets`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Report format: text, json
+    #[arg(long, default_value = "text", value_name = "FORMAT")]
+    pub format: String,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Lowest severity that makes the exit status 1 [default: any finding]
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+
+    /// Configuration file [default: pyward.toml, .pyward.toml or
+    /// [tool.pyward] in pyproject.toml, found upward from the scanned path]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Which vulnerability database to use: shared by `scan`, `deps`, `db`.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Use this vulnerability database instead of the default one
+    #[arg(long, value_name = "FILE", env = "PYWARD_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Never touch the network; use the local or built-in database
+    #[arg(long)]
+    pub offline: bool,
+}

@@ -1,0 +1,22 @@
+//! One module per subcommand.
+
+pub mod code;
+pub mod db;
+pub mod deps;
+pub mod rule;
+pub mod scan;
+pub mod secrets;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitStatus;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Scan(args) => scan::run(&args),
+        Command::Deps(args) => deps::run(&args),
+        Command::Code(args) => code::run(&args),
+        Command::Secrets(args) => secrets::run(&args),
+        Command::Db(command) => db::run(&command),
+        Command::Rule(args) => rule::run(&args),
+    }
+}

@@ -1,0 +1,2 @@
+//! The one configuration: `pyward.toml`, `.pyward.toml` or `[tool.pyward]`
+//! in `pyproject.toml`.

@@ -1,0 +1,49 @@
+//! The `pyward` command line: parses arguments, runs one command, prints its
+//! error chain, and turns the outcome into CONTRACT.md's exit status.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+mod commands;
+mod config;
+mod exit;
+mod output;
+
+use exit::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are not errors; everything else clap
+            // rejects is a bad argument, exit 2 as CONTRACT.md says.
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitStatus::Error.into()
+            } else {
+                ExitStatus::Success.into()
+            };
+        }
+    };
+    match commands::run(cli) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            // A closed pipe (`pyward ... | head`) is not a failure.
+            if err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitStatus::Success.into();
+            }
+            let mut message = format!("pyward: error: {err}");
+            for cause in err.chain().skip(1) {
+                message.push_str(&format!(": {cause}"));
+            }
+            output::error_line(&message);
+            ExitStatus::Error.into()
+        }
+    }
+}
