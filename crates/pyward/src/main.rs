@@ -8,6 +8,7 @@ use clap::Parser;
 mod cli;
 mod commands;
 mod config;
+mod database;
 mod exit;
 mod output;
 
