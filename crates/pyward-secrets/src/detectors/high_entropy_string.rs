@@ -1,0 +1,224 @@
+use super::{Candidate, Context, Pattern, pattern};
+use crate::filters;
+
+/// Quoted strings of base64 / base64url / hex characters.
+static QUOTED: Pattern = Pattern::new(|| pattern(r#"["'`]([A-Za-z0-9+/=_\-]{20,256})["'`]"#));
+
+/// Bare values at the end of a line (`KEY=value`, `key: value`) in the
+/// syntaxes whose bare values are strings.
+static BARE: Pattern =
+    Pattern::new(|| pattern(r#"(?m)[:=][ \t]*([A-Za-z0-9+/=_\-]{20,256})[ \t]*$"#));
+
+/// Lowest entropy (bits per character) a string of `len` characters must
+/// have, by linear interpolation: the 1st percentile of the entropy of
+/// uniformly random base64 strings of that length (4,000 samples per
+/// length, see the table in the detector's docs). So 99 % of random keys
+/// pass, while words, identifiers and structured ids, whose entropy is far
+/// lower at the same length, do not.
+fn base64_threshold(len: usize) -> f64 {
+    const TABLE: &[(usize, f64)] = &[
+        (20, 3.68),
+        (24, 3.90),
+        (28, 4.06),
+        (32, 4.20),
+        (40, 4.46),
+        (48, 4.64),
+        (64, 4.93),
+        (88, 5.18),
+    ];
+    interpolate(TABLE, len)
+}
+
+/// The same for hex strings (1st percentile of random hex).
+fn hex_threshold(len: usize) -> f64 {
+    const TABLE: &[(usize, f64)] = &[
+        (20, 2.9),
+        (24, 3.06),
+        (32, 3.26),
+        (40, 3.40),
+        (48, 3.50),
+        (64, 3.63),
+        (88, 3.74),
+    ];
+    interpolate(TABLE, len)
+}
+
+fn interpolate(table: &[(usize, f64)], len: usize) -> f64 {
+    let mut previous = table[0];
+    if len <= previous.0 {
+        return previous.1;
+    }
+    for &(at, value) in &table[1..] {
+        if len <= at {
+            #[allow(clippy::cast_precision_loss)] // lengths are at most 256
+            let t = (len - previous.0) as f64 / (at - previous.0) as f64;
+            return previous.1 + t * (value - previous.1);
+        }
+        previous = (at, value);
+    }
+    previous.1
+}
+
+/// Words on the line that say a long hex string is a key rather than a
+/// digest or an id.
+const SECRET_CONTEXT: &[&str] = &[
+    "key",
+    "secret",
+    "token",
+    "passw",
+    "auth",
+    "credential",
+    "api",
+];
+
+/// Prefixes of long base64 strings that are public by nature: SSH public
+/// key blobs (`AAAAB3NzaC1yc2E` = `ssh-rsa`, `AAAAC3NzaC1lZDI1NTE5` =
+/// `ssh-ed25519`, `AAAAE2VjZHNh` = `ecdsa`).
+const PUBLIC_PREFIXES: &[&str] = &["AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh"];
+
+fn check(ctx: &Context<'_>, start: usize, end: usize, out: &mut Vec<Candidate>) {
+    let value = &ctx.text[start..end];
+    let line_start = ctx.text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = ctx.text[end..]
+        .find('\n')
+        .map_or(ctx.text.len(), |i| end + i);
+    let before = &ctx.text[line_start..start];
+    let line = &ctx.text[line_start..line_end];
+    if filters::names_a_digest(before)
+        || filters::is_uuid(value)
+        || filters::is_placeholder(value)
+        || PUBLIC_PREFIXES.iter().any(|p| value.starts_with(p))
+        || line.contains("ssh-rsa")
+        || line.contains("ssh-ed25519")
+        || filters::is_lookup_context(before)
+    {
+        return;
+    }
+    let len = value.len();
+    let entropy = filters::shannon_entropy(value);
+    if filters::is_hex(value) {
+        // Hex strings are digests and ids far more often than keys: only
+        // when the line names a key, and only 32 characters (128 bits) or
+        // more.
+        let lower = line.to_ascii_lowercase();
+        if len >= 32
+            && entropy >= hex_threshold(len)
+            && SECRET_CONTEXT.iter().any(|w| lower.contains(w))
+        {
+            out.push(Candidate::new(ctx.text, start, end));
+        }
+        return;
+    }
+    // A generated key mixes upper case, lower case and digits; words,
+    // identifiers and paths rarely have all three.
+    let upper = value.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = value.bytes().any(|b| b.is_ascii_lowercase());
+    let digit = value.bytes().any(|b| b.is_ascii_digit());
+    if !(upper && lower && digit) {
+        return;
+    }
+    // Identifiers with separators (`my_module_Name2_test`): every piece
+    // between `_`, `-`, `.`, `/` is a short word.
+    if looks_like_words(value) {
+        return;
+    }
+    if entropy >= base64_threshold(len) {
+        out.push(Candidate::new(ctx.text, start, end));
+    }
+}
+
+/// Whether the string is made of separated readable pieces, as
+/// identifiers, paths and slugs are, rather than random characters: at
+/// least two separators and no piece with a case change after a digit run.
+fn looks_like_words(value: &str) -> bool {
+    let pieces: Vec<&str> = value
+        .split(['_', '-', '/', '.'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pieces.len() < 3 {
+        return false;
+    }
+    pieces.iter().all(|piece| {
+        let digits = piece.bytes().filter(u8::is_ascii_digit).count();
+        let uppers = piece.bytes().filter(u8::is_ascii_uppercase).count();
+        digits == piece.len() || (digits * 3 <= piece.len() && uppers <= 2)
+    })
+}
+
+fn find(ctx: &Context<'_>, out: &mut Vec<Candidate>) {
+    for caps in QUOTED.captures_iter(ctx.text) {
+        if let Some(m) = caps.get(1) {
+            check(ctx, m.start(), m.end(), out);
+        }
+    }
+    if ctx.kind.has_bare_values() {
+        for caps in BARE.captures_iter(ctx.text) {
+            if let Some(m) = caps.get(1) {
+                check(ctx, m.start(), m.end(), out);
+            }
+        }
+    }
+}
+
+detector! {
+    /// ## What it finds
+    /// Quoted strings (and bare values in YAML, INI and `.env` files) of 20
+    /// to 256 base64 or base64url characters that look generated: they mix
+    /// upper case, lower case and digits and their Shannon entropy is at
+    /// least the 1st percentile of uniformly random strings of the same
+    /// length (measured, 4,000 samples per length: 3.68 bits/char at 20
+    /// characters, 4.20 at 32, 4.46 at 40, 4.93 at 64, 5.18 at 88; linear
+    /// in between). Hex strings only count when they have 32 or more
+    /// characters, pass the same test against random hex (3.26 at 32, 3.63
+    /// at 64) and the line mentions a key, secret, token, password, auth or
+    /// API: otherwise hex is almost always a digest or an id.
+    ///
+    /// Not reported: digests named as such (`sha256`, `checksum`,
+    /// `integrity`, `hash`, `digest`, `--hash=`), lockfiles, UUIDs, SSH
+    /// public keys, strings passed to lookups (`os.getenv("…")`),
+    /// placeholders, and separated words (`some_module-Name/path`).
+    ///
+    /// Why these numbers: detect-secrets uses one threshold for every
+    /// length (4.5 for base64, 3.0 for hex). A fixed 4.5 misses most random
+    /// keys shorter than 36 characters (their mean entropy is 4.25 at 24
+    /// characters), and 3.0 for hex flags every git commit id and SHA-256
+    /// digest. A length-aware threshold keeps short keys and drops both.
+    ///
+    /// ## Why it matters
+    /// A random-looking string in source is often a key with no
+    /// recognisable prefix: a signing secret, an encryption key, an
+    /// internal service token. Severity is low and confidence low: it is
+    /// the detector most likely to be wrong, and a human should look.
+    ///
+    /// ## How to rotate
+    /// Find out what the string is for; if it is a credential, revoke it
+    /// where it was issued, issue a new one and load it from the
+    /// environment or a secret manager.
+    pub static HIGH_ENTROPY_STRING = {
+        id: "high-entropy-string",
+        title: "high-entropy string",
+        severity: Low,
+        confidence: Low,
+        keywords: &[],
+        find: find,
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_grow_with_length() {
+        assert!((base64_threshold(10) - 3.68).abs() < 1e-9);
+        assert!((base64_threshold(36) - 4.33).abs() < 1e-9);
+        assert!((base64_threshold(500) - 5.18).abs() < 1e-9);
+        assert!(hex_threshold(40) > hex_threshold(32));
+    }
+
+    #[test]
+    fn words_are_not_keys() {
+        assert!(looks_like_words("my_module-Name/path_2"));
+        assert!(!looks_like_words("hQ7x9Kd2LmZp4RtV8wYc"));
+    }
+}
