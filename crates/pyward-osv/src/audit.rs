@@ -1,0 +1,267 @@
+//! Auditing dependencies: matching each pinned (package, version) against
+//! its advisories and collapsing advisories that alias each other into one
+//! finding.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use pyward_model::{Dependency, DependencyKind, Finding, FindingKind, PackageName, Severity};
+
+use crate::matching::{self, QueryVersion};
+use crate::record::Advisory;
+use crate::severity::advisory_severity;
+use crate::{Database, DbError};
+
+/// How many reference URLs a finding carries.
+const MAX_REFERENCES: usize = 5;
+
+/// One advisory that covers a (package, version).
+#[derive(Debug, Clone)]
+pub struct AdvisoryMatch {
+    pub advisory: Advisory,
+    /// The `fixed` versions ending the ranges the version is in.
+    pub fix_versions: Vec<String>,
+}
+
+impl Database {
+    /// The advisories that cover `version` of `package`, each with its fix
+    /// versions, before aliases are collapsed. `None` as the version asks
+    /// for malicious-package reports that cover every version.
+    pub fn matching_advisories(
+        &self,
+        package: &PackageName,
+        version: Option<&str>,
+    ) -> Result<Vec<AdvisoryMatch>, DbError> {
+        let advisories = self.advisories(package)?;
+        Ok(match_advisories(advisories, version))
+    }
+
+    /// Audits `deps`: one finding per distinct advisory (aliases collapsed)
+    /// per (package, version), in (package, version, id) order. A package
+    /// whose records cannot be read is left out; [`Database::try_audit`]
+    /// reports that instead.
+    pub fn audit(&self, deps: &[Dependency]) -> Vec<Finding> {
+        self.audit_inner(deps, false)
+            .map(|(findings, _)| findings)
+            .unwrap_or_default()
+    }
+
+    /// Like [`Database::audit`], but a damaged package record is an error.
+    pub fn try_audit(&self, deps: &[Dependency]) -> Result<Vec<Finding>, DbError> {
+        self.audit_inner(deps, true).map(|(findings, _)| findings)
+    }
+
+    fn audit_inner(
+        &self,
+        deps: &[Dependency],
+        strict: bool,
+    ) -> Result<(Vec<Finding>, Vec<DbError>), DbError> {
+        // (package, version) -> the dependencies stating it, in input order.
+        let mut wanted: BTreeMap<(&PackageName, Option<&str>), Vec<&Dependency>> = BTreeMap::new();
+        for dep in deps {
+            if dep.kind != DependencyKind::Registry {
+                continue;
+            }
+            wanted
+                .entry((&dep.name, dep.version.as_deref()))
+                .or_default()
+                .push(dep);
+        }
+        let mut cache: HashMap<&PackageName, Vec<Advisory>> = HashMap::new();
+        let mut errors = Vec::new();
+        let mut findings = Vec::new();
+        for ((name, version), stated_by) in wanted {
+            if !cache.contains_key(name) {
+                let advisories = match self.advisories(name) {
+                    Ok(a) => a,
+                    Err(e) if strict => return Err(e),
+                    Err(e) => {
+                        errors.push(e);
+                        Vec::new()
+                    }
+                };
+                cache.insert(name, advisories);
+            }
+            let advisories = cache.get(name).cloned().unwrap_or_default();
+            let matches = match_advisories(advisories, version);
+            for group in group_by_alias(matches) {
+                findings.push(finding(name, version, &group, &stated_by));
+            }
+        }
+        findings.sort_by(|a, b| {
+            (&a.package, &a.version, &a.id).cmp(&(&b.package, &b.version, &b.id))
+        });
+        Ok((findings, errors))
+    }
+}
+
+fn match_advisories(advisories: Vec<Advisory>, version: Option<&str>) -> Vec<AdvisoryMatch> {
+    let mut out = Vec::new();
+    match version {
+        Some(raw) => {
+            let query = QueryVersion::new(raw);
+            for advisory in advisories {
+                let mut hit = false;
+                let mut fix_versions = Vec::new();
+                for entry in &advisory.affected {
+                    if let Some(m) = matching::entry_matches(entry, &query) {
+                        hit = true;
+                        fix_versions.extend(m.fix_versions);
+                    }
+                }
+                if hit {
+                    matching::sort_versions(&mut fix_versions);
+                    out.push(AdvisoryMatch {
+                        advisory,
+                        fix_versions,
+                    });
+                }
+            }
+        }
+        None => {
+            for advisory in advisories {
+                if advisory.is_malicious()
+                    && advisory
+                        .affected
+                        .iter()
+                        .any(matching::entry_affects_every_version)
+                {
+                    out.push(AdvisoryMatch {
+                        advisory,
+                        fix_versions: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Splits matches into groups of advisories that share an id or alias
+/// (transitively), in the order of their first member.
+fn group_by_alias(matches: Vec<AdvisoryMatch>) -> Vec<Vec<AdvisoryMatch>> {
+    let n = matches.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut first_holder: HashMap<&str, usize> = HashMap::new();
+    for (i, m) in matches.iter().enumerate() {
+        for id in m.advisory.ids() {
+            match first_holder.get(id) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    if a != b {
+                        parent[a.max(b)] = a.min(b);
+                    }
+                }
+                None => {
+                    first_holder.insert(id, i);
+                }
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|i| root(&mut parent, i)).collect();
+    let mut groups: BTreeMap<usize, Vec<AdvisoryMatch>> = BTreeMap::new();
+    for (m, r) in matches.into_iter().zip(roots) {
+        groups.entry(r).or_default().push(m);
+    }
+    groups.into_values().collect()
+}
+
+/// How strongly an id is preferred as a finding's own id: a malicious
+/// report's `MAL-` id, then PyPA's `PYSEC-`, then GitHub's `GHSA-`.
+fn id_rank(id: &str) -> u8 {
+    if id.starts_with("MAL-") {
+        0
+    } else if id.starts_with("PYSEC-") {
+        1
+    } else if id.starts_with("GHSA-") {
+        2
+    } else {
+        3
+    }
+}
+
+fn finding(
+    name: &PackageName,
+    version: Option<&str>,
+    group: &[AdvisoryMatch],
+    stated_by: &[&Dependency],
+) -> Finding {
+    let chosen = group
+        .iter()
+        .min_by(|a, b| {
+            (id_rank(&a.advisory.id), &a.advisory.id).cmp(&(id_rank(&b.advisory.id), &b.advisory.id))
+        })
+        .map(|m| &m.advisory);
+    // A group is never empty; the fallback only keeps this total.
+    let Some(chosen) = chosen else {
+        return Finding::new(FindingKind::Vulnerability, "", Severity::Unknown);
+    };
+    let malicious = group.iter().any(|m| m.advisory.is_malicious());
+    let kind = if malicious {
+        FindingKind::Malicious
+    } else {
+        FindingKind::Vulnerability
+    };
+    let mut severity = group
+        .iter()
+        .map(|m| advisory_severity(&m.advisory))
+        .max()
+        .unwrap_or(Severity::Unknown);
+    if malicious && severity == Severity::Unknown {
+        // Installing a malicious package runs an attacker's code.
+        severity = Severity::Critical;
+    }
+    let mut finding = Finding::new(kind, chosen.id.clone(), severity);
+    let aliases: BTreeSet<&str> = group
+        .iter()
+        .flat_map(|m| m.advisory.ids())
+        .filter(|id| *id != chosen.id)
+        .collect();
+    finding.aliases = aliases.into_iter().map(str::to_string).collect();
+    finding.package = Some(name.clone());
+    finding.version = Some(version.map(str::to_string));
+    let mut fixes: Vec<String> = group.iter().flat_map(|m| m.fix_versions.iter().cloned()).collect();
+    matching::sort_versions(&mut fixes);
+    finding.fix_versions = Some(fixes);
+    finding.summary = chosen
+        .headline()
+        .or_else(|| group.iter().find_map(|m| m.advisory.headline()));
+    let first = stated_by.first();
+    finding.source = first.map(|d| d.source.clone());
+    finding.fingerprint = pyward_model::fingerprint(&[&chosen.id, name.as_str(), version.unwrap_or("")]);
+
+    let mut references: Vec<&str> = Vec::new();
+    for advisory in std::iter::once(chosen).chain(group.iter().map(|m| &m.advisory)) {
+        for r in &advisory.references {
+            if references.len() < MAX_REFERENCES && !references.contains(&r.url.as_str()) {
+                references.push(&r.url);
+            }
+        }
+    }
+    if !references.is_empty() {
+        finding.extra.insert("references".into(), references.into());
+    }
+    let mut sources: Vec<&str> = Vec::new();
+    for dep in stated_by {
+        if !sources.contains(&dep.source.as_str()) {
+            sources.push(&dep.source);
+        }
+    }
+    if sources.len() > 1 {
+        finding.extra.insert("sources".into(), sources.into());
+    }
+    if let Some(dep) = first {
+        if !dep.via.is_empty() {
+            let via: Vec<&str> = dep.via.iter().map(PackageName::as_str).collect();
+            finding.extra.insert("via".into(), via.into());
+        }
+        finding.extra.insert("direct".into(), dep.direct.into());
+    }
+    finding
+}

@@ -1,0 +1,37 @@
+use std::path::PathBuf;
+
+/// Why a database could not be read, built or replaced.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{}` is not a pyward database{detail}", path.display())]
+    NotADatabase { path: PathBuf, detail: String },
+    #[error(
+        "`{}` was written by another version of pyward (format {found}, this one reads {expected}); rebuild it with `pyward db update` or `pyward db import`",
+        path.display()
+    )]
+    Format {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("`{}` is damaged: {detail}; rebuild it with `pyward db update` or `pyward db import`", path.display())]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("`{}` is not a readable zip archive: {detail}", path.display())]
+    Zip { path: PathBuf, detail: String },
+    #[error("`{}` holds no OSV records for PyPI{detail}", path.display())]
+    NoRecords { path: PathBuf, detail: String },
+    #[error("{0}")]
+    Download(String),
+}

@@ -1,0 +1,326 @@
+//! OSV's matching rules for PyPI: a version is affected when it is in an
+//! entry's `versions` list or inside one of its `ECOSYSTEM` ranges, ordered
+//! by PEP 440.
+
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+use pep440_rs::Version;
+
+use crate::record::{Affected, Event, Range};
+
+/// A version as installed or pinned: parsed when it is PEP 440, otherwise
+/// kept as a string that only an exact `versions` entry can match.
+#[derive(Debug, Clone)]
+pub struct QueryVersion<'a> {
+    raw: &'a str,
+    parsed: Option<Version>,
+}
+
+impl<'a> QueryVersion<'a> {
+    pub fn new(raw: &'a str) -> Self {
+        Self {
+            raw,
+            parsed: Version::from_str(raw.trim()).ok(),
+        }
+    }
+
+    pub fn raw(&self) -> &str {
+        self.raw
+    }
+
+    pub fn is_pep440(&self) -> bool {
+        self.parsed.is_some()
+    }
+}
+
+/// Why an `affected` entry covers a version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryMatch {
+    /// The `fixed` versions that end the ranges the version is in.
+    pub fix_versions: Vec<String>,
+}
+
+/// Whether `entry` covers `version`; `None` when it does not.
+pub fn entry_matches(entry: &Affected, version: &QueryVersion<'_>) -> Option<EntryMatch> {
+    let mut matched = false;
+    let mut fix_versions = Vec::new();
+    if let Some(parsed) = &version.parsed {
+        for range in &entry.ranges {
+            if let Some(fix) = range_contains(range, parsed) {
+                matched = true;
+                fix_versions.extend(fix);
+            }
+        }
+    }
+    if !matched && listed(entry, version) {
+        matched = true;
+    }
+    matched.then_some(EntryMatch { fix_versions })
+}
+
+/// Whether `versions` names `version`: equal as PEP 440 versions when both
+/// parse (`1.0` is `1.0.0`), else equal as strings.
+fn listed(entry: &Affected, version: &QueryVersion<'_>) -> bool {
+    let raw = version.raw.trim();
+    entry.versions.iter().any(|listed| {
+        let listed = listed.trim();
+        if listed == raw {
+            return true;
+        }
+        match &version.parsed {
+            Some(parsed) => Version::from_str(listed).is_ok_and(|l| l == *parsed),
+            None => false,
+        }
+    })
+}
+
+/// An event's version, with `introduced: "0"` meaning "before every
+/// version" (so `0.dev1` and `0a1` are inside it too).
+#[derive(Debug, Clone)]
+enum Bound {
+    Zero,
+    At(Version),
+}
+
+impl Bound {
+    fn cmp_version(&self, v: &Version) -> Ordering {
+        match self {
+            Bound::Zero => Ordering::Less,
+            Bound::At(b) => b.cmp(v),
+        }
+    }
+}
+
+fn kind_order(event: &Event) -> u8 {
+    match event {
+        Event::Introduced(_) => 0,
+        Event::Fixed(_) => 1,
+        Event::LastAffected(_) => 2,
+        Event::Limit(_) => 3,
+    }
+}
+
+/// Whether `version` is inside `range`. `Some(fix)` when it is, `fix` being
+/// the `fixed` version that ends the interval it is in (none for an open or
+/// `last_affected` interval).
+///
+/// The events are sorted by version (ties: introduced, fixed, last_affected,
+/// limit) and walked: `introduced` at or below the version opens an
+/// interval, `fixed` above it or `last_affected` at or above it closes the
+/// interval around it. Events whose version is not PEP 440 are ignored.
+/// `limit` events bound the range: the version must be below one of them.
+pub fn range_contains(range: &Range, version: &Version) -> Option<Option<String>> {
+    let mut events: Vec<(Bound, &Event)> = range
+        .events
+        .iter()
+        .filter_map(|event| {
+            let raw = event.version().trim();
+            if matches!(event, Event::Introduced(_)) && raw == "0" {
+                return Some((Bound::Zero, event));
+            }
+            Version::from_str(raw)
+                .ok()
+                .map(|v| (Bound::At(v), event))
+        })
+        .collect();
+    events.sort_by(|(a, ea), (b, eb)| {
+        let by_version = match (a, b) {
+            (Bound::Zero, Bound::Zero) => Ordering::Equal,
+            (Bound::Zero, Bound::At(_)) => Ordering::Less,
+            (Bound::At(_), Bound::Zero) => Ordering::Greater,
+            (Bound::At(x), Bound::At(y)) => x.cmp(y),
+        };
+        by_version.then(kind_order(ea).cmp(&kind_order(eb)))
+    });
+
+    let limits: Vec<&Bound> = events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::Limit(_)))
+        .map(|(b, _)| b)
+        .collect();
+    if !limits.is_empty()
+        && !limits
+            .iter()
+            .any(|limit| limit.cmp_version(version) == Ordering::Greater)
+    {
+        return None;
+    }
+
+    let mut inside = false;
+    for (bound, event) in &events {
+        match event {
+            Event::Introduced(_) => {
+                if !inside && bound.cmp_version(version) != Ordering::Greater {
+                    inside = true;
+                }
+            }
+            Event::Fixed(raw) => {
+                if inside {
+                    if bound.cmp_version(version) == Ordering::Greater {
+                        return Some(Some(raw.trim().to_string()));
+                    }
+                    inside = false;
+                }
+            }
+            Event::LastAffected(_) => {
+                if inside {
+                    if bound.cmp_version(version) != Ordering::Less {
+                        return Some(None);
+                    }
+                    inside = false;
+                }
+            }
+            Event::Limit(_) => {}
+        }
+    }
+    inside.then_some(None)
+}
+
+/// Whether the entry covers every version there is: a range that opens at
+/// `0` and never closes. Malicious packages are reported like this, and
+/// then flag even an unpinned requirement.
+pub fn entry_affects_every_version(entry: &Affected) -> bool {
+    entry.ranges.iter().any(|range| {
+        range
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Introduced(v) if v.trim() == "0"))
+            && range
+                .events
+                .iter()
+                .all(|e| matches!(e, Event::Introduced(_)))
+    })
+}
+
+/// Sorts version strings by PEP 440 (those that are not PEP 440 go last, as
+/// strings) and drops duplicates.
+pub fn sort_versions(versions: &mut Vec<String>) {
+    versions.sort_by(|a, b| match (Version::from_str(a), Version::from_str(b)) {
+        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    });
+    versions.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pyward_model::PackageName;
+
+    fn range(events: &[(&str, &str)]) -> Range {
+        Range {
+            events: events
+                .iter()
+                .map(|(kind, v)| match *kind {
+                    "introduced" => Event::Introduced((*v).into()),
+                    "fixed" => Event::Fixed((*v).into()),
+                    "last_affected" => Event::LastAffected((*v).into()),
+                    _ => Event::Limit((*v).into()),
+                })
+                .collect(),
+        }
+    }
+
+    fn entry(ranges: Vec<Range>, versions: &[&str]) -> Affected {
+        Affected {
+            package: PackageName::new("pkg"),
+            ranges,
+            versions: versions.iter().map(|v| (*v).to_string()).collect(),
+            severity: Vec::new(),
+        }
+    }
+
+    fn hit(e: &Affected, v: &str) -> Option<Vec<String>> {
+        entry_matches(e, &QueryVersion::new(v)).map(|m| m.fix_versions)
+    }
+
+    #[test]
+    fn introduced_inclusive_fixed_exclusive() {
+        let e = entry(vec![range(&[("introduced", "1.0"), ("fixed", "1.5")])], &[]);
+        assert_eq!(hit(&e, "0.9"), None);
+        assert_eq!(hit(&e, "1.0"), Some(vec!["1.5".to_string()]));
+        assert_eq!(hit(&e, "1.0.0"), Some(vec!["1.5".to_string()]));
+        assert_eq!(hit(&e, "1.5rc1"), Some(vec!["1.5".to_string()]));
+        assert_eq!(hit(&e, "1.5"), None);
+        assert_eq!(hit(&e, "1.5.post1"), None);
+        assert_eq!(hit(&e, "1.0.dev1"), None);
+    }
+
+    #[test]
+    fn last_affected_is_inclusive() {
+        let e = entry(vec![range(&[("introduced", "0"), ("last_affected", "2.0")])], &[]);
+        assert_eq!(hit(&e, "0.0.dev0"), Some(vec![]));
+        assert_eq!(hit(&e, "2.0"), Some(vec![]));
+        assert_eq!(hit(&e, "2.0+local"), None, "local versions sort above");
+        assert_eq!(hit(&e, "2.0.post1"), None);
+    }
+
+    #[test]
+    fn several_intervals_in_one_range_give_their_own_fix() {
+        // Events deliberately out of order: OSV sorts them.
+        let e = entry(
+            vec![range(&[
+                ("introduced", "2.0"),
+                ("fixed", "2.2.5"),
+                ("introduced", "0"),
+                ("fixed", "1.11.29"),
+                ("introduced", "3.0"),
+            ])],
+            &[],
+        );
+        assert_eq!(hit(&e, "1.11"), Some(vec!["1.11.29".to_string()]));
+        assert_eq!(hit(&e, "1.11.29"), None);
+        assert_eq!(hit(&e, "2.1"), Some(vec!["2.2.5".to_string()]));
+        assert_eq!(hit(&e, "2.9"), None);
+        assert_eq!(hit(&e, "3.1"), Some(vec![]));
+        assert_eq!(hit(&e, "1!0.1"), Some(vec![]), "epoch 1 is above everything");
+    }
+
+    #[test]
+    fn limit_bounds_the_range() {
+        let e = entry(vec![range(&[("introduced", "0"), ("limit", "3.0")])], &[]);
+        assert_eq!(hit(&e, "2.9"), Some(vec![]));
+        assert_eq!(hit(&e, "3.0"), None);
+    }
+
+    #[test]
+    fn versions_list_matches_pep440_equal_and_plain_strings() {
+        let e = entry(vec![], &["1.0", "not-a-version", "2.0.1"]);
+        assert_eq!(hit(&e, "1.0.0"), Some(vec![]));
+        assert_eq!(hit(&e, "v2.0.1"), Some(vec![]));
+        assert_eq!(hit(&e, "not-a-version"), Some(vec![]));
+        assert_eq!(hit(&e, "not-a-versio"), None);
+        assert_eq!(hit(&e, "1.0+local"), None);
+    }
+
+    #[test]
+    fn non_pep440_query_never_matches_a_range() {
+        let e = entry(vec![range(&[("introduced", "0")])], &[]);
+        assert_eq!(hit(&e, "weird version!"), None);
+        assert!(entry_affects_every_version(&e));
+    }
+
+    #[test]
+    fn unparsable_events_are_ignored() {
+        let e = entry(vec![range(&[("introduced", "abc"), ("fixed", "2.0")])], &[]);
+        assert_eq!(hit(&e, "1.0"), None);
+        let e = entry(vec![range(&[("introduced", "1.0"), ("fixed", "zzz")])], &[]);
+        assert_eq!(hit(&e, "5.0"), Some(vec![]));
+    }
+
+    #[test]
+    fn sorts_versions_by_pep440() {
+        let mut v = vec![
+            "1.10".to_string(),
+            "1.9".into(),
+            "junk".into(),
+            "1.10".into(),
+            "1.10rc1".into(),
+        ];
+        sort_versions(&mut v);
+        assert_eq!(v, vec!["1.9", "1.10rc1", "1.10", "junk"]);
+    }
+}
