@@ -213,10 +213,7 @@ fn to_finding(
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
     });
-    finding.message = Some(format!(
-        "{} `{preview}` ({length} chars)",
-        capitalized(detector.title)
-    ));
+    finding.message = Some(format!("{} `{preview}` ({length} chars)", detector.title));
     finding.fingerprint = secret_fingerprint(detector.id, secret);
     finding.extra.insert("preview".into(), preview.into());
     finding.extra.insert("length".into(), length.into());
@@ -258,14 +255,6 @@ pub fn preview(secret: &str) -> String {
     let mut preview: String = secret.chars().take(shown).collect();
     preview.push('…');
     preview
-}
-
-fn capitalized(title: &str) -> String {
-    let mut chars = title.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Byte offsets where lines start, to turn a byte offset into a line.

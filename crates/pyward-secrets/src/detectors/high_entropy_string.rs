@@ -74,7 +74,27 @@ const SECRET_CONTEXT: &[&str] = &[
 /// Prefixes of long base64 strings that are public by nature: SSH public
 /// key blobs (`AAAAB3NzaC1yc2E` = `ssh-rsa`, `AAAAC3NzaC1lZDI1NTE5` =
 /// `ssh-ed25519`, `AAAAE2VjZHNh` = `ecdsa`).
-const PUBLIC_PREFIXES: &[&str] = &["AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh"];
+/// Stripe publishable keys (`pk_live_`, `pk_test_`) are meant for browsers.
+const PUBLIC_PREFIXES: &[&str] = &[
+    "AAAAB3NzaC1",
+    "AAAAC3NzaC1",
+    "AAAAE2VjZHNh",
+    "pk_live_",
+    "pk_test_",
+];
+
+/// The name a value is assigned to, if the text before it ends with one
+/// (`private_key_id": "`, `token = `).
+fn name_before(before: &str) -> Option<&str> {
+    let trimmed = before.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | ':' | '=' | '>' | '(')
+    });
+    let start = trimmed
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .map_or(0, |i| i + 1);
+    let name = &trimmed[start..];
+    (!name.is_empty()).then_some(name)
+}
 
 fn check(ctx: &Context<'_>, start: usize, end: usize, out: &mut Vec<Candidate>) {
     let value = &ctx.text[start..end];
@@ -101,6 +121,13 @@ fn check(ctx: &Context<'_>, start: usize, end: usize, out: &mut Vec<Candidate>) 
         // when the line names a key, and only 32 characters (128 bits) or
         // more.
         let lower = line.to_ascii_lowercase();
+        let names_an_id = name_before(before).is_some_and(|name| {
+            let name = name.to_ascii_lowercase();
+            name.ends_with("id") || name.ends_with("ids")
+        });
+        if names_an_id {
+            return;
+        }
         if len >= 32
             && entropy >= hex_threshold(len)
             && SECRET_CONTEXT.iter().any(|w| lower.contains(w))
@@ -196,7 +223,7 @@ detector! {
     /// environment or a secret manager.
     pub static HIGH_ENTROPY_STRING = {
         id: "high-entropy-string",
-        title: "high-entropy string",
+        title: "High-entropy string",
         severity: Low,
         confidence: Low,
         keywords: &[],
@@ -214,6 +241,17 @@ mod tests {
         assert!((base64_threshold(36) - 4.33).abs() < 1e-9);
         assert!((base64_threshold(500) - 5.18).abs() < 1e-9);
         assert!(hex_threshold(40) > hex_threshold(32));
+    }
+
+    #[test]
+    fn names_before_values() {
+        assert_eq!(
+            name_before("  \"private_key_id\": \""),
+            Some("private_key_id")
+        );
+        assert_eq!(name_before("token = "), Some("token"));
+        assert_eq!(name_before("  \"user\": \""), Some("user"));
+        assert_eq!(name_before(""), None);
     }
 
     #[test]

@@ -105,7 +105,8 @@ pub struct Detector {
     /// Stable kebab-case id: the finding's `id`, what `[[ignore]] id = `
     /// names.
     pub id: &'static str,
-    /// What a user calls it: "GitHub token".
+    /// What a user calls it, as it starts a sentence: "GitHub token",
+    /// "npm access token".
     pub title: &'static str,
     pub severity: Severity,
     pub confidence: Confidence,

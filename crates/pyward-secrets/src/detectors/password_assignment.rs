@@ -495,7 +495,7 @@ detector! {
     /// the environment or a secret manager rather than the file.
     pub static PASSWORD_ASSIGNMENT = {
         id: "password-assignment",
-        title: "hardcoded password or secret",
+        title: "Hardcoded password or secret",
         severity: Medium,
         confidence: Medium,
         keywords: &["pass", "pwd", "secret", "token", "key", "auth", "cred"],

@@ -82,7 +82,7 @@ detector! {
     /// revoke certificates issued for the old key, and delete the old key.
     pub static PRIVATE_KEY = {
         id: "private-key",
-        title: "private key",
+        title: "Private key",
         severity: High,
         confidence: High,
         keywords: &["private key"],

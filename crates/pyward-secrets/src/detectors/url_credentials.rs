@@ -89,7 +89,7 @@ detector! {
     /// a secret store instead of the file.
     pub static URL_CREDENTIALS = {
         id: "url-credentials",
-        title: "password in a URL",
+        title: "Password in a URL",
         severity: Medium,
         confidence: Medium,
         keywords: &["://"],
