@@ -5,16 +5,21 @@
 //! Reading never runs code from the project (no `setup.py`, no build
 //! backends) and never follows a link out of the scanned tree.
 
+mod discover;
 pub mod environment;
 mod format;
 pub mod lockfile;
 pub mod manifest;
+pub mod requirements;
+mod select;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use pyward_model::{Dependency, Environment, ScanError};
 
-pub use format::ParseError;
+pub use format::{Format, ParseError};
+pub use select::{InvalidOption, Platform, validate as validate_options};
 
 /// What to read and which variants count.
 #[derive(Debug, Clone, Default)]
@@ -57,24 +62,216 @@ impl Inventory {
 /// dependency file (format chosen by its name). Sources are reported
 /// relative to `base`.
 pub fn scan_path(path: &Path, base: &Path, options: &Options) -> Inventory {
-    let _ = (path, base, options);
-    Inventory::default()
+    let mut inventory = if path.is_dir() {
+        scan_folder(path, base)
+    } else if path.exists() {
+        scan_file(path, base)
+    } else {
+        Inventory::error(
+            requirements::relative_source(path, base),
+            "no such file or folder",
+        )
+    };
+    finish(&mut inventory, options);
+    inventory
 }
 
 /// `-r FILE`: a requirements file, whatever its name.
 pub fn scan_requirements_file(path: &Path, base: &Path, options: &Options) -> Inventory {
-    let _ = (path, base, options);
-    Inventory::default()
+    let mut inventory = read_requirements(path, base).0;
+    finish(&mut inventory, options);
+    inventory
 }
 
 /// `--env DIR`: a virtual environment, conda environment or site-packages
 /// folder.
 pub fn scan_environment(dir: &Path, options: &Options) -> Inventory {
-    environment::scan(dir, options)
+    let mut inventory = environment::scan(dir, options);
+    finish(&mut inventory, options);
+    inventory
 }
 
 /// `--system`: every Python environment on the machine; with `root`, also
 /// `.venv`/`venv` folders under it.
 pub fn scan_system(root: Option<&PathBuf>, options: &Options) -> Inventory {
-    environment::scan_system(root.map(PathBuf::as_path), options)
+    let mut inventory = environment::scan_system(root.map(PathBuf::as_path), options);
+    finish(&mut inventory, options);
+    inventory
+}
+
+/// Parses one dependency file's text in the given format (requirements
+/// files without following their includes). `source` names the file in
+/// the dependencies. `None` when pyward has no reader for the format yet.
+pub fn parse_text(
+    format: Format,
+    text: &str,
+    source: &str,
+) -> Option<Result<Vec<Dependency>, ParseError>> {
+    Some(match format {
+        Format::Requirements => requirements::parse(text, source),
+        // TODO(inventory): pull in the readers as the manifest and lockfile
+        // modules land.
+        // Format::PyProject => manifest::pyproject::parse(text, source),
+        // Format::SetupCfg => manifest::setup_cfg::parse(text, source),
+        // Format::Pipfile => manifest::pipfile::parse(text, source),
+        // Format::Pep723Script => manifest::pep723::parse(text, source),
+        // Format::CondaEnvironment => manifest::conda::parse(text, source),
+        // Format::UvLock => lockfile::uv_lock::parse(text, source),
+        // Format::PoetryLock => lockfile::poetry_lock::parse(text, source),
+        // Format::PipfileLock => lockfile::pipfile_lock::parse(text, source),
+        // Format::PdmLock => lockfile::pdm_lock::parse(text, source),
+        // Format::Pylock => lockfile::pylock::parse(text, source),
+        _ => return None,
+    })
+}
+
+impl Inventory {
+    fn error(path: String, message: impl Into<String>) -> Self {
+        Self {
+            errors: vec![ScanError {
+                path,
+                line: None,
+                message: message.into(),
+            }],
+            ..Self::default()
+        }
+    }
+}
+
+/// A requirements file with its includes; also the constraint files it
+/// named (canonical paths).
+fn read_requirements(path: &Path, base: &Path) -> (Inventory, Vec<PathBuf>) {
+    let read = requirements::read_file(path, base);
+    let inventory = Inventory {
+        dependencies: read.dependencies,
+        environments: Vec::new(),
+        errors: read.errors,
+        notes: read.notes,
+    };
+    (inventory, read.constraint_files)
+}
+
+/// One file the user named.
+fn scan_file(path: &Path, base: &Path) -> Inventory {
+    let source = requirements::relative_source(path, base);
+    match Format::for_named_file(path) {
+        Some(Format::Requirements) => read_requirements(path, base).0,
+        Some(format) => read_other(path, format, source),
+        None => Inventory::error(
+            source,
+            "not a dependency file pyward knows (requirements files, pyproject.toml, setup.cfg, \
+             Pipfile, Pipfile.lock, uv.lock, poetry.lock, pdm.lock, pylock.toml, environment.yml, \
+             scripts with inline metadata)",
+        ),
+    }
+}
+
+/// A file in any format but requirements (which has includes).
+fn read_other(path: &Path, format: Format, source: String) -> Inventory {
+    let text = match fs_err::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => return Inventory::error(source, format!("cannot read: {}", io_reason(&e))),
+    };
+    match parse_text(format, &text, &source) {
+        Some(Ok(dependencies)) => Inventory {
+            dependencies,
+            ..Inventory::default()
+        },
+        Some(Err(e)) => Inventory {
+            errors: vec![ScanError {
+                path: source,
+                line: e.line,
+                message: e.message,
+            }],
+            ..Inventory::default()
+        },
+        None => Inventory {
+            notes: vec![format!(
+                "`{source}` not read: pyward cannot read this format yet"
+            )],
+            ..Inventory::default()
+        },
+    }
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        return "no such file".to_string();
+    }
+    let text = error.to_string();
+    text.rsplit(": ").next().unwrap_or(&text).to_string()
+}
+
+/// Every project under a folder.
+fn scan_folder(root: &Path, base: &Path) -> Inventory {
+    let plan = discover::plan(discover::walk(root));
+    let mut inventory = Inventory::default();
+    for (lockfile, manifest) in &plan.replaced {
+        inventory.notes.push(format!(
+            "`{}` audited in place of `{}`",
+            requirements::relative_source(lockfile, base),
+            requirements::relative_source(manifest, base),
+        ));
+    }
+    if plan.files.is_empty() {
+        inventory.notes.push(format!(
+            "no dependency files found in `{}`",
+            requirements::relative_source(root, base)
+        ));
+        return inventory;
+    }
+    // Requirements files first: a file some other one names with `-c`
+    // holds constraints, not dependencies, and is not read on its own.
+    let mut requirement_reads = Vec::new();
+    let mut constraint_files: HashSet<PathBuf> = HashSet::new();
+    let mut others = Vec::new();
+    for file in plan.files {
+        if file.format == Format::Requirements {
+            let (read, constraints) = read_requirements(&file.path, base);
+            constraint_files.extend(constraints);
+            requirement_reads.push((file.path, read));
+        } else {
+            others.push(file);
+        }
+    }
+    for (path, read) in requirement_reads {
+        let is_constraints = fs_err::canonicalize(&path)
+            .is_ok_and(|canonical| constraint_files.contains(&canonical));
+        if !is_constraints {
+            inventory.extend(read);
+        }
+    }
+    for file in others {
+        let source = requirements::relative_source(&file.path, base);
+        inventory.extend(read_other(&file.path, file.format, source));
+    }
+    inventory
+}
+
+/// What every scan does last: the options' selection, and one entry per
+/// dependency line (a file included by two others is read twice).
+fn finish(inventory: &mut Inventory, options: &Options) {
+    match select::Target::from_options(options) {
+        Ok(target) => select::apply(&mut inventory.dependencies, options, &target),
+        Err(e) => inventory.errors.push(ScanError {
+            path: String::new(),
+            line: None,
+            message: e.to_string(),
+        }),
+    }
+    let mut seen = HashSet::new();
+    inventory.dependencies.retain(|d| {
+        seen.insert((
+            d.source.clone(),
+            d.line,
+            d.name.clone(),
+            d.version.clone(),
+            d.requirement.clone(),
+            d.environment.clone(),
+        ))
+    });
+    let mut seen_notes = HashSet::new();
+    inventory
+        .notes
+        .retain(|note| seen_notes.insert(note.clone()));
 }

@@ -1,0 +1,192 @@
+//! Finding a project's dependency files: a walk of the folder that
+//! respects `.gitignore`, skips virtual environments, `node_modules`,
+//! version-control and build output, and never follows a symbolic link.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::format::Format;
+
+/// Folder names never worth entering: virtual environments, caches,
+/// version control, build output.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "site-packages",
+    "node_modules",
+    "__pycache__",
+    "build",
+    "dist",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".eggs",
+];
+
+/// One dependency file found by the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+/// Whether the walk should enter this folder.
+fn is_skipped_dir(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    SKIPPED_DIRS.contains(&name)
+        || name.ends_with(".egg-info")
+        // Any virtual environment, whatever its name.
+        || path.join("pyvenv.cfg").is_file()
+        // A conda environment.
+        || path.join("conda-meta").is_dir()
+}
+
+/// Every dependency file under `root`, in a stable order (sorted by path).
+/// Unreadable folders are skipped; the walk itself never fails.
+pub(crate) fn walk(root: &Path) -> Vec<Found> {
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .ignore(true)
+        .parents(true)
+        .require_git(false)
+        .filter_entry(|entry| {
+            // Never the root itself: the user asked for it.
+            entry.depth() == 0
+                || !entry.file_type().is_some_and(|t| t.is_dir())
+                || !is_skipped_dir(entry.path())
+        })
+        .build();
+    let mut found = Vec::new();
+    for entry in walker.flatten() {
+        // Symbolic links are never followed, not even to a file inside
+        // the tree: what they point at is found at its real place.
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if !file_type.is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let Some(format) = Format::discover(path) else {
+            continue;
+        };
+        if format == Format::Pep723Script && !has_script_block(path) {
+            continue;
+        }
+        found.push(Found {
+            path: path.to_path_buf(),
+            format,
+        });
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+/// A cheap check before a `.py` file is handed to the PEP 723 reader:
+/// does it contain a `# /// script` line at all?
+fn has_script_block(path: &Path) -> bool {
+    // Scripts worth scanning are small; a huge `.py` (generated code) is
+    // still checked, only read once.
+    match fs_err::read(path) {
+        Ok(bytes) => bytes
+            .windows(b"# /// script".len())
+            .any(|window| window == b"# /// script"),
+        Err(_) => false,
+    }
+}
+
+/// The files of each project folder, a lockfile and the manifest it
+/// locks resolved: the lockfile is read, the manifest is not, and a note
+/// says so.
+pub(crate) struct Plan {
+    pub files: Vec<Found>,
+    /// (lockfile, manifest) pairs where the manifest was left out.
+    pub replaced: Vec<(PathBuf, PathBuf)>,
+}
+
+pub(crate) fn plan(found: Vec<Found>) -> Plan {
+    let mut by_dir: BTreeMap<PathBuf, Vec<Found>> = BTreeMap::new();
+    for file in found {
+        let dir = file
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        by_dir.entry(dir).or_default().push(file);
+    }
+    let mut files = Vec::new();
+    let mut replaced = Vec::new();
+    for (_, in_dir) in by_dir {
+        let locked: Vec<(Format, PathBuf)> = in_dir
+            .iter()
+            .filter_map(|f| f.format.locked_manifest().map(|m| (m, f.path.clone())))
+            .collect();
+        for file in in_dir {
+            match locked.iter().find(|(manifest, _)| *manifest == file.format) {
+                Some((_, lockfile)) => replaced.push((lockfile.clone(), file.path)),
+                None => files.push(file),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Plan { files, replaced }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(path: &str, format: Format) -> Found {
+        Found {
+            path: PathBuf::from(path),
+            format,
+        }
+    }
+
+    #[test]
+    fn a_lockfile_replaces_its_manifest_in_the_same_folder() {
+        let plan = plan(vec![
+            found("a/pyproject.toml", Format::PyProject),
+            found("a/uv.lock", Format::UvLock),
+            found("a/requirements.txt", Format::Requirements),
+            found("b/pyproject.toml", Format::PyProject),
+            found("c/Pipfile", Format::Pipfile),
+            found("c/Pipfile.lock", Format::PipfileLock),
+        ]);
+        let kept: Vec<_> = plan
+            .files
+            .iter()
+            .map(|f| f.path.to_str().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "a/requirements.txt",
+                "a/uv.lock",
+                "b/pyproject.toml",
+                "c/Pipfile.lock"
+            ]
+        );
+        assert_eq!(
+            plan.replaced,
+            [
+                (
+                    PathBuf::from("a/uv.lock"),
+                    PathBuf::from("a/pyproject.toml")
+                ),
+                (PathBuf::from("c/Pipfile.lock"), PathBuf::from("c/Pipfile")),
+            ]
+        );
+    }
+}
