@@ -1,0 +1,67 @@
+use ruff_python_ast::ExprCall;
+use ruff_text_size::Ranged;
+
+use crate::checker::Checker;
+use crate::helpers::{keyword_is, positional_value};
+use crate::rules::injection::names::qualified_name;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `yaml.load` calls that do not use PyYAML's `SafeLoader` or
+    /// `CSafeLoader`.
+    ///
+    /// ## Why is this bad?
+    /// PyYAML's other loaders can build arbitrary Python objects from tags
+    /// in the document (`!!python/object/apply:os.system`), so loading an
+    /// untrusted document runs the attacker's code.
+    ///
+    /// As in Bandit, the check runs in files that `import yaml`.
+    ///
+    /// ## Example
+    /// ```python
+    /// config = yaml.load(text, Loader=yaml.Loader)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// config = yaml.safe_load(text)
+    /// ```
+    ///
+    /// ## References
+    /// - Bandit: B506 `yaml_load`
+    /// - CWE-20
+    pub(crate) static YAML_LOAD = Rule {
+        code: "B506",
+        name: "yaml_load",
+        severity: Medium,
+        confidence: High,
+        message: "Use of unsafe yaml load. Allows instantiation of arbitrary objects. Consider yaml.safe_load().",
+        check: Call(yaml_load),
+    };
+}
+
+const SAFE_LOADERS: &[&str] = &["SafeLoader", "CSafeLoader"];
+
+fn yaml_load(checker: &mut Checker<'_>, call: &ExprCall) {
+    if !checker.is_module_imported("yaml") {
+        return;
+    }
+    let Some(qualified) = qualified_name(checker, call) else {
+        return;
+    };
+    let mut segments = qualified.split('.');
+    if segments.next_back() != Some("load") || !qualified.split('.').any(|s| s == "yaml") {
+        return;
+    }
+    if keyword_is(call, "Loader", SAFE_LOADERS) == Some(true) {
+        return;
+    }
+    if positional_value(call, 1)
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .is_some_and(|loader| SAFE_LOADERS.contains(&loader))
+    {
+        return;
+    }
+    checker.report(&YAML_LOAD, call.range());
+}

@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""Compares `pyward code` with Bandit on real projects.
+
+For every tree under bench/work/sdists (scripts/fetch_sdists.sh fills it),
+runs `bandit -r -f json` and `pyward code --format json` and compares the
+findings whose id is one of Bandit's (Bxxx) at the same file, line and id:
+
+- recall: the share of Bandit's findings that pyward reports too;
+- extra: the share of pyward's findings (for Bandit's ids) that Bandit does
+  not report.
+
+Per project and in total. Every mismatch is written to
+bench/work/mismatches/<project>.txt (and a summary by rule to
+bench/work/mismatches/summary.txt) so that it can be fixed. Exits 1 when
+total recall < 97% or extra > 3%.
+
+Deliberate differences (places where Bandit is wrong) are listed in
+ALLOWLIST below, each with the reason and the fixture that shows it; they
+are reported but do not count.
+
+`--fixtures` compares the two tools on the rule fixtures
+(crates/pyward-lint/resources/fixtures) instead, where every finding must
+agree on file, line, id, severity and confidence.
+
+Bandit's results are cached in bench/work/bandit/<project>.json (delete
+the file, or pass --refresh, to run it again). Not run by CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import fnmatch
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+TREES = WORK / "sdists"
+FIXTURES = ROOT / "crates" / "pyward-lint" / "resources" / "fixtures"
+BANDIT_VERSION = "1.9.4"
+
+RECALL_TARGET = 0.97
+EXTRA_TARGET = 0.03
+
+BANDIT_ID = re.compile(r"^B\d{3}$")
+
+# Deliberate differences: where Bandit is wrong and pyward does otherwise.
+# `kind` is "missing" (Bandit reports it, pyward does not) or "extra"
+# (pyward reports it, Bandit does not); `id` the rule; `path` an fnmatch
+# pattern on the path inside the project ("*" for any); `line_text` an
+# optional regex the reported source line must match.
+ALLOWLIST: list[dict[str, str]] = [
+    {
+        "kind": "any",
+        "id": "B613",
+        "path": "*",
+        "reason": "Bandit numbers lines with str.splitlines(), which also breaks at "
+        "form feeds and other Unicode line separators that Python does not treat "
+        "as line ends, so its line numbers drift after such a character; pyward "
+        "reports the real line.",
+        "fixture": "crates/pyward-lint/resources/fixtures/injection/B613_form_feed.py",
+    },
+]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_bandit(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    venv = WORK / "venv-bandit"
+    bandit = venv / "bin" / "bandit"
+    if not bandit.exists():
+        log(f"creating {venv} with bandit=={BANDIT_VERSION}")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", f"bandit=={BANDIT_VERSION}"],
+            check=True,
+        )
+    return str(bandit)
+
+
+def find_pyward(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    if os.environ.get("PYWARD_BIN"):
+        return os.environ["PYWARD_BIN"]
+    for candidate in (
+        Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "pyward",
+        ROOT / "target" / "release" / "pyward",
+    ):
+        if candidate.exists():
+            return str(candidate)
+    sys.exit("no pyward binary: build it with `cargo build --release -p pyward` or pass --pyward")
+
+
+def norm(path: str) -> str:
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return os.path.normpath(path).replace("\\", "/")
+
+
+def run_bandit(bandit: str, tree: Path, cache: Path, refresh: bool) -> dict:
+    if cache.exists() and not refresh:
+        return json.loads(cache.read_text())
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    log(f"bandit -r {tree.name} ...")
+    started = time.monotonic()
+    tmp = cache.with_suffix(".partial")
+    proc = subprocess.run(
+        [bandit, "-r", ".", "-f", "json", "-q", "-o", str(tmp)],
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if proc.returncode not in (0, 1) or not tmp.exists():
+        sys.exit(f"bandit failed on {tree}: {proc.stderr[-2000:]}")
+    tmp.rename(cache)
+    log(f"bandit -r {tree.name}: {time.monotonic() - started:.1f}s")
+    return json.loads(cache.read_text())
+
+
+def run_pyward(pyward: str, tree: Path) -> dict:
+    proc = subprocess.run(
+        [pyward, "code", ".", "--format", "json"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode not in (0, 1):
+        sys.exit(f"pyward failed on {tree} (status {proc.returncode}): {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+class Finding(tuple):
+    """(path, line, id): what the comparison matches on."""
+
+
+def bandit_findings(report: dict) -> tuple[collections.Counter, dict, set[str], set[str]]:
+    found: collections.Counter = collections.Counter()
+    details: dict = {}
+    for result in report.get("results", []):
+        key = (norm(result["filename"]), result["line_number"], result["test_id"])
+        found[key] += 1
+        details.setdefault(key, (result["issue_severity"], result["issue_confidence"], result["issue_text"]))
+    files = {norm(f) for f in report.get("metrics", {}) if f != "_totals"}
+    errors = {norm(e["filename"]) for e in report.get("errors", [])}
+    return found, details, files, errors
+
+
+def pyward_findings(report: dict) -> tuple[collections.Counter, dict, set[str]]:
+    found: collections.Counter = collections.Counter()
+    details: dict = {}
+    for finding in report.get("findings", []):
+        if finding.get("kind") != "code":
+            continue
+        rule = finding.get("id", "")
+        if not BANDIT_ID.match(rule):
+            continue
+        key = (norm(finding["path"]), finding["line"], rule)
+        found[key] += 1
+        details.setdefault(
+            key,
+            (
+                str(finding.get("severity", "")).upper(),
+                str(finding.get("confidence", "")).upper(),
+                finding.get("message", ""),
+            ),
+        )
+    errors = {norm(e.get("path", "")) for e in report.get("errors", []) if isinstance(e, dict)}
+    return found, details, errors
+
+
+def allowed(kind: str, key: tuple, line_text: str) -> dict | None:
+    path, _line, rule = key
+    for entry in ALLOWLIST:
+        if entry["kind"] not in ("any", kind) or entry["id"] != rule:
+            continue
+        if not fnmatch.fnmatch(path, entry["path"]):
+            continue
+        if entry.get("line_text") and not re.search(entry["line_text"], line_text):
+            continue
+        return entry
+    return None
+
+
+def source_line(tree: Path, path: str, line: int) -> str:
+    try:
+        with open(tree / path, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.rstrip("\n")
+    except OSError:
+        pass
+    return ""
+
+
+def compare_tree(name: str, tree: Path, bandit_report: dict, pyward_report: dict, out_dir: Path, by_rule: dict) -> dict:
+    b_found, b_details, b_files, b_errors = bandit_findings(bandit_report)
+    p_found, p_details, p_errors = pyward_findings(pyward_report)
+    # Compare only files both tools read: Bandit's `-r` reads *.py and
+    # *.pyw, pyward also reads *.pyi and scripts with a Python shebang.
+    p_found = collections.Counter({k: v for k, v in p_found.items() if k[0] in b_files})
+    lines = []
+    matched = missing = extra = allowed_count = 0
+    for key in sorted(set(b_found) | set(p_found)):
+        b, p = b_found.get(key, 0), p_found.get(key, 0)
+        both = min(b, p)
+        matched += both
+        rule = key[2]
+        stats = by_rule.setdefault(rule, collections.Counter())
+        stats["bandit"] += b
+        stats["pyward"] += p
+        stats["matched"] += both
+        if b == p:
+            continue
+        kind = "missing" if b > p else "extra"
+        count = abs(b - p)
+        text = source_line(tree, key[0], key[1])
+        entry = allowed(kind, key, text)
+        if entry:
+            allowed_count += count
+            lines.append(f"ALLOWED {kind} {rule} {key[0]}:{key[1]} x{count}  ({entry['fixture']})")
+            if kind == "missing":
+                matched += count
+            continue
+        if kind == "missing":
+            missing += count
+            stats["missing"] += count
+            detail = b_details.get(key, ("", "", ""))
+            note = " [pyward could not parse this file]" if key[0] in p_errors else ""
+        else:
+            extra += count
+            stats["extra"] += count
+            detail = p_details.get(key, ("", "", ""))
+            note = ""
+        lines.append(
+            f"{kind.upper():7} {rule} {key[0]}:{key[1]} x{count}{note}  {detail[0]}/{detail[1]} {detail[2]}\n"
+            f"        | {text.strip()}"
+        )
+    bandit_total = sum(b_found.values())
+    pyward_total = sum(p_found.values())
+    result = {
+        "project": name,
+        "bandit": bandit_total,
+        "pyward": pyward_total,
+        "matched": matched,
+        "missing": missing,
+        "extra": extra,
+        "allowed": allowed_count,
+        "recall": matched / bandit_total if bandit_total else 1.0,
+        "extra_rate": extra / pyward_total if pyward_total else 0.0,
+        "bandit_errors": len(b_errors),
+        "pyward_errors": len(p_errors),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# {name}: bandit {bandit_total}, pyward {pyward_total}, matched {matched}, "
+        f"missing {missing}, extra {extra}, allowed {allowed_count}\n"
+    )
+    (out_dir / f"{name}.txt").write_text(header + "\n".join(lines) + "\n")
+    return result
+
+
+def compare_fixtures(bandit: str, pyward: str) -> int:
+    """Both tools on the fixtures: id, line, severity and confidence must agree."""
+    proc = subprocess.run(
+        [bandit, "-r", ".", "-f", "json", "-q"], cwd=FIXTURES, capture_output=True, text=True
+    )
+    b_report = json.loads(proc.stdout)
+    p_report = run_pyward(pyward, FIXTURES)
+    b_found, b_details, _files, _errors = bandit_findings(b_report)
+    p_found, p_details, _ = pyward_findings(p_report)
+    problems = 0
+    for key in sorted(set(b_found) | set(p_found)):
+        b, p = b_found.get(key, 0), p_found.get(key, 0)
+        text = source_line(FIXTURES, key[0], key[1])
+        if b != p:
+            kind = "missing" if b > p else "extra"
+            if allowed(kind, key, text):
+                continue
+            problems += 1
+            print(f"{kind.upper():7} {key[2]} {key[0]}:{key[1]} bandit x{b} pyward x{p}: {text.strip()}")
+        elif b_details[key][:2] != p_details[key][:2]:
+            problems += 1
+            print(
+                f"LEVELS  {key[2]} {key[0]}:{key[1]} bandit {b_details[key][0]}/{b_details[key][1]}"
+                f" pyward {p_details[key][0]}/{p_details[key][1]}"
+            )
+    total = sum(b_found.values())
+    print(f"fixtures: bandit {total} findings, {problems} differences")
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("projects", nargs="*", help="project names under bench/work/sdists (default: all)")
+    parser.add_argument("--trees", type=Path, default=TREES)
+    parser.add_argument("--bandit", help="bandit executable (default: a venv in bench/work)")
+    parser.add_argument("--pyward", help="pyward executable (default: target/release/pyward or $PYWARD_BIN)")
+    parser.add_argument("--out", type=Path, default=WORK / "mismatches")
+    parser.add_argument("--refresh", action="store_true", help="run Bandit again instead of using its cached results")
+    parser.add_argument("--bandit-only", action="store_true", help="only run (and cache) Bandit")
+    parser.add_argument("--fixtures", action="store_true", help="compare on the rule fixtures instead")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+
+    bandit = ensure_bandit(args.bandit)
+    if args.fixtures:
+        return compare_fixtures(bandit, find_pyward(args.pyward))
+
+    if not args.trees.is_dir():
+        sys.exit(f"no trees in {args.trees}: run scripts/fetch_sdists.sh first")
+    names = args.projects or sorted(p.name for p in args.trees.iterdir() if p.is_dir())
+    pyward = None if args.bandit_only else find_pyward(args.pyward)
+
+    results = []
+    by_rule: dict = {}
+    for name in names:
+        tree = args.trees / name
+        bandit_report = run_bandit(bandit, tree, WORK / "bandit" / f"{name}.json", args.refresh)
+        if pyward is None:
+            continue
+        pyward_report = run_pyward(pyward, tree)
+        results.append(compare_tree(name, tree, bandit_report, pyward_report, args.out, by_rule))
+    if pyward is None:
+        return 0
+
+    total = collections.Counter()
+    for r in results:
+        for k in ("bandit", "pyward", "matched", "missing", "extra", "allowed"):
+            total[k] += r[k]
+    recall = total["matched"] / total["bandit"] if total["bandit"] else 1.0
+    extra_rate = total["extra"] / total["pyward"] if total["pyward"] else 0.0
+
+    print(f"{'project':16} {'bandit':>7} {'pyward':>7} {'matched':>7} {'missing':>7} {'extra':>6} {'recall':>7} {'extra%':>7}")
+    for r in results:
+        print(
+            f"{r['project']:16} {r['bandit']:7} {r['pyward']:7} {r['matched']:7} {r['missing']:7} {r['extra']:6}"
+            f" {r['recall'] * 100:6.2f}% {r['extra_rate'] * 100:6.2f}%"
+        )
+    print(
+        f"{'TOTAL':16} {total['bandit']:7} {total['pyward']:7} {total['matched']:7} {total['missing']:7}"
+        f" {total['extra']:6} {recall * 100:6.2f}% {extra_rate * 100:6.2f}%"
+    )
+    summary = ["# by rule: bandit pyward matched missing extra"]
+    for rule in sorted(by_rule):
+        s = by_rule[rule]
+        summary.append(f"{rule} {s['bandit']:6} {s['pyward']:6} {s['matched']:6} {s['missing']:6} {s['extra']:6}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "summary.txt").write_text("\n".join(summary) + "\n")
+    print(f"mismatches: {args.out}/<project>.txt, by rule: {args.out}/summary.txt")
+    if args.json:
+        args.json.write_text(json.dumps({"projects": results, "recall": recall, "extra_rate": extra_rate}, indent=2))
+    ok = recall >= RECALL_TARGET and extra_rate <= EXTRA_TARGET
+    if not ok:
+        print(f"FAIL: recall {recall:.2%} (target {RECALL_TARGET:.0%}), extra {extra_rate:.2%} (target {EXTRA_TARGET:.0%})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
