@@ -1,0 +1,419 @@
+//! The per-file walk: one pass over the AST that keeps the import scopes
+//! and calls every enabled rule on the nodes of its kind, and the
+//! [`Checker`] that rules report through.
+
+use std::borrow::Cow;
+
+use pyward_model::{Confidence, Finding, FindingKind, Location, Severity};
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::imports::{ImportKind, ImportedModule, Imports, QualifiedName};
+use crate::registry::Rule;
+use crate::settings::Settings;
+use crate::suppress::NosecLines;
+
+/// One finding before it becomes a [`Finding`]: what a rule reports when
+/// the rule's default severity, confidence or message do not fit.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub rule: &'static Rule,
+    /// Where: the start gives the line and column reported.
+    pub range: TextRange,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub message: Cow<'static, str>,
+    /// The node whose lines a `# nosec` may sit on (Bandit's
+    /// `linerange`); `range` when `None`.
+    pub context: Option<TextRange>,
+}
+
+impl Issue {
+    /// An issue with the rule's default severity, confidence and message.
+    pub fn new(rule: &'static Rule, range: TextRange) -> Self {
+        Self {
+            rule,
+            range,
+            severity: rule.severity,
+            confidence: rule.confidence,
+            message: Cow::Borrowed(rule.message),
+            context: None,
+        }
+    }
+
+    #[must_use]
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    #[must_use]
+    pub fn confidence(mut self, confidence: Confidence) -> Self {
+        self.confidence = confidence;
+        self
+    }
+
+    #[must_use]
+    pub fn message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// The node whose lines a `# nosec` comment may be on.
+    #[must_use]
+    pub fn context(mut self, context: TextRange) -> Self {
+        self.context = Some(context);
+        self
+    }
+}
+
+/// What a rule sees of the file being checked, and where it reports.
+pub struct Checker<'a> {
+    source: &'a str,
+    path: &'a str,
+    line_index: &'a LineIndex,
+    settings: &'a Settings,
+    nosec: &'a NosecLines,
+    imports: Imports,
+    /// The statement being visited and its ancestors, outermost first.
+    stmts: Vec<&'a Stmt>,
+    /// The ancestors of the expression being visited (within the current
+    /// statement), outermost first.
+    exprs: Vec<&'a Expr>,
+    /// The qualified name of the call being dispatched, computed once.
+    call_name: Option<(TextRange, Option<QualifiedName>)>,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn new(
+        source: &'a str,
+        path: &'a str,
+        line_index: &'a LineIndex,
+        settings: &'a Settings,
+        nosec: &'a NosecLines,
+    ) -> Self {
+        Self {
+            source,
+            path,
+            line_index,
+            settings,
+            nosec,
+            imports: Imports::default(),
+            stmts: Vec::new(),
+            exprs: Vec::new(),
+            call_name: None,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Walks the module and runs the module-level checks.
+    pub(crate) fn run(mut self, module: &'a ast::ModModule) -> Vec<Finding> {
+        self.visit_body(&module.body);
+        for &(_, check) in &self.settings.dispatch.module {
+            check(&mut self, module);
+        }
+        self.findings
+    }
+
+    // ---- what rules read -------------------------------------------------
+
+    /// The whole file.
+    pub fn source(&self) -> &'a str {
+        self.source
+    }
+
+    /// The file's path relative to the scanned root, `/`-separated.
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// The source text of a node.
+    pub fn slice(&self, range: TextRange) -> &'a str {
+        self.source
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+    }
+
+    /// 1-based line of an offset.
+    pub fn line_of(&self, offset: TextSize) -> u32 {
+        u32::try_from(self.line_index.line_index(offset).get()).unwrap_or(u32::MAX)
+    }
+
+    /// What `expr` (a name or attribute chain) refers to, Bandit's way:
+    /// `sp.Popen` after `import subprocess as sp` is `subprocess.Popen`,
+    /// `system` after `from os import system` is `os.system`, and an
+    /// unimported `pickle.loads` is `pickle.loads`. `None` for other
+    /// expressions (`f().x`, `a[0]`).
+    pub fn resolve_qualified_name(&self, expr: &Expr) -> Option<QualifiedName> {
+        self.imports.resolve(expr)
+    }
+
+    /// The qualified name of a call's function (Bandit's
+    /// `call_function_name_qual`), computed once per call however many
+    /// rules ask.
+    pub fn call_qualified_name(&mut self, call: &ast::ExprCall) -> Option<&QualifiedName> {
+        let fresh = !matches!(&self.call_name, Some((range, _)) if *range == call.range());
+        if fresh {
+            let name = self.imports.resolve(&call.func);
+            self.call_name = Some((call.range(), name));
+        }
+        self.call_name.as_ref().and_then(|(_, name)| name.as_ref())
+    }
+
+    /// Whether an import statement seen so far names `module` exactly
+    /// (Bandit's `is_module_imported_exact`).
+    pub fn is_module_imported(&self, module: &str) -> bool {
+        self.imports.is_imported_exact(module)
+    }
+
+    /// Whether any import seen so far names something containing
+    /// `module` (Bandit's `is_module_imported_like`).
+    pub fn is_module_imported_like(&self, module: &str) -> bool {
+        self.imports.is_imported_like(module)
+    }
+
+    /// The statement being visited (for an expression rule: the statement
+    /// the expression is in).
+    pub fn current_stmt(&self) -> Option<&'a Stmt> {
+        self.stmts.last().copied()
+    }
+
+    /// The enclosing statements, innermost first (the current one
+    /// included).
+    pub fn stmt_ancestors(&self) -> impl Iterator<Item = &'a Stmt> + '_ {
+        self.stmts.iter().rev().copied()
+    }
+
+    /// The expression that contains the one being visited, if any
+    /// (`None` when it sits directly in a statement).
+    pub fn parent_expr(&self) -> Option<&'a Expr> {
+        self.exprs.last().copied()
+    }
+
+    /// The enclosing expressions, innermost first.
+    pub fn expr_ancestors(&self) -> impl Iterator<Item = &'a Expr> + '_ {
+        self.exprs.iter().rev().copied()
+    }
+
+    /// The innermost function the visit is in.
+    pub fn enclosing_function(&self) -> Option<&'a ast::StmtFunctionDef> {
+        self.stmts.iter().rev().find_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// Whether the expression being visited is a whole expression
+    /// statement (a docstring or bare string), which Bandit's string checks
+    /// skip.
+    pub fn is_expression_statement(&self, expr: &Expr) -> bool {
+        self.exprs.is_empty()
+            && matches!(self.current_stmt(), Some(Stmt::Expr(s)) if s.value.range() == expr.range())
+    }
+
+    /// Whether a rule is switched on for this run.
+    pub fn is_enabled(&self, rule: &Rule) -> bool {
+        self.settings.is_enabled(rule)
+    }
+
+    // ---- reporting ------------------------------------------------------
+
+    /// Reports `rule` at `range` with the rule's default severity,
+    /// confidence and message.
+    pub fn report(&mut self, rule: &'static Rule, range: TextRange) {
+        self.report_issue(Issue::new(rule, range));
+    }
+
+    /// Reports an issue built with [`Issue::new`] and its setters.
+    pub fn report_issue(&mut self, issue: Issue) {
+        if issue.severity < self.settings.severity || issue.confidence < self.settings.confidence {
+            return;
+        }
+        let start = self
+            .line_index
+            .line_column(issue.range.start(), self.source);
+        let line = u32::try_from(start.line.get()).unwrap_or(u32::MAX);
+        let column = u32::try_from(start.column.get()).unwrap_or(u32::MAX);
+        let context = issue.context.unwrap_or(issue.range);
+        let first = self.line_of(context.start());
+        let last = self.line_of(context.end());
+        if self.nosec.silences(issue.rule.code, line, first, last) {
+            return;
+        }
+        let end_line = self.line_of(issue.range.end());
+        let line_text = self.line_text(start.line);
+        let scope = self.scope_name();
+        let normalized: String = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
+
+        let mut finding = Finding::new(FindingKind::Code, issue.rule.code, issue.severity);
+        finding.rule = Some(issue.rule.name.to_string());
+        finding.confidence = Some(issue.confidence);
+        finding.location = Some(Location {
+            path: self.path.to_string(),
+            line,
+            column,
+        });
+        finding.message = Some(issue.message.into_owned());
+        finding.fingerprint =
+            pyward_model::fingerprint(&[issue.rule.code, self.path, &scope, &normalized]);
+        finding.extra.insert("end_line".into(), end_line.into());
+        finding
+            .extra
+            .insert("snippet".into(), line_text.trim_end().to_string().into());
+        self.findings.push(finding);
+    }
+
+    fn line_text(&self, line: ruff_source_file::OneIndexed) -> &'a str {
+        let range = self.line_index.line_range(line, self.source);
+        self.slice(range).trim_end_matches(['\n', '\r'])
+    }
+
+    /// `Class.method`: the enclosing definitions, for fingerprints.
+    fn scope_name(&self) -> String {
+        let mut out = String::new();
+        for stmt in &self.stmts {
+            let name = match stmt {
+                Stmt::FunctionDef(f) => f.name.as_str(),
+                Stmt::ClassDef(c) => c.name.as_str(),
+                _ => continue,
+            };
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(name);
+        }
+        out
+    }
+
+    // ---- dispatch ---------------------------------------------------------
+
+    fn dispatch_import(&mut self, import: &ImportedModule<'_>) {
+        for &(_, check) in &self.settings.dispatch.import {
+            check(self, import);
+        }
+    }
+
+    /// `__import__("m")`, `importlib.import_module("m")`: Bandit's import
+    /// blacklist looks at these too.
+    fn dynamic_import(&mut self, call: &'a ast::ExprCall) {
+        if self.settings.dispatch.import.is_empty() {
+            return;
+        }
+        let is_dunder = matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "__import__");
+        let name = if is_dunder {
+            match call.arguments.args.first() {
+                None => Some(""),
+                Some(Expr::StringLiteral(s)) => Some(s.value.to_str()),
+                Some(_) => Some("UNKNOWN"),
+            }
+        } else {
+            let qualified = self.call_qualified_name(call).map(QualifiedName::as_str);
+            if matches!(
+                qualified,
+                Some("importlib.import_module" | "importlib.__import__")
+            ) {
+                // Bandit: the first argument (a literal or a name), else
+                // the `name` keyword.
+                let first = call
+                    .arguments
+                    .args
+                    .first()
+                    .or_else(|| call.arguments.find_keyword("name").map(|k| &k.value));
+                match first {
+                    Some(Expr::StringLiteral(s)) => Some(s.value.to_str()),
+                    Some(Expr::Name(n)) => Some(n.id.as_str()),
+                    Some(Expr::Attribute(a)) => Some(a.attr.as_str()),
+                    _ => None,
+                }
+            } else {
+                None
+            }
+        };
+        if let Some(name) = name {
+            let import = ImportedModule {
+                kind: ImportKind::Call,
+                module: None,
+                names: vec![name],
+                range: call.range(),
+            };
+            self.dispatch_import(&import);
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.stmts.push(stmt);
+        let saved_exprs = std::mem::take(&mut self.exprs);
+
+        // Bandit binds an import's names before its checks run.
+        match stmt {
+            Stmt::Import(import) => {
+                self.imports.bind_import(import);
+                let names = import.names.iter().map(|a| a.name.as_str()).collect();
+                self.dispatch_import(&ImportedModule {
+                    kind: ImportKind::Import,
+                    module: None,
+                    names,
+                    range: import.range,
+                });
+            }
+            Stmt::ImportFrom(import) => {
+                self.imports.bind_import_from(import);
+                let names = import.names.iter().map(|a| a.name.as_str()).collect();
+                let module = import.module.as_ref().map(ast::Identifier::as_str);
+                self.dispatch_import(&ImportedModule {
+                    kind: if module.is_some() {
+                        ImportKind::ImportFrom
+                    } else {
+                        ImportKind::Import
+                    },
+                    module,
+                    names,
+                    range: import.range,
+                });
+            }
+            _ => {}
+        }
+
+        for &(_, check) in &self.settings.dispatch.stmt {
+            check(self, stmt);
+        }
+
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {
+                self.imports.push_scope();
+                visitor::walk_stmt(self, stmt);
+                self.imports.pop_scope();
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+
+        self.exprs = saved_exprs;
+        self.stmts.pop();
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        for &(_, check) in &self.settings.dispatch.expr {
+            check(self, expr);
+        }
+        if let Expr::Call(call) = expr {
+            for &(_, check) in &self.settings.dispatch.call {
+                check(self, call);
+            }
+            self.dynamic_import(call);
+        }
+        self.exprs.push(expr);
+        if let Expr::Lambda(_) = expr {
+            self.imports.push_scope();
+            visitor::walk_expr(self, expr);
+            self.imports.pop_scope();
+        } else {
+            visitor::walk_expr(self, expr);
+        }
+        self.exprs.pop();
+    }
+}

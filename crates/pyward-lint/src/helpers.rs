@@ -1,0 +1,165 @@
+//! Reading call arguments and constants the way Bandit's `Context` does,
+//! so that ported checks keep Bandit's exact behaviour.
+//!
+//! Bandit turns an argument into a "literal value": a constant's value
+//! (`True`, `False`, `None` become the strings `"True"`, `"False"`,
+//! `"None"`), a name's identifier, an attribute's last name, and lists,
+//! tuples and sets of those. [`Value`] is that, borrowed from the AST.
+
+use ruff_python_ast::{self as ast, Expr, Number};
+
+/// A Bandit literal value (see the module docs).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// A string constant (implicit concatenations joined).
+    Str(std::borrow::Cow<'a, str>),
+    /// A bytes constant.
+    Bytes(Vec<u8>),
+    /// An integer that fits in `i64`.
+    Int(i64),
+    Float(f64),
+    /// `True`/`False`: Bandit compares these as the strings `"True"` and
+    /// `"False"`, see [`Value::as_str`].
+    Bool(bool),
+    /// `None`.
+    None,
+    /// A bare name: Bandit's value is the identifier.
+    Name(&'a str),
+    /// An attribute: Bandit's value is the last name (`ssl.CERT_NONE` is
+    /// `"CERT_NONE"`).
+    Attribute(&'a str),
+    List(Vec<Value<'a>>),
+    Tuple(Vec<Value<'a>>),
+    Set(Vec<Value<'a>>),
+    /// A dict display (its items are not read).
+    Dict,
+    /// Anything else (calls, f-strings, operations): Bandit's `None`.
+    Unknown,
+}
+
+impl<'a> Value<'a> {
+    /// Bandit's literal value of `expr`.
+    pub fn of(expr: &'a Expr) -> Self {
+        match expr {
+            Expr::StringLiteral(s) => Value::Str(std::borrow::Cow::Borrowed(s.value.to_str())),
+            Expr::BytesLiteral(b) => Value::Bytes(b.value.bytes().collect()),
+            Expr::NumberLiteral(n) => match &n.value {
+                Number::Int(i) => i.as_i64().map_or(Value::Unknown, Value::Int),
+                Number::Float(f) => Value::Float(*f),
+                Number::Complex { .. } => Value::Unknown,
+            },
+            Expr::BooleanLiteral(b) => Value::Bool(b.value),
+            Expr::NoneLiteral(_) => Value::None,
+            Expr::Name(n) => Value::Name(n.id.as_str()),
+            Expr::Attribute(a) => Value::Attribute(a.attr.as_str()),
+            Expr::List(l) => Value::List(l.elts.iter().map(Value::of).collect()),
+            Expr::Tuple(t) => Value::Tuple(t.elts.iter().map(Value::of).collect()),
+            Expr::Set(s) => Value::Set(s.elts.iter().map(Value::of).collect()),
+            Expr::Dict(_) => Value::Dict,
+            _ => Value::Unknown,
+        }
+    }
+
+    /// The value as Bandit's string comparisons see it: string constants,
+    /// names, attributes' last names, and `"True"`/`"False"`/`"None"`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::Name(s) | Value::Attribute(s) => Some(s),
+            Value::Bool(true) => Some("True"),
+            Value::Bool(false) => Some("False"),
+            Value::None => Some("None"),
+            _ => None,
+        }
+    }
+
+    /// Python truthiness of a constant value, `None` when unknown.
+    pub fn truthy(&self) -> Option<bool> {
+        match self {
+            Value::Str(s) => Some(!s.is_empty()),
+            Value::Bytes(b) => Some(!b.is_empty()),
+            Value::Int(i) => Some(*i != 0),
+            Value::Float(f) => Some(*f != 0.0),
+            Value::Bool(b) => Some(*b),
+            Value::None => Some(false),
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => Some(!v.is_empty()),
+            _ => None,
+        }
+    }
+}
+
+/// The value of keyword argument `name` (`shell` in `f(shell=True)`).
+pub fn keyword<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a Expr> {
+    call.arguments.find_keyword(name).map(|k| &k.value)
+}
+
+/// Bandit's `get_call_arg_value`: the literal value of keyword `name`, or
+/// `None` when it is absent.
+pub fn keyword_value<'a>(call: &'a ast::ExprCall, name: &str) -> Option<Value<'a>> {
+    keyword(call, name).map(Value::of)
+}
+
+/// Bandit's `check_call_arg_value(name, values)`: `None` when the keyword
+/// is absent (or its value is Bandit's `None`, i.e. not a literal),
+/// otherwise whether its value is one of `values` (compared as
+/// [`Value::as_str`]).
+pub fn keyword_is(call: &ast::ExprCall, name: &str, values: &[&str]) -> Option<bool> {
+    let value = keyword_value(call, name)?;
+    if value == Value::Unknown {
+        return None;
+    }
+    Some(value.as_str().is_some_and(|s| values.contains(&s)))
+}
+
+/// The positional argument at `index`.
+pub fn positional(call: &ast::ExprCall, index: usize) -> Option<&Expr> {
+    call.arguments.args.get(index)
+}
+
+/// Bandit's `get_call_arg_at_position`: an attribute's last name, or the
+/// literal value.
+pub fn positional_value(call: &ast::ExprCall, index: usize) -> Option<Value<'_>> {
+    positional(call, index).map(Value::of)
+}
+
+/// A string constant's text (implicit concatenations joined).
+pub fn string_value(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::StringLiteral(s) => Some(s.value.to_str()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(source: &str) -> ast::ExprCall {
+        let parsed = ruff_python_parser::parse_expression(source).unwrap();
+        match parsed.into_expr() {
+            Expr::Call(call) => call,
+            other => panic!("not a call: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn keyword_values_compare_like_bandit() {
+        let c = call("f(shell=True, verify=ssl.CERT_NONE, mode=0o777, x=g())");
+        assert_eq!(keyword_is(&c, "shell", &["True"]), Some(true));
+        assert_eq!(keyword_is(&c, "verify", &["CERT_NONE"]), Some(true));
+        assert_eq!(keyword_value(&c, "mode"), Some(Value::Int(0o777)));
+        assert_eq!(keyword_is(&c, "x", &["True"]), None);
+        assert_eq!(keyword_is(&c, "absent", &["True"]), None);
+    }
+
+    #[test]
+    fn positional_and_strings() {
+        let c = call("f('a' 'b', [1, name])");
+        assert_eq!(string_value(positional(&c, 0).unwrap()), Some("ab"));
+        assert_eq!(
+            positional_value(&c, 1),
+            Some(Value::List(vec![Value::Int(1), Value::Name("name")]))
+        );
+        assert_eq!(Value::List(vec![]).truthy(), Some(false));
+    }
+}

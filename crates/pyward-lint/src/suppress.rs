@@ -1,0 +1,165 @@
+//! `# nosec` comments, read as Bandit reads them.
+//!
+//! Bandit searches each comment for `#\s*nosec:?\s*(?P<tests>[^#]+)?`;
+//! the words after `nosec` (split at spaces and commas) that are a rule id
+//! or a rule name limit the comment to those rules, and a comment with
+//! none of them silences every rule. A finding is silenced by a comment on
+//! its own line or on any line of the node it was found on (the first
+//! such comment counts), so a `# nosec` at the end of a multi-line call
+//! works.
+//!
+//! One deliberate difference: Bandit's pattern keeps only the last id of
+//! a run without spaces, so its `# nosec B602,B607` silences B607 alone;
+//! pyward silences both, as the comment says.
+
+use std::collections::HashMap;
+
+use crate::registry;
+
+/// The rules one `# nosec` comment names; empty means every rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Nosec {
+    codes: Vec<&'static str>,
+}
+
+impl Nosec {
+    /// Whether this comment silences `code`.
+    pub fn silences(&self, code: &str) -> bool {
+        self.codes.is_empty() || self.codes.contains(&code)
+    }
+
+    /// The rule ids named, empty for a bare `# nosec`.
+    pub fn codes(&self) -> &[&'static str] {
+        &self.codes
+    }
+}
+
+/// Reads one comment (with its `#`). `None` when it is not a `nosec`
+/// comment.
+pub fn parse_nosec_comment(comment: &str) -> Option<Nosec> {
+    let tests = find_nosec(comment)?;
+    let mut codes = Vec::new();
+    for word in tests
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+    {
+        let found = registry::rule(word)
+            .or_else(|| registry::all_rules().find(|r| r.name.eq_ignore_ascii_case(word)));
+        if let Some(rule) = found
+            && !codes.contains(&rule.code)
+        {
+            codes.push(rule.code);
+        }
+    }
+    Some(Nosec { codes })
+}
+
+/// The text after `nosec` up to the next `#`, for the first `#` that
+/// `nosec` follows (after optional white space).
+fn find_nosec(comment: &str) -> Option<&str> {
+    let mut rest = comment;
+    while let Some(hash) = rest.find('#') {
+        let after = rest[hash + 1..].trim_start();
+        if let Some(tail) = after.strip_prefix("nosec") {
+            let tail = tail.strip_prefix(':').unwrap_or(tail);
+            let end = tail.find('#').unwrap_or(tail.len());
+            return Some(&tail[..end]);
+        }
+        rest = &rest[hash + 1..];
+    }
+    None
+}
+
+/// Every `# nosec` comment of a file, by 1-based line.
+#[derive(Debug, Default)]
+pub struct NosecLines {
+    by_line: HashMap<u32, Nosec>,
+}
+
+impl NosecLines {
+    pub(crate) fn insert(&mut self, line: u32, nosec: Nosec) {
+        self.by_line.insert(line, nosec);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_line.is_empty()
+    }
+
+    /// Whether a finding of `code` on `line`, found on a node spanning
+    /// `first..=last`, is silenced.
+    pub fn silences(&self, code: &str, line: u32, first: u32, last: u32) -> bool {
+        if self.by_line.is_empty() {
+            return false;
+        }
+        let own = self.by_line.get(&line);
+        let node = (first..=last).find_map(|l| self.by_line.get(&l));
+        match (own, node) {
+            (None, None) => false,
+            (Some(a), None) | (None, Some(a)) => a.silences(code),
+            // Bandit unions the two sets; an empty union silences all.
+            (Some(a), Some(b)) => {
+                (a.codes.is_empty() && b.codes.is_empty())
+                    || a.codes.contains(&code)
+                    || b.codes.contains(&code)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(comment: &str) -> Option<Vec<&'static str>> {
+        parse_nosec_comment(comment).map(|n| n.codes)
+    }
+
+    #[test]
+    fn bare_nosec_silences_everything() {
+        assert_eq!(codes("# nosec"), Some(vec![]));
+        assert_eq!(codes("#nosec"), Some(vec![]));
+        assert_eq!(codes("# nosec because it is fine"), Some(vec![]));
+        assert!(parse_nosec_comment("# nosec").unwrap().silences("B602"));
+    }
+
+    #[test]
+    fn not_nosec() {
+        assert_eq!(codes("# a comment"), None);
+        // Bandit's pattern is case-sensitive.
+        assert_eq!(codes("# NOSEC"), None);
+    }
+
+    #[test]
+    fn ids_names_and_colon_forms() {
+        assert_eq!(codes("# nosec B102, B110"), Some(vec!["B102", "B110"]));
+        assert_eq!(codes("# nosec: B101"), Some(vec!["B101"]));
+        assert_eq!(codes("# nosec:B101"), Some(vec!["B101"]));
+        assert_eq!(codes("# nosec assert_used"), Some(vec!["B101"]));
+        assert_eq!(codes("# nosec b101"), Some(vec!["B101"]));
+        // Unknown words are skipped.
+        assert_eq!(codes("# nosec B999 B101"), Some(vec!["B101"]));
+    }
+
+    #[test]
+    fn ids_without_spaces_all_count() {
+        // Bandit keeps only B110 here; see the module docs.
+        assert_eq!(codes("# nosec B102,B110"), Some(vec!["B102", "B110"]));
+    }
+
+    #[test]
+    fn nosec_after_another_comment_and_before_a_hash() {
+        assert_eq!(codes("# noqa # nosec B101 # reason"), Some(vec!["B101"]));
+    }
+
+    #[test]
+    fn node_lines_and_own_line() {
+        let mut lines = NosecLines::default();
+        lines.insert(3, parse_nosec_comment("# nosec B102").unwrap());
+        // A finding on line 1 of a call spanning 1..=3.
+        assert!(lines.silences("B102", 1, 1, 3));
+        assert!(!lines.silences("B110", 1, 1, 3));
+        assert!(!lines.silences("B102", 4, 4, 4));
+        lines.insert(5, parse_nosec_comment("# nosec").unwrap());
+        assert!(lines.silences("B999", 5, 5, 5));
+    }
+}
