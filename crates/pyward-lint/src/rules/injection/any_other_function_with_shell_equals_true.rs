@@ -1,0 +1,47 @@
+use ruff_python_ast::ExprCall;
+
+use crate::checker::Checker;
+use crate::rules::injection::names::{issue_at_keyword, qualified_name};
+use crate::rules::injection::shell::{SUBPROCESS, has_shell};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags calls to functions other than `subprocess`'s that are passed
+    /// `shell=True`, such as wrappers around `subprocess`.
+    ///
+    /// ## Why is this bad?
+    /// A function that takes a `shell` argument most likely hands its
+    /// command to `/bin/sh`, where any part that comes from outside the
+    /// program can add commands of its own.
+    ///
+    /// ## Example
+    /// ```python
+    /// run_command(f"git log {branch}", shell=True)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// run_command(["git", "log", branch])
+    /// ```
+    ///
+    /// ## References
+    /// - Bandit: B604 `any_other_function_with_shell_equals_true`
+    /// - CWE-78
+    pub(crate) static ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE = Rule {
+        code: "B604",
+        name: "any_other_function_with_shell_equals_true",
+        severity: Medium,
+        confidence: Low,
+        message: "Function call with shell=True parameter identified, possible security issue.",
+        check: Call(any_other_function_with_shell_equals_true),
+    };
+}
+
+fn any_other_function_with_shell_equals_true(checker: &mut Checker<'_>, call: &ExprCall) {
+    if !has_shell(call) {
+        return;
+    }
+    if !qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
+        checker.report_issue(issue_at_keyword(&ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE, call, "shell"));
+    }
+}

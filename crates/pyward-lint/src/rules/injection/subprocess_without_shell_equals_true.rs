@@ -1,0 +1,48 @@
+use ruff_python_ast::ExprCall;
+
+use crate::checker::Checker;
+use crate::rules::injection::names::{issue_at_keyword, qualified_name};
+use crate::rules::injection::shell::{SUBPROCESS, has_shell};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `subprocess` calls (`Popen`, `call`, `check_call`,
+    /// `check_output`, `run`) made without a shell, as a reminder to check
+    /// where the program and its arguments come from.
+    ///
+    /// ## Why is this bad?
+    /// Without a shell there is no shell injection, but a program name or
+    /// argument taken from outside still decides what runs (an option such
+    /// as `--upload-pack=...` can be enough). Low severity: a review aid.
+    ///
+    /// ## Example
+    /// ```python
+    /// subprocess.run([tool, *user_args])
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// subprocess.run(["/usr/bin/convert", "--", *validated_files])
+    /// ```
+    ///
+    /// ## References
+    /// - Bandit: B603 `subprocess_without_shell_equals_true`
+    /// - CWE-78
+    pub(crate) static SUBPROCESS_WITHOUT_SHELL_EQUALS_TRUE = Rule {
+        code: "B603",
+        name: "subprocess_without_shell_equals_true",
+        severity: Low,
+        confidence: High,
+        message: "subprocess call - check for execution of untrusted input.",
+        check: Call(subprocess_without_shell_equals_true),
+    };
+}
+
+fn subprocess_without_shell_equals_true(checker: &mut Checker<'_>, call: &ExprCall) {
+    if has_shell(call) {
+        return;
+    }
+    if qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
+        checker.report_issue(issue_at_keyword(&SUBPROCESS_WITHOUT_SHELL_EQUALS_TRUE, call, "shell"));
+    }
+}
