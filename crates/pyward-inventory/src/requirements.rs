@@ -20,7 +20,7 @@ use crate::manifest::is_dev_group;
 /// lines are checked but not followed (that needs the file system: see
 /// [`read_file`]). `source` is what each dependency's `source` says.
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    parse_text(text, source).map(|file| file.dependencies)
+    parse_text(text, source, Path::new(source).parent()).map(|file| file.dependencies)
 }
 
 /// What a `-r` or `-c` line brings in.
@@ -78,8 +78,13 @@ fn option_spec(name: &str) -> Option<(OptionKind, bool)> {
 }
 
 /// Parses one requirements file's text; `source` names it in the
-/// dependencies it returns.
-pub(crate) fn parse_text(text: &str, source: &str) -> Result<ParsedFile, ParseError> {
+/// dependencies it returns; `dir` is the folder it is in (which names a
+/// `-e .` requirement).
+pub(crate) fn parse_text(
+    text: &str,
+    source: &str,
+    dir: Option<&Path>,
+) -> Result<ParsedFile, ParseError> {
     let group = group_for_file(source);
     let mut file = ParsedFile::default();
     // Parents named by `# via` comments, per index in `file.dependencies`.
@@ -133,7 +138,7 @@ pub(crate) fn parse_text(text: &str, source: &str) -> Result<ParsedFile, ParseEr
         };
         match requirement_text {
             Some((text, is_editable)) => {
-                let mut dependency = parse_requirement(text, is_editable, source, number)?;
+                let mut dependency = parse_requirement(text, is_editable, source, dir, number)?;
                 dependency.groups = vec![group.clone()];
                 let inline_via = comment
                     .map(str::trim)
@@ -423,6 +428,7 @@ fn parse_requirement(
     text: &str,
     editable: bool,
     source: &str,
+    dir: Option<&Path>,
     line: u32,
 ) -> Result<Dependency, ParseError> {
     let text = text.trim();
@@ -457,7 +463,7 @@ fn parse_requirement(
                 )
             })?;
         }
-        let mut dependency = Dependency::new(&guess_name(without_extras), None, source);
+        let mut dependency = Dependency::new(&guess_name(without_extras, dir), None, source);
         dependency.line = Some(line);
         dependency.kind = kind;
         dependency.markers = markers.filter(|m| !m.is_empty()).map(str::to_string);
@@ -488,8 +494,8 @@ fn strip_extras(text: &str) -> &str {
 
 /// The package name of an unnamed requirement: the `#egg=` fragment,
 /// else the name part of a wheel or sdist file name, else the last path
-/// segment (a repository or folder name).
-fn guess_name(location: &str) -> String {
+/// segment (a repository or folder name; for `.`, the folder `dir` is).
+fn guess_name(location: &str, dir: Option<&Path>) -> String {
     if let Some((_, fragment)) = location.split_once('#') {
         for pair in fragment.split('&') {
             if let Some(egg) = pair.strip_prefix("egg=") {
@@ -500,18 +506,29 @@ fn guess_name(location: &str) -> String {
             }
         }
     }
-    let without_fragment = location.split(['#', '?']).next().unwrap_or(location);
-    let segment = without_fragment
+    let url = is_url(location);
+    let mut path = location.split(['#', '?']).next().unwrap_or(location);
+    if url {
+        let scheme = path
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        path = match path.split_once("://") {
+            // Past the host: `host/org/repo.git@rev`.
+            Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p),
+            None => path.split_once(':').map_or(path, |(_, p)| p),
+        };
+        // A VCS URL ends in `@revision`, which may hold `/` itself.
+        if scheme.contains('+') || ["git", "hg", "svn", "bzr"].contains(&scheme.as_str()) {
+            path = path.rsplit_once('@').map_or(path, |(before, _)| before);
+        }
+    }
+    let segment = path
         .trim_end_matches(['/', '\\'])
         .rsplit(['/', '\\'])
         .next()
-        .unwrap_or(without_fragment);
-    // `repo.git@v1.0`: a VCS revision.
-    let segment = if is_url(location) {
-        segment.split('@').next().unwrap_or(segment)
-    } else {
-        segment
-    };
+        .unwrap_or(path);
     let lower = segment.to_ascii_lowercase();
     if lower.ends_with(".whl") {
         return segment.split('-').next().unwrap_or(segment).to_string();
@@ -528,11 +545,17 @@ fn guess_name(location: &str) -> String {
         }
     }
     let name = segment.strip_suffix(".git").unwrap_or(segment);
-    if name.is_empty() || name == "." || name == ".." {
-        location.to_string()
-    } else {
-        name.to_string()
+    if !name.is_empty() && name != "." && name != ".." {
+        return name.to_string();
     }
+    // `.` or `..`: the folder it names.
+    dir.filter(|_| !url)
+        .map(|dir| normalize_lexically(&dir.join(path)))
+        .and_then(|full| {
+            full.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| location.to_string())
 }
 
 /// Whether a `# via` entry says the requirement comes from the project
@@ -693,7 +716,7 @@ impl TreeReader<'_> {
                 return;
             }
         };
-        let parsed = match parse_text(&text, &name) {
+        let parsed = match parse_text(&text, &name, canonical.parent()) {
             Ok(parsed) => parsed,
             Err(e) => {
                 self.result.errors.push(ScanError {
@@ -903,6 +926,16 @@ mod tests {
             ),
             ("./vendor/mylib", "mylib", DependencyKind::Path),
             (
+                "git+https://github.com/django/django.git@stable/4.2.x",
+                "django",
+                DependencyKind::Url,
+            ),
+            (
+                "hg+https://hg.example.org/repo@tip",
+                "repo",
+                DependencyKind::Url,
+            ),
+            (
                 "../wheels/dep-1.0-py3-none-any.whl",
                 "dep",
                 DependencyKind::Path,
@@ -925,6 +958,13 @@ mod tests {
             assert_eq!(d.version, None, "{line}");
             assert_eq!(d.requirement.as_deref(), Some(line), "{line}");
         }
+    }
+
+    #[test]
+    fn the_current_folder_is_named_after_the_folder() {
+        let deps = parse("-e .\n-e ..\n", "apps/web/requirements.txt").expect("valid");
+        let names: Vec<&str> = deps.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["web", "apps"]);
     }
 
     #[test]
@@ -957,6 +997,7 @@ mod tests {
         let file = parse_text(
             "-r base.txt\n--constraint=c.txt\n-rother.txt\nx==1\n",
             "r.txt",
+            None,
         )
         .expect("valid");
         let targets: Vec<_> = file

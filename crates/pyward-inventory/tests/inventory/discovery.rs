@@ -1,0 +1,206 @@
+//! Discovery over fixture project trees, copied to a temporary folder and
+//! given the things discovery must skip (ignored and build folders, virtual
+//! environments, symbolic links out of the tree), created here rather than
+//! committed.
+
+use std::fs;
+use std::path::Path;
+
+use pyward_inventory::{Options, scan_path};
+
+use crate::{fixtures, render};
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create copy");
+    for entry in fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy fixture");
+        }
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create parent");
+    }
+    fs::write(path, text).expect("write file");
+}
+
+/// A requirement no walk may ever report.
+const HIDDEN: &str = "must-not-be-found==6.6.6\n";
+
+/// Adds every kind of folder discovery skips, each holding a requirements
+/// file that must not be read; returns the folder outside the tree that
+/// the symbolic links point at (kept alive by the caller).
+fn add_noise(root: &Path) -> tempfile::TempDir {
+    write(&root.join(".gitignore"), "generated/\n*.log\n");
+    write(&root.join("generated/requirements.txt"), HIDDEN);
+    write(&root.join("services/worker/.gitignore"), "local/\n");
+    write(&root.join("services/worker/local/requirements.txt"), HIDDEN);
+    // A virtual environment under any name, found through its pyvenv.cfg.
+    write(&root.join("envs/py311/pyvenv.cfg"), "home = /usr/bin\n");
+    write(
+        &root.join("envs/py311/lib/python3.11/site-packages/pkg/requirements.txt"),
+        HIDDEN,
+    );
+    for skipped in [
+        ".venv",
+        "venv",
+        "node_modules/left-pad",
+        "build/lib",
+        "dist",
+        "app.egg-info",
+        "__pycache__",
+        ".tox/py311",
+        ".nox/tests",
+        ".git",
+        "lib/site-packages",
+    ] {
+        write(&root.join(skipped).join("requirements.txt"), HIDDEN);
+    }
+    let outside = tempfile::tempdir().expect("outside dir");
+    write(&outside.path().join("requirements.txt"), HIDDEN);
+    write(
+        &outside.path().join("pyproject.toml"),
+        "[project]\nname = \"x\"\ndependencies = [\"must-not-be-found==6.6.6\"]\n",
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(outside.path(), root.join("linked-dir")).expect("symlink dir");
+        std::os::unix::fs::symlink(
+            outside.path().join("requirements.txt"),
+            root.join("requirements-linked.txt"),
+        )
+        .expect("symlink file");
+    }
+    outside
+}
+
+fn scan(root: &Path) -> pyward_inventory::Inventory {
+    scan_path(root, root, &Options::default())
+}
+
+fn assert_nothing_hidden(inventory: &pyward_inventory::Inventory) {
+    for d in &inventory.dependencies {
+        assert_ne!(d.name.as_str(), "must-not-be-found", "read {}", d.source);
+    }
+    for e in &inventory.errors {
+        assert!(!e.path.contains("linked"), "followed a link: {e}");
+    }
+}
+
+#[test]
+fn simple_project_requirements_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("simple");
+    copy_tree(&fixtures("projects/simple"), &root);
+    let _outside = add_noise(&root);
+    let inventory = scan(&root);
+    assert_nothing_hidden(&inventory);
+    assert_eq!(inventory.errors, []);
+    insta::assert_snapshot!("simple", render(&inventory));
+}
+
+#[test]
+fn monorepo_every_project() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("monorepo");
+    copy_tree(&fixtures("projects/monorepo"), &root);
+    let _outside = add_noise(&root);
+    let inventory = scan(&root);
+    assert_nothing_hidden(&inventory);
+    for (lockfile, manifest) in [
+        ("services/api/uv.lock", "services/api/pyproject.toml"),
+        (
+            "services/billing/poetry.lock",
+            "services/billing/pyproject.toml",
+        ),
+        ("libs/common/Pipfile.lock", "libs/common/Pipfile"),
+        ("analytics/pdm.lock", "analytics/pyproject.toml"),
+        ("exporter/pylock.toml", "exporter/pyproject.toml"),
+    ] {
+        let note = format!("`{lockfile}` audited in place of `{manifest}`");
+        assert!(
+            inventory.notes.contains(&note),
+            "{note} in {:?}",
+            inventory.notes
+        );
+        assert!(
+            !inventory.dependencies.iter().any(|d| d.source == manifest),
+            "{manifest} read although locked"
+        );
+    }
+    // `requirements/constraints.txt` is named by `-c`: not dependencies.
+    assert!(
+        !inventory
+            .dependencies
+            .iter()
+            .any(|d| d.source == "requirements/constraints.txt")
+    );
+    insta::assert_snapshot!("monorepo", render(&inventory));
+}
+
+#[test]
+fn a_subfolder_is_named_relative_to_the_base() {
+    let root = fixtures("projects/monorepo");
+    let inventory = scan_path(&root.join("services/worker"), &root, &Options::default());
+    let sources: Vec<&str> = inventory
+        .dependencies
+        .iter()
+        .map(|d| d.source.as_str())
+        .collect();
+    assert!(
+        sources.contains(&"services/worker/requirements.txt"),
+        "{sources:?}"
+    );
+    assert!(sources.contains(&"requirements/base.txt"), "{sources:?}");
+}
+
+#[test]
+fn an_unparsable_file_is_an_error_and_the_rest_is_read() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(&root.join("a/requirements.txt"), "django==3.2.0\n");
+    write(
+        &root.join("b/requirements.txt"),
+        "ok==1.0\nbad line here ===\n",
+    );
+    let inventory = scan(root);
+    assert_eq!(inventory.errors.len(), 1, "{:?}", inventory.errors);
+    assert_eq!(inventory.errors[0].path, "b/requirements.txt");
+    assert_eq!(inventory.errors[0].line, Some(2));
+    assert_eq!(inventory.dependencies.len(), 1);
+    assert_eq!(inventory.dependencies[0].source, "a/requirements.txt");
+}
+
+#[test]
+fn an_empty_folder_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inventory = scan(tmp.path());
+    assert_eq!(inventory.dependencies, []);
+    assert_eq!(inventory.notes.len(), 1);
+    assert!(inventory.notes[0].starts_with("no dependency files found"));
+}
+
+#[test]
+fn no_dev_drops_dev_requirements_files() {
+    let root = fixtures("projects/simple");
+    let options = Options {
+        no_dev: true,
+        ..Options::default()
+    };
+    let inventory = scan_path(&root, &root, &options);
+    let mut sources: Vec<&str> = inventory
+        .dependencies
+        .iter()
+        .map(|d| d.source.as_str())
+        .collect();
+    sources.dedup();
+    // requirements-dev.txt's own line (black) is dev; what it includes
+    // from requirements.txt stays main.
+    assert_eq!(sources, ["docs/requirements.txt", "requirements.txt"]);
+}
