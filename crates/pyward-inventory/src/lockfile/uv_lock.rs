@@ -1,0 +1,343 @@
+//! `uv.lock` (uv's universal lockfile, format `version = 1`).
+//!
+//! The root project and workspace members (`source = { editable = "." }`,
+//! `{ virtual = "." }`, or the `[manifest] members`) are not dependencies:
+//! their `dependencies`, `optional-dependencies` and `dev-dependencies` are
+//! the direct requirements, in the groups `main`, the extra's name and the
+//! dependency group's name.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use pyward_model::{Dependency, DependencyKind, PackageName};
+use serde::Deserialize;
+
+use super::graph::{LockGraph, MarkerMode, Node, RootEdge, any_of};
+use super::{line_of_key, toml_error};
+use crate::ParseError;
+
+/// The `version` of `uv.lock` this reader understands.
+const SUPPORTED_VERSION: i64 = 1;
+
+#[derive(Deserialize)]
+struct UvLock {
+    version: Option<toml::Value>,
+    #[serde(default)]
+    manifest: Manifest,
+    #[serde(default)]
+    package: Vec<Package>,
+}
+
+#[derive(Deserialize, Default)]
+struct Manifest {
+    #[serde(default)]
+    members: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    version: Option<String>,
+    #[serde(default)]
+    source: BTreeMap<String, toml::Value>,
+    #[serde(default, rename = "resolution-markers")]
+    resolution_markers: Vec<String>,
+    #[serde(default)]
+    dependencies: Vec<DependencyRef>,
+    #[serde(default, rename = "optional-dependencies")]
+    optional_dependencies: BTreeMap<String, Vec<DependencyRef>>,
+    #[serde(default, rename = "dev-dependencies")]
+    dev_dependencies: BTreeMap<String, Vec<DependencyRef>>,
+}
+
+#[derive(Deserialize)]
+struct DependencyRef {
+    name: String,
+    version: Option<String>,
+    #[serde(default)]
+    source: BTreeMap<String, toml::Value>,
+    marker: Option<String>,
+    #[serde(default)]
+    extra: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: Option<toml::Value>,
+}
+
+pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
+    let lock: UvLock = match toml::from_str(text) {
+        Ok(lock) => lock,
+        Err(error) => {
+            // A future format may fail the typed parse: say so rather than
+            // report its first unfamiliar field.
+            if let Ok(only) = toml::from_str::<VersionOnly>(text) {
+                check_version(text, only.version.as_ref())?;
+            }
+            return Err(toml_error(text, &error));
+        }
+    };
+    check_version(text, lock.version.as_ref())?;
+    Ok(build(lock, source))
+}
+
+fn check_version(text: &str, version: Option<&toml::Value>) -> Result<(), ParseError> {
+    let found = match version {
+        Some(toml::Value::Integer(v)) if *v == SUPPORTED_VERSION => return Ok(()),
+        Some(toml::Value::Integer(v)) => v.to_string(),
+        Some(other) => other.to_string(),
+        None => {
+            return Err(ParseError::new(format!(
+                "uv.lock has no `version`; pyward reads uv.lock version {SUPPORTED_VERSION}"
+            )));
+        }
+    };
+    let message = format!(
+        "uv.lock version {found} is not supported; pyward reads uv.lock version {SUPPORTED_VERSION}"
+    );
+    Err(match line_of_key(text, "version") {
+        Some(line) => ParseError::at_line(line, message),
+        None => ParseError::new(message),
+    })
+}
+
+/// How a package's source reads in uv.lock, and what that makes it.
+fn classify(source: &BTreeMap<String, toml::Value>) -> (DependencyKind, Option<String>) {
+    let value = |key: &str| source.get(key).and_then(toml::Value::as_str);
+    if source.is_empty() || source.contains_key("registry") {
+        return (DependencyKind::Registry, None);
+    }
+    if let Some(url) = value("git") {
+        return (DependencyKind::Url, Some(format!("git+{url}")));
+    }
+    if let Some(url) = value("url") {
+        return (DependencyKind::Url, Some(url.to_string()));
+    }
+    for key in ["path", "directory", "editable", "virtual"] {
+        if let Some(path) = value(key) {
+            return (DependencyKind::Path, Some(path.to_string()));
+        }
+    }
+    (DependencyKind::Registry, None)
+}
+
+/// Whether a package is the project itself or a workspace member.
+fn is_project(package: &Package, members: &HashSet<PackageName>) -> bool {
+    let local = ["editable", "virtual"]
+        .iter()
+        .find_map(|key| package.source.get(*key).and_then(toml::Value::as_str));
+    match local {
+        None => false,
+        Some(path) if members.is_empty() => path == "." || path.is_empty(),
+        Some(_) => members.contains(&PackageName::new(&package.name)),
+    }
+}
+
+fn source_key(source: &BTreeMap<String, toml::Value>) -> String {
+    source
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn build(lock: UvLock, source: &str) -> Vec<Dependency> {
+    let members: HashSet<PackageName> = lock
+        .manifest
+        .members
+        .iter()
+        .map(|m| PackageName::new(m))
+        .collect();
+    let mut graph = LockGraph::default();
+    // Index in `lock.package` -> node (None for the project and members).
+    let mut node_of: Vec<Option<usize>> = Vec::with_capacity(lock.package.len());
+    let mut source_of: HashMap<usize, String> = HashMap::new();
+    for package in &lock.package {
+        if is_project(package, &members) {
+            node_of.push(None);
+            continue;
+        }
+        let (kind, requirement) = classify(&package.source);
+        let mut dependency = Dependency::new(&package.name, package.version.as_deref(), source);
+        dependency.kind = kind;
+        dependency.requirement = requirement;
+        let marker = if package.resolution_markers.is_empty() {
+            None
+        } else {
+            any_of(package.resolution_markers.iter().map(|m| Some(m.as_str())))
+        };
+        let index = graph.add_node(Node {
+            dependency,
+            recorded_groups: Vec::new(),
+            recorded_marker: marker,
+        });
+        source_of.insert(index, source_key(&package.source));
+        node_of.push(Some(index));
+    }
+
+    let resolve = |graph: &LockGraph, dep: &DependencyRef| -> Vec<usize> {
+        let name = PackageName::new(&dep.name);
+        let mut candidates: Vec<usize> = graph.named(&name).to_vec();
+        if let Some(version) = &dep.version {
+            candidates.retain(|&i| graph.nodes[i].dependency.version.as_deref() == Some(version));
+        }
+        if candidates.len() > 1 && !dep.source.is_empty() {
+            let wanted = source_key(&dep.source);
+            let narrowed: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|i| source_of.get(i) == Some(&wanted))
+                .collect();
+            if !narrowed.is_empty() {
+                candidates = narrowed;
+            }
+        }
+        candidates
+    };
+
+    // Extras requested of each package by anyone: their optional
+    // dependencies are edges of that package.
+    let mut requested_extras: HashMap<usize, HashSet<&str>> = HashMap::new();
+    let all_refs = lock.package.iter().flat_map(|p| {
+        p.dependencies
+            .iter()
+            .chain(p.optional_dependencies.values().flatten())
+            .chain(p.dev_dependencies.values().flatten())
+    });
+    for dep in all_refs {
+        if dep.extra.is_empty() {
+            continue;
+        }
+        for target in resolve(&graph, dep) {
+            requested_extras
+                .entry(target)
+                .or_default()
+                .extend(dep.extra.iter().map(String::as_str));
+        }
+    }
+
+    for (package, node) in lock.package.iter().zip(&node_of) {
+        match node {
+            Some(from) => {
+                let extras = requested_extras.get(from);
+                let optional = package
+                    .optional_dependencies
+                    .iter()
+                    .filter(|(extra, _)| extras.is_some_and(|e| e.contains(extra.as_str())))
+                    .flat_map(|(_, deps)| deps);
+                for dep in package.dependencies.iter().chain(optional) {
+                    for to in resolve(&graph, dep) {
+                        graph.add_edge(*from, to, dep.marker.clone());
+                    }
+                }
+            }
+            None => {
+                let groups = std::iter::once(("main", &package.dependencies))
+                    .chain(
+                        package
+                            .optional_dependencies
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v)),
+                    )
+                    .chain(
+                        package
+                            .dev_dependencies
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v)),
+                    );
+                for (group, deps) in groups {
+                    for dep in deps {
+                        for to in resolve(&graph, dep) {
+                            graph.roots.push(RootEdge {
+                                to,
+                                group: group.to_string(),
+                                marker: dep.marker.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    graph.finish(MarkerMode::Propagated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"
+version = 1
+revision = 2
+requires-python = ">=3.9"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "flask" }, { name = "pywin32", marker = "sys_platform == 'win32'" }]
+
+[package.optional-dependencies]
+web = [{ name = "gunicorn" }]
+
+[package.dev-dependencies]
+test = [{ name = "pytest" }]
+
+[[package]]
+name = "flask"
+version = "3.0.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "werkzeug" }]
+
+[[package]]
+name = "werkzeug"
+version = "3.0.1"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pywin32"
+version = "306"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "gunicorn"
+version = "21.2.0"
+source = { git = "https://github.com/benoitc/gunicorn?rev=main#abc" }
+
+[[package]]
+name = "pytest"
+version = "8.0.0"
+source = { registry = "https://pypi.org/simple" }
+"#;
+
+    #[test]
+    fn reads_graph_groups_and_markers() {
+        let deps = parse(SMALL, "uv.lock").unwrap();
+        let names: Vec<&str> = deps.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["flask", "werkzeug", "pywin32", "gunicorn", "pytest"]
+        );
+        assert!(deps[0].direct);
+        assert!(!deps[1].direct);
+        assert_eq!(deps[1].via, vec![PackageName::new("flask")]);
+        assert_eq!(deps[2].markers.as_deref(), Some("sys_platform == 'win32'"));
+        assert_eq!(deps[3].groups, vec!["web"]);
+        assert_eq!(deps[3].kind, DependencyKind::Url);
+        assert_eq!(deps[4].groups, vec!["test"]);
+    }
+
+    #[test]
+    fn future_version_is_named() {
+        let err = parse("version = 2\nrevision = 1\n", "uv.lock").unwrap_err();
+        assert!(err.message.contains("version 2"), "{err}");
+        assert!(err.message.contains("version 1"), "{err}");
+        assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let err = parse("version = 1\n[[package]\nname = 'x'\n", "uv.lock").unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+    }
+}
