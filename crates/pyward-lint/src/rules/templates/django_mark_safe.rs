@@ -1,0 +1,459 @@
+use std::collections::HashMap;
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, ExprCall, ModModule, Operator, Stmt};
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextSize};
+
+use crate::checker::{Checker, Issue};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags Django's `mark_safe` (and `SafeText`, `SafeUnicode`,
+    /// `SafeString`, `SafeBytes`) applied to anything that is not built
+    /// only from string constants, in files that import
+    /// `django.utils.safestring`.
+    ///
+    /// ## Why is this bad?
+    /// `mark_safe` tells the template engine not to escape the value. If
+    /// any part of it comes from a user, it can carry HTML and scripts into
+    /// the page (cross-site scripting).
+    ///
+    /// Like Bandit, the check follows a variable back through its
+    /// assignments in the same function (or module), `.format()` calls and
+    /// `%` formatting, and accepts the value when every piece is a string
+    /// constant; a parameter of the function is never accepted.
+    ///
+    /// ## Example
+    /// ```python
+    /// mark_safe(f"<a href='{url}'>{title}</a>")
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// from django.utils.html import format_html
+    /// format_html("<a href='{}'>{}</a>", url, title)
+    /// ```
+    ///
+    /// ## References
+    /// - Bandit: B703 `django_mark_safe`
+    /// - CWE-80
+    pub(crate) static DJANGO_MARK_SAFE = Rule {
+        code: "B703",
+        name: "django_mark_safe",
+        severity: Medium,
+        confidence: High,
+        message: "Potential XSS on mark_safe function.",
+        check: Module(django_mark_safe),
+    };
+}
+
+const AFFECTED: &[&str] = &["mark_safe", "SafeText", "SafeUnicode", "SafeString", "SafeBytes"];
+
+/// Bandit's plugin raises (and so reports nothing for the call) on some
+/// inputs; this marks that.
+struct Crash;
+
+type Outcome<T> = Result<T, Crash>;
+
+/// Where a variable is looked up: Bandit's `parent`, the innermost plain
+/// `def` around the call, or the module.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Module(&'a [Stmt]),
+    Function(&'a ast::StmtFunctionDef),
+}
+
+impl<'a> Scope<'a> {
+    fn body(self) -> &'a [Stmt] {
+        match self {
+            Scope::Module(body) => body,
+            Scope::Function(function) => &function.body,
+        }
+    }
+
+    /// Python's `args.args`: the plain positional parameters.
+    fn is_parameter(self, name: &str) -> bool {
+        match self {
+            Scope::Module(_) => false,
+            Scope::Function(function) => function
+                .parameters
+                .args
+                .iter()
+                .any(|p| p.parameter.name.as_str() == name),
+        }
+    }
+}
+
+/// What `DeepAssignation.is_assigned` returns.
+enum Assigned<'a> {
+    Nothing,
+    /// The assigned value (or a `with` statement binding the name).
+    One(Item<'a>),
+    Many(Vec<Item<'a>>),
+}
+
+#[derive(Clone, Copy)]
+enum Item<'a> {
+    Value(&'a Expr),
+    With,
+}
+
+struct Evaluator<'a, 'i> {
+    lines: &'i LineIndex,
+    scope: Scope<'a>,
+}
+
+impl<'a> Evaluator<'a, '_> {
+    fn line(&self, offset: TextSize) -> usize {
+        self.lines.line_index(offset).get()
+    }
+
+    /// Python's `lineno` of a statement: the `def`/`class` line, not a
+    /// decorator's.
+    fn stmt_line(&self, stmt: &Stmt) -> usize {
+        match stmt {
+            Stmt::FunctionDef(f) => self.line(f.name.start()),
+            Stmt::ClassDef(c) => self.line(c.name.start()),
+            other => self.line(other.start()),
+        }
+    }
+
+    fn assigned_in(&self, stmts: &'a [Stmt], name: &str, out: &mut Vec<Item<'a>>) -> Outcome<()> {
+        for stmt in stmts {
+            match self.assigned(stmt, name)? {
+                Assigned::Nothing => {}
+                Assigned::One(item) => out.push(item),
+                Assigned::Many(items) => out.extend(items),
+            }
+        }
+        Ok(())
+    }
+
+    fn many(&self, parts: &[&'a [Stmt]], name: &str) -> Outcome<Assigned<'a>> {
+        let mut out = Vec::new();
+        for part in parts {
+            self.assigned_in(part, name, &mut out)?;
+        }
+        Ok(Assigned::Many(out))
+    }
+
+    /// `DeepAssignation.is_assigned`.
+    fn assigned(&self, stmt: &'a Stmt, name: &str) -> Outcome<Assigned<'a>> {
+        Ok(match stmt {
+            Stmt::FunctionDef(function) if !function.is_async => self.many(&[&function.body], name)?,
+            Stmt::With(with) if !with.is_async => {
+                let mut result = Assigned::Nothing;
+                for item in &with.items {
+                    let binds = matches!(item.optional_vars.as_deref(), Some(Expr::Name(n)) if n.id.as_str() == name);
+                    result = if binds {
+                        Assigned::One(Item::With)
+                    } else {
+                        self.many(&[&with.body], name)?
+                    };
+                }
+                result
+            }
+            Stmt::Try(try_) if !try_.is_star => {
+                let mut out = Vec::new();
+                self.assigned_in(&try_.body, name, &mut out)?;
+                for handler in &try_.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    self.assigned_in(&handler.body, name, &mut out)?;
+                }
+                self.assigned_in(&try_.orelse, name, &mut out)?;
+                self.assigned_in(&try_.finalbody, name, &mut out)?;
+                Assigned::Many(out)
+            }
+            Stmt::If(if_) => {
+                // Python's `orelse` of an `if` is its `elif`/`else` chain.
+                let mut out = Vec::new();
+                self.assigned_in(&if_.body, name, &mut out)?;
+                for clause in &if_.elif_else_clauses {
+                    self.assigned_in(&clause.body, name, &mut out)?;
+                }
+                Assigned::Many(out)
+            }
+            Stmt::For(for_) if !for_.is_async => self.many(&[&for_.body, &for_.orelse], name)?,
+            Stmt::While(while_) => self.many(&[&while_.body, &while_.orelse], name)?,
+            Stmt::AugAssign(aug) => match &*aug.target {
+                Expr::Name(target) if target.id.as_str() == name => Assigned::One(Item::Value(&aug.value)),
+                _ => Assigned::Nothing,
+            },
+            Stmt::Assign(assign) => match (assign.targets.first(), &*assign.value) {
+                (Some(Expr::Name(target)), value) if target.id.as_str() == name => Assigned::One(Item::Value(value)),
+                (Some(Expr::Tuple(targets)), Expr::Tuple(values)) => {
+                    let mut result = Assigned::Nothing;
+                    for (position, target) in targets.elts.iter().enumerate() {
+                        // Bandit reads `.id` of every target: anything but a
+                        // name makes it fail.
+                        let Expr::Name(target) = target else {
+                            return Err(Crash);
+                        };
+                        if target.id.as_str() == name {
+                            let value = values.elts.get(position).ok_or(Crash)?;
+                            result = Assigned::One(Item::Value(value));
+                            break;
+                        }
+                    }
+                    result
+                }
+                _ => Assigned::Nothing,
+            },
+            _ => Assigned::Nothing,
+        })
+    }
+
+    /// `evaluate_var`: whether every assignment to `name` before line
+    /// `until` is made of string constants.
+    fn variable(&self, name: &str, until: usize, depth: usize) -> Outcome<bool> {
+        // Bandit would hit Python's recursion limit; give up the same way.
+        if depth > 200 {
+            return Err(Crash);
+        }
+        if self.scope.is_parameter(name) {
+            return Ok(false);
+        }
+        let mut secure = false;
+        for stmt in self.scope.body() {
+            if self.stmt_line(stmt) >= until {
+                break;
+            }
+            match self.assigned(stmt, name)? {
+                Assigned::Nothing => {}
+                Assigned::Many(items) if items.is_empty() => {}
+                Assigned::One(Item::Value(value)) => match value {
+                    Expr::StringLiteral(_) => secure = true,
+                    Expr::Name(other) => {
+                        secure = self.variable(other.id.as_str(), self.line(other.start()), depth + 1)?;
+                    }
+                    Expr::Call(call) => secure = self.call(call, depth + 1)?,
+                    _ => {
+                        secure = false;
+                        break;
+                    }
+                },
+                Assigned::One(Item::With) => {
+                    secure = false;
+                    break;
+                }
+                Assigned::Many(items) => {
+                    let mut count = 0;
+                    for item in &items {
+                        match item {
+                            Item::Value(Expr::StringLiteral(_)) => count += 1,
+                            Item::Value(Expr::Name(other)) => {
+                                if self.variable(other.id.as_str(), self.stmt_line(stmt), depth + 1)? {
+                                    count += 1;
+                                } else {
+                                    break;
+                                }
+                            }
+                            _ => break,
+                        }
+                    }
+                    secure = count == items.len();
+                    if !secure {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(secure)
+    }
+
+    /// `evaluate_call`: `"...".format(...)` whose arguments are all
+    /// secure.
+    fn call(&self, call: &'a ExprCall, depth: usize) -> Outcome<bool> {
+        let Expr::Attribute(attribute) = &*call.func else {
+            return Ok(false);
+        };
+        if attribute.attr.as_str() != "format" || !is_constant(&attribute.value) || !call.arguments.keywords.is_empty() {
+            return Ok(false);
+        }
+        let line = self.line(call.start());
+        self.format_arguments(call.arguments.args.iter().collect(), line, depth)
+    }
+
+    fn format_arguments(&self, mut args: Vec<&'a Expr>, line: usize, depth: usize) -> Outcome<bool> {
+        let mut count = 0;
+        let mut index = 0;
+        while let Some(&arg) = args.get(index) {
+            index += 1;
+            match arg {
+                Expr::StringLiteral(_) => count += 1,
+                Expr::Name(name) => {
+                    if self.variable(name.id.as_str(), line, depth + 1)? {
+                        count += 1;
+                    } else {
+                        break;
+                    }
+                }
+                Expr::Call(inner) => {
+                    if self.call(inner, depth + 1)? {
+                        count += 1;
+                    } else {
+                        break;
+                    }
+                }
+                Expr::Starred(starred) => match &*starred.value {
+                    Expr::List(list) => {
+                        args.extend(list.elts.iter());
+                        count += 1;
+                    }
+                    Expr::Tuple(tuple) => {
+                        args.extend(tuple.elts.iter());
+                        count += 1;
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        Ok(count == args.len())
+    }
+
+    /// `check_risk`: whether the first argument is built only from string
+    /// constants.
+    fn is_secure(&self, call: &'a ExprCall, argument: &'a Expr) -> Outcome<bool> {
+        match argument {
+            Expr::Name(name) => {
+                if self.scope.is_parameter(name.id.as_str()) {
+                    return Ok(false);
+                }
+                self.variable(name.id.as_str(), self.line(call.start()), 0)
+            }
+            Expr::Call(inner) => self.call(inner, 0),
+            Expr::BinOp(binop) if binop.op == Operator::Mod && matches!(&*binop.left, Expr::StringLiteral(_)) => {
+                // Bandit rewrites `"..." % x` as `"...".format(x)`.
+                let args = match &*binop.right {
+                    Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                    other => vec![other],
+                };
+                self.format_arguments(args, self.line(binop.start()), 0)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+fn is_constant(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_)
+    )
+}
+
+/// Walks the module as Bandit does: imports and aliases collected in order
+/// and for the whole file, the innermost plain `def` tracked.
+struct Walk<'a, 'i> {
+    lines: &'i LineIndex,
+    imports: Vec<String>,
+    aliases: HashMap<String, String>,
+    scopes: Vec<Scope<'a>>,
+    found: Vec<&'a ExprCall>,
+}
+
+impl Walk<'_, '_> {
+    fn imported_like(&self, module: &str) -> bool {
+        self.imports.iter().any(|m| m.contains(module))
+    }
+}
+
+impl<'a> Visitor<'a> for Walk<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    if let Some(asname) = &alias.asname {
+                        self.aliases.insert(asname.to_string(), alias.name.to_string());
+                    }
+                    self.imports.push(alias.name.to_string());
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let module = import.module.as_ref().map(ast::Identifier::as_str);
+                for alias in &import.names {
+                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    match module {
+                        Some(module) => {
+                            let full = format!("{module}.{}", alias.name);
+                            self.aliases.insert(local, full.clone());
+                            self.imports.push(full);
+                        }
+                        None => {
+                            if alias.asname.is_some() {
+                                self.aliases.insert(local, alias.name.to_string());
+                            }
+                            self.imports.push(alias.name.to_string());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Stmt::FunctionDef(function) = stmt
+            && !function.is_async
+        {
+            self.scopes.push(Scope::Function(function));
+            visitor::walk_stmt(self, stmt);
+            self.scopes.pop();
+        } else {
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr
+            && let Some(first) = call.arguments.args.first()
+            && !matches!(first, Expr::StringLiteral(_))
+            && self.imported_like("django.utils.safestring")
+        {
+            let name = match &*call.func {
+                Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+                Expr::Name(name) => Some(
+                    self.aliases
+                        .get(name.id.as_str())
+                        .map_or(name.id.as_str(), |target| target.rsplit('.').next().unwrap_or(target)),
+                ),
+                _ => None,
+            };
+            if name.is_some_and(|name| AFFECTED.contains(&name))
+                && let Some(&scope) = self.scopes.last()
+            {
+                let evaluator = Evaluator {
+                    lines: self.lines,
+                    scope,
+                };
+                if matches!(evaluator.is_secure(call, first), Ok(false)) {
+                    self.found.push(call);
+                }
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+fn django_mark_safe(checker: &mut Checker<'_>, module: &ModModule) {
+    // Nothing to do without an import naming `safestring`.
+    if !checker.source().contains("safestring") {
+        return;
+    }
+    let lines = LineIndex::from_source_text(checker.source());
+    let mut walk = Walk {
+        lines: &lines,
+        imports: Vec::new(),
+        aliases: HashMap::new(),
+        scopes: vec![Scope::Module(&module.body)],
+        found: Vec::new(),
+    };
+    walk.visit_body(&module.body);
+    for call in walk.found {
+        checker.report_issue(Issue::new(&DJANGO_MARK_SAFE, call.range()));
+    }
+}

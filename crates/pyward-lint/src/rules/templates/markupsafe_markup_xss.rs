@@ -1,0 +1,70 @@
+use ruff_python_ast::{Expr, ExprCall};
+use ruff_text_size::Ranged;
+
+use crate::checker::{Checker, Issue};
+use crate::rules::injection::names::qualified_name;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `markupsafe.Markup(...)` (or `flask.Markup`) called on
+    /// anything but a constant.
+    ///
+    /// ## Why is this bad?
+    /// `Markup` marks its argument as safe HTML that templates will not
+    /// escape. Built from outside data, it lets that data inject HTML and
+    /// scripts (cross-site scripting).
+    ///
+    /// ## Example
+    /// ```python
+    /// Markup(f"<b>{username}</b>")
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// Markup("<b>{}</b>").format(username)  # format() escapes its arguments
+    /// ```
+    ///
+    /// ## References
+    /// - Bandit: B704 `markupsafe_markup_xss`
+    /// - CWE-79
+    pub(crate) static MARKUPSAFE_MARKUP_XSS = Rule {
+        code: "B704",
+        name: "markupsafe_markup_xss",
+        severity: Medium,
+        confidence: High,
+        message: "Potential XSS with ``markupsafe.Markup`` detected. Do not use ``Markup`` on untrusted data.",
+        check: Call(markupsafe_markup_xss),
+    };
+}
+
+fn is_constant(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_)
+    )
+}
+
+fn markupsafe_markup_xss(checker: &mut Checker<'_>, call: &ExprCall) {
+    let Some(first) = call.arguments.args.first() else {
+        return;
+    };
+    if is_constant(first) {
+        return;
+    }
+    let Some(qualified) = qualified_name(checker, call) else {
+        return;
+    };
+    if !matches!(qualified, "markupsafe.Markup" | "flask.Markup") {
+        return;
+    }
+    let message = format!(
+        "Potential XSS with ``{qualified}`` detected. Do not use ``{}`` on untrusted data.",
+        qualified.rsplit('.').next().unwrap_or(qualified)
+    );
+    checker.report_issue(Issue::new(&MARKUPSAFE_MARKUP_XSS, call.range()).message(message));
+}
