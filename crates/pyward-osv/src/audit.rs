@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use pyward_model::{Dependency, DependencyKind, Finding, FindingKind, PackageName, Severity};
 
-use crate::matching::{self, QueryVersion};
+use crate::matching::{self, PreparedEntry, QueryVersion};
 use crate::record::Advisory;
 use crate::severity::advisory_severity;
 use crate::{Database, DbError};
@@ -16,23 +16,16 @@ const MAX_REFERENCES: usize = 5;
 
 /// One advisory that covers a (package, version).
 #[derive(Debug, Clone)]
-pub struct AdvisoryMatch {
-    pub advisory: Advisory,
+pub struct AdvisoryMatch<'a> {
+    pub advisory: &'a Advisory,
     /// The `fixed` versions ending the ranges the version is in.
     pub fix_versions: Vec<String>,
 }
 
 impl Database {
-    /// The advisories that cover `version` of `package`, each with its fix
-    /// versions, before aliases are collapsed. `None` as the version asks
-    /// for malicious-package reports that cover every version.
-    pub fn matching_advisories(
-        &self,
-        package: &PackageName,
-        version: Option<&str>,
-    ) -> Result<Vec<AdvisoryMatch>, DbError> {
-        let advisories = self.advisories(package)?;
-        Ok(match_advisories(advisories, version))
+    /// The advisories of `package`, prepared for matching.
+    pub fn package(&self, package: &PackageName) -> Result<PackageAdvisories, DbError> {
+        Ok(PackageAdvisories::new(self.advisories(package)?))
     }
 
     /// Audits `deps`: one finding per distinct advisory (aliases collapsed)
@@ -66,23 +59,25 @@ impl Database {
                 .or_default()
                 .push(dep);
         }
-        let mut cache: HashMap<&PackageName, Vec<Advisory>> = HashMap::new();
+        let mut cache: HashMap<&PackageName, PackageAdvisories> = HashMap::new();
         let mut errors = Vec::new();
         let mut findings = Vec::new();
         for ((name, version), stated_by) in wanted {
-            if !cache.contains_key(name) {
-                let advisories = match self.advisories(name) {
-                    Ok(a) => a,
-                    Err(e) if strict => return Err(e),
-                    Err(e) => {
-                        errors.push(e);
-                        Vec::new()
-                    }
-                };
-                cache.insert(name, advisories);
-            }
-            let advisories = cache.get(name).cloned().unwrap_or_default();
-            let matches = match_advisories(advisories, version);
+            let prepared = match cache.entry(name) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let advisories = match self.advisories(name) {
+                        Ok(a) => a,
+                        Err(err) if strict => return Err(err),
+                        Err(err) => {
+                            errors.push(err);
+                            Vec::new()
+                        }
+                    };
+                    e.insert(PackageAdvisories::new(advisories))
+                }
+            };
+            let matches = prepared.matches(version);
             for group in group_by_alias(matches) {
                 findings.push(finding(name, version, &group, &stated_by));
             }
@@ -94,51 +89,79 @@ impl Database {
     }
 }
 
-fn match_advisories(advisories: Vec<Advisory>, version: Option<&str>) -> Vec<AdvisoryMatch> {
-    let mut out = Vec::new();
-    match version {
-        Some(raw) => {
-            let query = QueryVersion::new(raw);
-            for advisory in advisories {
-                let mut hit = false;
-                let mut fix_versions = Vec::new();
-                for entry in &advisory.affected {
-                    if let Some(m) = matching::entry_matches(entry, &query) {
-                        hit = true;
-                        fix_versions.extend(m.fix_versions);
-                    }
-                }
-                if hit {
-                    matching::sort_versions(&mut fix_versions);
-                    out.push(AdvisoryMatch {
-                        advisory,
-                        fix_versions,
-                    });
-                }
-            }
-        }
-        None => {
-            for advisory in advisories {
-                if advisory.is_malicious()
-                    && advisory
-                        .affected
-                        .iter()
-                        .any(matching::entry_affects_every_version)
-                {
-                    out.push(AdvisoryMatch {
-                        advisory,
-                        fix_versions: Vec::new(),
-                    });
-                }
-            }
+/// A package's advisories with their versions parsed once, to match many
+/// versions of the package.
+#[derive(Debug, Clone)]
+pub struct PackageAdvisories {
+    advisories: Vec<Advisory>,
+    entries: Vec<Vec<PreparedEntry>>,
+}
+
+impl PackageAdvisories {
+    pub fn new(advisories: Vec<Advisory>) -> Self {
+        let entries = advisories
+            .iter()
+            .map(|a| a.affected.iter().map(PreparedEntry::new).collect())
+            .collect();
+        Self {
+            advisories,
+            entries,
         }
     }
-    out
+
+    pub fn advisories(&self) -> &[Advisory] {
+        &self.advisories
+    }
+
+    /// The advisories covering `version`, each with its fix versions
+    /// (sorted, deduplicated). `None` as the version selects the malicious
+    /// reports that cover every version.
+    pub fn matches(&self, version: Option<&str>) -> Vec<AdvisoryMatch<'_>> {
+        let mut out = Vec::new();
+        match version {
+            Some(raw) => {
+                let query = QueryVersion::new(raw);
+                for (advisory, entries) in self.advisories.iter().zip(&self.entries) {
+                    let mut hit = false;
+                    let mut fix_versions = Vec::new();
+                    for entry in entries {
+                        if let Some(m) = entry.matches(&query) {
+                            hit = true;
+                            fix_versions.extend(m.fix_versions);
+                        }
+                    }
+                    if hit {
+                        matching::sort_versions(&mut fix_versions);
+                        out.push(AdvisoryMatch {
+                            advisory,
+                            fix_versions,
+                        });
+                    }
+                }
+            }
+            None => {
+                for advisory in &self.advisories {
+                    if advisory.is_malicious()
+                        && advisory
+                            .affected
+                            .iter()
+                            .any(matching::entry_affects_every_version)
+                    {
+                        out.push(AdvisoryMatch {
+                            advisory,
+                            fix_versions: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Splits matches into groups of advisories that share an id or alias
 /// (transitively), in the order of their first member.
-fn group_by_alias(matches: Vec<AdvisoryMatch>) -> Vec<Vec<AdvisoryMatch>> {
+fn group_by_alias(matches: Vec<AdvisoryMatch<'_>>) -> Vec<Vec<AdvisoryMatch<'_>>> {
     let n = matches.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -165,7 +188,7 @@ fn group_by_alias(matches: Vec<AdvisoryMatch>) -> Vec<Vec<AdvisoryMatch>> {
         }
     }
     let roots: Vec<usize> = (0..n).map(|i| root(&mut parent, i)).collect();
-    let mut groups: BTreeMap<usize, Vec<AdvisoryMatch>> = BTreeMap::new();
+    let mut groups: BTreeMap<usize, Vec<AdvisoryMatch<'_>>> = BTreeMap::new();
     for (m, r) in matches.into_iter().zip(roots) {
         groups.entry(r).or_default().push(m);
     }
@@ -189,7 +212,7 @@ fn id_rank(id: &str) -> u8 {
 fn finding(
     name: &PackageName,
     version: Option<&str>,
-    group: &[AdvisoryMatch],
+    group: &[AdvisoryMatch<'_>],
     stated_by: &[&Dependency],
 ) -> Finding {
     let chosen = group
@@ -197,7 +220,7 @@ fn finding(
         .min_by(|a, b| {
             (id_rank(&a.advisory.id), &a.advisory.id).cmp(&(id_rank(&b.advisory.id), &b.advisory.id))
         })
-        .map(|m| &m.advisory);
+        .map(|m| m.advisory);
     // A group is never empty; the fallback only keeps this total.
     let Some(chosen) = chosen else {
         return Finding::new(FindingKind::Vulnerability, "", Severity::Unknown);
@@ -237,7 +260,7 @@ fn finding(
     finding.fingerprint = pyward_model::fingerprint(&[&chosen.id, name.as_str(), version.unwrap_or("")]);
 
     let mut references: Vec<&str> = Vec::new();
-    for advisory in std::iter::once(chosen).chain(group.iter().map(|m| &m.advisory)) {
+    for advisory in std::iter::once(chosen).chain(group.iter().map(|m| m.advisory)) {
         for r in &advisory.references {
             if references.len() < MAX_REFERENCES && !references.contains(&r.url.as_str()) {
                 references.push(&r.url);

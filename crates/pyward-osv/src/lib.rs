@@ -9,6 +9,7 @@
 //! ```
 
 mod audit;
+pub use audit::{AdvisoryMatch, PackageAdvisories};
 mod error;
 #[cfg(feature = "fetch")]
 mod fetch;

@@ -43,36 +43,58 @@ pub struct EntryMatch {
 
 /// Whether `entry` covers `version`; `None` when it does not.
 pub fn entry_matches(entry: &Affected, version: &QueryVersion<'_>) -> Option<EntryMatch> {
-    let mut matched = false;
-    let mut fix_versions = Vec::new();
-    if let Some(parsed) = &version.parsed {
-        for range in &entry.ranges {
-            if let Some(fix) = range_contains(range, parsed) {
-                matched = true;
-                fix_versions.extend(fix);
-            }
-        }
-    }
-    if !matched && listed(entry, version) {
-        matched = true;
-    }
-    matched.then_some(EntryMatch { fix_versions })
+    PreparedEntry::new(entry).matches(version)
 }
 
-/// Whether `versions` names `version`: equal as PEP 440 versions when both
-/// parse (`1.0` is `1.0.0`), else equal as strings.
-fn listed(entry: &Affected, version: &QueryVersion<'_>) -> bool {
-    let raw = version.raw.trim();
-    entry.versions.iter().any(|listed| {
-        let listed = listed.trim();
-        if listed == raw {
-            return true;
+/// An `affected` entry with its versions parsed once, to be matched against
+/// many versions.
+#[derive(Debug, Clone)]
+pub struct PreparedEntry {
+    ranges: Vec<PreparedRange>,
+    /// The `versions` list as written (trimmed).
+    listed: Vec<String>,
+    /// The PEP 440 ones among them, parsed.
+    listed_parsed: Vec<Version>,
+}
+
+impl PreparedEntry {
+    pub fn new(entry: &Affected) -> Self {
+        let listed: Vec<String> = entry.versions.iter().map(|v| v.trim().to_string()).collect();
+        let listed_parsed = listed
+            .iter()
+            .filter_map(|v| Version::from_str(v).ok())
+            .collect();
+        Self {
+            ranges: entry.ranges.iter().map(PreparedRange::new).collect(),
+            listed,
+            listed_parsed,
         }
-        match &version.parsed {
-            Some(parsed) => Version::from_str(listed).is_ok_and(|l| l == *parsed),
-            None => false,
+    }
+
+    /// Whether the entry covers `version`: it is inside one of the ranges
+    /// (PEP 440 versions only), or the `versions` list names it (equal as
+    /// PEP 440 versions, `1.0` being `1.0.0`, or else equal as strings).
+    pub fn matches(&self, version: &QueryVersion<'_>) -> Option<EntryMatch> {
+        let mut matched = false;
+        let mut fix_versions = Vec::new();
+        if let Some(parsed) = &version.parsed {
+            for range in &self.ranges {
+                if let Some(fix) = range.contains(parsed) {
+                    matched = true;
+                    fix_versions.extend(fix);
+                }
+            }
         }
-    })
+        if !matched {
+            let raw = version.raw.trim();
+            matched = self.listed.iter().any(|l| l == raw)
+                || version
+                    .parsed
+                    .as_ref()
+                    .is_some_and(|p| self.listed_parsed.iter().any(|l| l == p));
+        }
+        matched.then_some(EntryMatch { fix_versions })
+    }
 }
 
 /// An event's version, with `introduced: "0"` meaning "before every
@@ -90,6 +112,15 @@ impl Bound {
             Bound::At(b) => b.cmp(v),
         }
     }
+
+    fn cmp_bound(&self, other: &Bound) -> Ordering {
+        match (self, other) {
+            (Bound::Zero, Bound::Zero) => Ordering::Equal,
+            (Bound::Zero, Bound::At(_)) => Ordering::Less,
+            (Bound::At(_), Bound::Zero) => Ordering::Greater,
+            (Bound::At(x), Bound::At(y)) => x.cmp(y),
+        }
+    }
 }
 
 fn kind_order(event: &Event) -> u8 {
@@ -101,80 +132,94 @@ fn kind_order(event: &Event) -> u8 {
     }
 }
 
-/// Whether `version` is inside `range`. `Some(fix)` when it is, `fix` being
-/// the `fixed` version that ends the interval it is in (none for an open or
-/// `last_affected` interval).
-///
-/// The events are sorted by version (ties: introduced, fixed, last_affected,
-/// limit) and walked: `introduced` at or below the version opens an
-/// interval, `fixed` above it or `last_affected` at or above it closes the
-/// interval around it. Events whose version is not PEP 440 are ignored.
-/// `limit` events bound the range: the version must be below one of them.
-pub fn range_contains(range: &Range, version: &Version) -> Option<Option<String>> {
-    let mut events: Vec<(Bound, &Event)> = range
-        .events
-        .iter()
-        .filter_map(|event| {
-            let raw = event.version().trim();
-            if matches!(event, Event::Introduced(_)) && raw == "0" {
-                return Some((Bound::Zero, event));
-            }
-            Version::from_str(raw)
-                .ok()
-                .map(|v| (Bound::At(v), event))
-        })
-        .collect();
-    events.sort_by(|(a, ea), (b, eb)| {
-        let by_version = match (a, b) {
-            (Bound::Zero, Bound::Zero) => Ordering::Equal,
-            (Bound::Zero, Bound::At(_)) => Ordering::Less,
-            (Bound::At(_), Bound::Zero) => Ordering::Greater,
-            (Bound::At(x), Bound::At(y)) => x.cmp(y),
-        };
-        by_version.then(kind_order(ea).cmp(&kind_order(eb)))
-    });
+/// A range with its events parsed and sorted.
+#[derive(Debug, Clone)]
+struct PreparedRange {
+    events: Vec<(Bound, Event)>,
+    limits: Vec<Bound>,
+}
 
-    let limits: Vec<&Bound> = events
-        .iter()
-        .filter(|(_, e)| matches!(e, Event::Limit(_)))
-        .map(|(b, _)| b)
-        .collect();
-    if !limits.is_empty()
-        && !limits
+impl PreparedRange {
+    /// Sorts the events by version (ties: introduced, fixed, last_affected,
+    /// limit). Events whose version is not PEP 440 are ignored.
+    fn new(range: &Range) -> Self {
+        let mut events: Vec<(Bound, Event)> = range
+            .events
             .iter()
-            .any(|limit| limit.cmp_version(version) == Ordering::Greater)
-    {
-        return None;
+            .filter_map(|event| {
+                let raw = event.version().trim();
+                if matches!(event, Event::Introduced(_)) && raw == "0" {
+                    return Some((Bound::Zero, event.clone()));
+                }
+                Version::from_str(raw)
+                    .ok()
+                    .map(|v| (Bound::At(v), event.clone()))
+            })
+            .collect();
+        events.sort_by(|(a, ea), (b, eb)| {
+            a.cmp_bound(b)
+                .then(kind_order(ea).cmp(&kind_order(eb)))
+        });
+        let limits = events
+            .iter()
+            .filter(|(_, e)| matches!(e, Event::Limit(_)))
+            .map(|(b, _)| b.clone())
+            .collect();
+        Self { events, limits }
     }
 
-    let mut inside = false;
-    for (bound, event) in &events {
-        match event {
-            Event::Introduced(_) => {
-                if !inside && bound.cmp_version(version) != Ordering::Greater {
-                    inside = true;
-                }
-            }
-            Event::Fixed(raw) => {
-                if inside {
-                    if bound.cmp_version(version) == Ordering::Greater {
-                        return Some(Some(raw.trim().to_string()));
-                    }
-                    inside = false;
-                }
-            }
-            Event::LastAffected(_) => {
-                if inside {
-                    if bound.cmp_version(version) != Ordering::Less {
-                        return Some(None);
-                    }
-                    inside = false;
-                }
-            }
-            Event::Limit(_) => {}
+    /// `Some(fix)` when `version` is inside the range, `fix` being the
+    /// `fixed` version that ends the interval it is in (none for an open or
+    /// `last_affected` interval).
+    ///
+    /// The sorted events are walked: `introduced` at or below the version
+    /// opens an interval, `fixed` above it or `last_affected` at or above
+    /// it closes the interval around it. `limit` events bound the range:
+    /// the version must be below one of them.
+    fn contains(&self, version: &Version) -> Option<Option<String>> {
+        if !self.limits.is_empty()
+            && !self
+                .limits
+                .iter()
+                .any(|limit| limit.cmp_version(version) == Ordering::Greater)
+        {
+            return None;
         }
+        let mut inside = false;
+        for (bound, event) in &self.events {
+            match event {
+                Event::Introduced(_) => {
+                    if !inside && bound.cmp_version(version) != Ordering::Greater {
+                        inside = true;
+                    }
+                }
+                Event::Fixed(raw) => {
+                    if inside {
+                        if bound.cmp_version(version) == Ordering::Greater {
+                            return Some(Some(raw.trim().to_string()));
+                        }
+                        inside = false;
+                    }
+                }
+                Event::LastAffected(_) => {
+                    if inside {
+                        if bound.cmp_version(version) != Ordering::Less {
+                            return Some(None);
+                        }
+                        inside = false;
+                    }
+                }
+                Event::Limit(_) => {}
+            }
+        }
+        inside.then_some(None)
     }
-    inside.then_some(None)
+}
+
+/// Whether `version` is inside `range` (see [`PreparedEntry::matches`]);
+/// `Some(fix)` when it is.
+pub fn range_contains(range: &Range, version: &Version) -> Option<Option<String>> {
+    PreparedRange::new(range).contains(version)
 }
 
 /// Whether the entry covers every version there is: a range that opens at

@@ -269,10 +269,6 @@ impl Store {
         &self.path
     }
 
-    pub fn package_count(&self) -> usize {
-        self.count
-    }
-
     /// The entry of package number `i`: (name, blob offset, length, CRC).
     fn entry(&self, i: usize) -> Option<(&[u8], u64, u32, u32)> {
         let at = i * ENTRY_LEN;
