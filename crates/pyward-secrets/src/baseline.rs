@@ -244,4 +244,11 @@ mod tests {
         assert!(baseline.contains("a.py", "00", None, "fp"));
         assert!(!baseline.contains("a.py", "00", None, "other"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = Baseline::parse(Path::new("b"), &text);
+        }
+    }
 }

@@ -349,4 +349,50 @@ mod tests {
         assert_eq!(index.line_of(7), 3);
         assert_eq!(index.text_of("ab\ncd\n\nef", 1), "cd");
     }
+
+    /// Fragments that wake the detectors up, so arbitrary text reaches
+    /// their deeper paths rather than only the prefilter.
+    fn fragment() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[ -~]{0,40}",
+            "[\\n\\t\"'=:]{1,3}",
+            Just("ghp_".to_string()),
+            Just("AKIA".to_string()),
+            Just("-----BEGIN RSA PRIVATE KEY-----\n".to_string()),
+            Just("-----END RSA PRIVATE KEY-----".to_string()),
+            Just("eyJ".to_string()),
+            Just("postgres://u:".to_string()),
+            Just("@h/".to_string()),
+            Just("password = \"".to_string()),
+            Just("\"type\": \"service_account\", \"client_email\": \"".to_string()),
+            Just("\"private_key\": \"-----BEGIN PRIVATE KEY-----".to_string()),
+            Just("é€😀".to_string()),
+            Just("# pragma: allowlist secret".to_string()),
+            "[A-Za-z0-9+/]{20,90}",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanning_arbitrary_text_never_panics(pieces in proptest::collection::vec(fragment(), 0..30), path in "(a\\.py|b\\.yml|\\.env|c\\.json|d|poetry\\.lock)") {
+            let text: String = pieces.concat();
+            let lines = text.split('\n').count();
+            for kind_path in [path.as_str()] {
+                let scan = scan_text(kind_path, &text, &Settings::default());
+                for finding in &scan.findings {
+                    let location = finding.location.as_ref().expect("location");
+                    proptest::prop_assert!(location.line >= 1 && location.line as usize <= lines);
+                    proptest::prop_assert!(location.column >= 1);
+                    proptest::prop_assert!(finding.message.as_ref().is_some_and(|m| m.contains("chars")));
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000)) {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = scan_text("x.py", &text, &Settings::default());
+        }
+    }
 }
