@@ -99,30 +99,78 @@ pub fn scan_system(root: Option<&PathBuf>, options: &Options) -> Inventory {
     inventory
 }
 
-/// Parses one dependency file's text in the given format (requirements
-/// files without following their includes). `source` names the file in
-/// the dependencies. `None` when pyward has no reader for the format yet.
-pub fn parse_text(
+/// Parses one dependency file's text in the given format (a requirements
+/// file without following its includes; a lockfile without its manifest's
+/// requirements, so direct means "nothing else requires it"). `source`
+/// names the file in the dependencies.
+pub fn parse_text(format: Format, text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
+    match format {
+        Format::Requirements => requirements::parse(text, source),
+        Format::PyProject => manifest::pyproject::parse(text, source),
+        Format::SetupCfg => manifest::setup_cfg::parse(text, source),
+        Format::Pipfile => manifest::pipfile::parse(text, source),
+        Format::Pep723Script => manifest::pep723::parse(text, source),
+        Format::CondaEnvironment => manifest::conda::parse(text, source),
+        Format::UvLock => lockfile::uv_lock::parse(text, source),
+        Format::PoetryLock => lockfile::poetry_lock::parse(text, source),
+        Format::PipfileLock => lockfile::pipfile_lock::parse(text, source),
+        Format::PdmLock => lockfile::pdm_lock::parse(text, source),
+        Format::Pylock => lockfile::pylock::parse(text, source),
+    }
+}
+
+/// Parses a file of any format but requirements, with what the folder
+/// around it adds: a lockfile's manifest names its direct dependencies,
+/// and manifests note what they cannot tell.
+fn parse_in_place(
+    path: &Path,
     format: Format,
     text: &str,
     source: &str,
-) -> Option<Result<Vec<Dependency>, ParseError>> {
-    Some(match format {
-        Format::Requirements => requirements::parse(text, source),
-        // TODO(inventory): pull in the readers as the manifest and lockfile
-        // modules land.
-        // Format::PyProject => manifest::pyproject::parse(text, source),
-        // Format::SetupCfg => manifest::setup_cfg::parse(text, source),
-        // Format::Pipfile => manifest::pipfile::parse(text, source),
-        // Format::Pep723Script => manifest::pep723::parse(text, source),
-        // Format::CondaEnvironment => manifest::conda::parse(text, source),
-        // Format::UvLock => lockfile::uv_lock::parse(text, source),
-        // Format::PoetryLock => lockfile::poetry_lock::parse(text, source),
-        // Format::PipfileLock => lockfile::pipfile_lock::parse(text, source),
-        // Format::PdmLock => lockfile::pdm_lock::parse(text, source),
-        // Format::Pylock => lockfile::pylock::parse(text, source),
-        _ => return None,
-    })
+) -> Result<(Vec<Dependency>, Vec<String>), ParseError> {
+    let no_notes = |dependencies| (dependencies, Vec::new());
+    match format {
+        Format::PyProject => manifest::pyproject::parse_with_notes(text, source)
+            .map(|manifest| (manifest.dependencies, manifest.notes)),
+        Format::SetupCfg => manifest::setup_cfg::parse_with_notes(text, source)
+            .map(|manifest| (manifest.dependencies, manifest.notes)),
+        Format::PoetryLock | Format::PdmLock | Format::PipfileLock | Format::Pylock => {
+            let Some(roots) = manifest_roots(path, format) else {
+                return parse_text(format, text, source).map(no_notes);
+            };
+            let parse = match format {
+                Format::PoetryLock => lockfile::poetry_lock::parse_with_roots,
+                Format::PdmLock => lockfile::pdm_lock::parse_with_roots,
+                Format::PipfileLock => lockfile::pipfile_lock::parse_with_roots,
+                _ => lockfile::pylock::parse_with_roots,
+            };
+            parse(text, source, &roots).map(no_notes)
+        }
+        _ => parse_text(format, text, source).map(no_notes),
+    }
+}
+
+/// The requirements of the manifest beside a lockfile that does not record
+/// them itself; `None` when there is no such manifest or it does not parse
+/// (the lock is then read on its own).
+fn manifest_roots(lockfile_path: &Path, format: Format) -> Option<Vec<lockfile::Root>> {
+    let manifest_format = format.locked_manifest()?;
+    let name = match manifest_format {
+        Format::Pipfile => "Pipfile",
+        _ => "pyproject.toml",
+    };
+    let manifest_path = lockfile_path.parent()?.join(name);
+    let text = fs_err::read_to_string(&manifest_path).ok()?;
+    let dependencies = parse_text(manifest_format, &text, name).ok()?;
+    if dependencies.is_empty() {
+        return None;
+    }
+    Some(
+        dependencies
+            .iter()
+            .flat_map(lockfile::Root::from_dependency)
+            .collect(),
+    )
 }
 
 impl Inventory {
@@ -172,23 +220,19 @@ fn read_other(path: &Path, format: Format, source: String) -> Inventory {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => return Inventory::error(source, format!("cannot read: {}", io_reason(&e))),
     };
-    match parse_text(format, &text, &source) {
-        Some(Ok(dependencies)) => Inventory {
+    match parse_in_place(path, format, &text, &source) {
+        Ok((dependencies, notes)) => Inventory {
             dependencies,
+            // The manifest readers' notes already name the file.
+            notes,
             ..Inventory::default()
         },
-        Some(Err(e)) => Inventory {
+        Err(e) => Inventory {
             errors: vec![ScanError {
                 path: source,
                 line: e.line,
                 message: e.message,
             }],
-            ..Inventory::default()
-        },
-        None => Inventory {
-            notes: vec![format!(
-                "`{source}` not read: pyward cannot read this format yet"
-            )],
             ..Inventory::default()
         },
     }
