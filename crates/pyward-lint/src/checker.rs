@@ -145,8 +145,9 @@ impl<'a> Checker<'a> {
     /// What `expr` (a name or attribute chain) refers to, Bandit's way:
     /// `sp.Popen` after `import subprocess as sp` is `subprocess.Popen`,
     /// `system` after `from os import system` is `os.system`, and an
-    /// unimported `pickle.loads` is `pickle.loads`. `None` for other
-    /// expressions (`f().x`, `a[0]`).
+    /// unimported `pickle.loads` is `pickle.loads`; an attribute of
+    /// anything else keeps an empty head (`f().x` is `.x`). `None` for
+    /// other expressions (`f()`, `a[0]`).
     pub fn resolve_qualified_name(&self, expr: &Expr) -> Option<QualifiedName> {
         self.imports.resolve(expr)
     }
@@ -212,6 +213,16 @@ impl<'a> Checker<'a> {
     pub fn is_expression_statement(&self, expr: &Expr) -> bool {
         self.exprs.is_empty()
             && matches!(self.current_stmt(), Some(Stmt::Expr(s)) if s.value.range() == expr.range())
+    }
+
+    /// The lines Bandit gives a string constant's findings for `# nosec`:
+    /// those of the node that contains it (the enclosing expression, or
+    /// the statement).
+    pub fn parent_range(&self) -> TextRange {
+        self.parent_expr()
+            .map(Ranged::range)
+            .or_else(|| self.current_stmt().map(Ranged::range))
+            .unwrap_or_default()
     }
 
     /// Whether a rule is switched on for this run.

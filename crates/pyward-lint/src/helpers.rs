@@ -7,6 +7,7 @@
 //! tuples and sets of those. [`Value`] is that, borrowed from the AST.
 
 use ruff_python_ast::{self as ast, Expr, Number};
+use ruff_text_size::TextRange;
 
 /// A Bandit literal value (see the module docs).
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +131,118 @@ pub fn string_value(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// The string constants Python's `ast` has inside an f-string: runs of
+/// literal text (implicitly concatenated parts merged, as CPython merges
+/// them), and the literal text of format specs. Bandit's string checks
+/// see these as `Constant` nodes, so ported checks look at them too.
+pub fn fstring_literal_runs(fstring: &ast::ExprFString) -> Vec<(String, TextRange)> {
+    fn flush(runs: &mut Vec<(String, TextRange)>, current: &mut Option<(String, TextRange)>) {
+        if let Some(run) = current.take()
+            && !run.0.is_empty()
+        {
+            runs.push(run);
+        }
+    }
+    fn push(current: &mut Option<(String, TextRange)>, text: &str, range: TextRange) {
+        match current {
+            Some((s, r)) => {
+                s.push_str(text);
+                *r = r.cover(range);
+            }
+            None => *current = Some((text.to_string(), range)),
+        }
+    }
+    fn elements(
+        elements: &ast::InterpolatedStringElements,
+        runs: &mut Vec<(String, TextRange)>,
+        current: &mut Option<(String, TextRange)>,
+    ) {
+        for element in elements.iter() {
+            match element {
+                ast::InterpolatedStringElement::Literal(literal) => {
+                    push(current, &literal.value, literal.range);
+                }
+                ast::InterpolatedStringElement::Interpolation(interpolation) => {
+                    flush(runs, current);
+                    if let Some(spec) = &interpolation.format_spec {
+                        let mut inner = None;
+                        elements_of_spec(&spec.elements, runs, &mut inner);
+                        flush(runs, &mut inner);
+                    }
+                }
+            }
+        }
+    }
+    fn elements_of_spec(
+        spec: &ast::InterpolatedStringElements,
+        runs: &mut Vec<(String, TextRange)>,
+        current: &mut Option<(String, TextRange)>,
+    ) {
+        elements(spec, runs, current);
+    }
+    let mut runs = Vec::new();
+    let mut current = None;
+    for part in fstring.value.as_slice() {
+        match part {
+            ast::FStringPart::Literal(literal) => push(&mut current, &literal.value, literal.range),
+            ast::FStringPart::FString(f) => elements(&f.elements, &mut runs, &mut current),
+        }
+    }
+    flush(&mut runs, &mut current);
+    runs
+}
+
+/// Bandit's `RE_CANDIDATES` for hardcoded passwords: whether a name has an
+/// `_`-separated part that is a password word (`password`, `passwd`,
+/// `pass`, `passphrase`, `pwd`, `token`, `secret`, `secrete`, in any case).
+pub fn looks_like_password(name: &str) -> bool {
+    name.split('_').any(is_password_word)
+}
+
+/// `pas+wo?r?d|pass(phrase)?|pwd|token|secrete?`, whole word,
+/// case-insensitive.
+fn is_password_word(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    if matches!(
+        w.as_str(),
+        "pass" | "passphrase" | "pwd" | "token" | "secret" | "secrete"
+    ) {
+        return true;
+    }
+    // pa s+ w o? r? d
+    let Some(rest) = w.strip_prefix("pa") else {
+        return false;
+    };
+    let rest_no_s = rest.trim_start_matches('s');
+    if rest_no_s.len() == rest.len() {
+        return false;
+    }
+    let Some(rest) = rest_no_s.strip_prefix('w') else {
+        return false;
+    };
+    let rest = rest.strip_prefix('o').unwrap_or(rest);
+    let rest = rest.strip_prefix('r').unwrap_or(rest);
+    rest == "d"
+}
+
+/// How Python's `str()` shows a constant, for messages that quote one
+/// (Bandit formats values with `str()`); the source text for others.
+pub fn python_str<'a>(expr: &'a Expr, source_text: &'a str) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    match expr {
+        Expr::StringLiteral(s) => Cow::Borrowed(s.value.to_str()),
+        Expr::BooleanLiteral(b) => Cow::Borrowed(if b.value { "True" } else { "False" }),
+        Expr::NoneLiteral(_) => Cow::Borrowed("None"),
+        Expr::NumberLiteral(n) => match &n.value {
+            Number::Int(i) => i
+                .as_i64()
+                .map_or(Cow::Borrowed(source_text), |v| Cow::Owned(v.to_string())),
+            _ => Cow::Borrowed(source_text),
+        },
+        _ => Cow::Borrowed(source_text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +274,51 @@ mod tests {
             Some(Value::List(vec![Value::Int(1), Value::Name("name")]))
         );
         assert_eq!(Value::List(vec![]).truthy(), Some(false));
+    }
+
+    #[test]
+    fn password_names_like_bandit() {
+        for yes in [
+            "password",
+            "PASSWORD",
+            "db_password",
+            "passwd_hash",
+            "my_pwd",
+            "api_token",
+            "secret",
+            "passphrase",
+            "pass",
+            "paswd",
+            "passwrd",
+            "x_secrete",
+        ] {
+            assert!(looks_like_password(yes), "{yes}");
+        }
+        for no in [
+            "passwords",
+            "password1",
+            "mypassword",
+            "token_count1x",
+            "secretary",
+            "passport",
+            "pas",
+            "tokens",
+        ] {
+            assert!(!looks_like_password(no) || no == "token_count1x", "{no}");
+        }
+        assert!(looks_like_password("token_count1x"));
+    }
+
+    #[test]
+    fn fstring_runs_merge_like_cpython() {
+        let parsed = ruff_python_parser::parse_expression("'/tmp' f'/x{a:>{w}10}/y' 'z'").unwrap();
+        let Expr::FString(f) = parsed.expr() else {
+            panic!()
+        };
+        let runs: Vec<_> = fstring_literal_runs(f)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(runs, vec!["/tmp/x", ">", "10", "/yz"]);
     }
 }

@@ -234,8 +234,10 @@ impl Imports {
         None
     }
 
-    /// Resolves a `Name` or an attribute chain of names to a dotted name,
-    /// Bandit's way; `None` for anything else (`f().x`, `a[0].b`).
+    /// Resolves a `Name` or an attribute chain to a dotted name, Bandit's
+    /// way: an attribute of anything else keeps an empty head (`f().x` is
+    /// `.x`, as Bandit's `_get_attr_qual_name` has it); `None` for other
+    /// expressions (`f()`, `a[0]`).
     pub(crate) fn resolve(&self, expr: &Expr) -> Option<QualifiedName> {
         match expr {
             Expr::Name(name) => Some(match self.lookup(name.id.as_str()) {
@@ -249,7 +251,10 @@ impl Imports {
                 },
             }),
             Expr::Attribute(attribute) => {
-                let mut base = self.resolve(&attribute.value)?;
+                let mut base = self.resolve(&attribute.value).unwrap_or(QualifiedName {
+                    dotted: String::new(),
+                    imported: false,
+                });
                 base.dotted.push('.');
                 base.dotted.push_str(attribute.attr.as_str());
                 Some(base)
@@ -486,8 +491,12 @@ mod tests {
     }
 
     #[test]
-    fn non_name_receivers_do_not_resolve() {
-        assert_eq!(resolved_calls("f().x()"), vec![None, Some("f".into())]);
+    fn non_name_receivers_keep_an_empty_head() {
+        assert_eq!(
+            resolved_calls("f().x()"),
+            vec![Some(".x".into()), Some("f".into())]
+        );
+        assert_eq!(resolved_calls("a[0]()"), vec![None]);
     }
 
     #[test]

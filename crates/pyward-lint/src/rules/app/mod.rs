@@ -1,4 +1,7 @@
-//! See `rules/mod.rs` for what this family covers; `ENGINE.md` for how to
-//! add a rule (one file, one line in the table below).
+//! B2xx: application frameworks (Flask debug mode, tarfile extraction).
+//! `ENGINE.md` says how to add a rule.
 
-crate::rules! {}
+crate::rules! {
+    flask_debug_true::FLASK_DEBUG_TRUE,
+    tarfile_unsafe_members::TARFILE_UNSAFE_MEMBERS,
+}

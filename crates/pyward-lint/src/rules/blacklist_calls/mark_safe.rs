@@ -1,0 +1,48 @@
+use ruff_python_ast::ExprCall;
+
+use crate::checker::Checker;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags Django's `mark_safe`.
+    ///
+    /// ## Why is this bad?
+    /// `mark_safe` switches off HTML escaping; any user data in the string
+    /// becomes markup (cross-site scripting).
+    ///
+    /// ## Example
+    /// ```python
+    /// from django.utils.safestring import mark_safe
+    /// html = mark_safe(f'<b>{user.name}</b>')
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// from django.utils.html import format_html
+    /// html = format_html('<b>{}</b>', user.name)
+    /// ```
+    ///
+    /// ## What counts
+    /// Calls to `django.utils.safestring.mark_safe`, however imported (`import
+    /// x as y`, `from x import f`).
+    ///
+    /// ## References
+    /// - Bandit: B308 `mark_safe` (call blacklist)
+    pub(crate) static MARK_SAFE = Rule {
+        code: "B308",
+        name: "mark_safe",
+        severity: Medium,
+        confidence: High,
+        message: "Use of mark_safe() may expose cross-site scripting vulnerabilities and should be reviewed.",
+        check: Call(mark_safe_call),
+    };
+}
+
+/// The qualified names this rule flags.
+const QUALNAMES: &[&str] = &[
+    "django.utils.safestring.mark_safe",
+];
+
+fn mark_safe_call(checker: &mut Checker<'_>, call: &ExprCall) {
+    super::check_call(checker, call, &MARK_SAFE, QUALNAMES);
+}

@@ -1,0 +1,49 @@
+use ruff_python_ast::ExprCall;
+
+use crate::checker::Checker;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `marshal.load` and `marshal.loads`.
+    ///
+    /// ## Why is this bad?
+    /// `marshal` is not secure against erroneous or maliciously constructed
+    /// data; it is meant for Python's own `.pyc` files.
+    ///
+    /// ## Example
+    /// ```python
+    /// import marshal
+    /// code = marshal.loads(payload)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import json
+    /// data = json.loads(payload)
+    /// ```
+    ///
+    /// ## What counts
+    /// Calls to `marshal.load`, `marshal.loads`, however imported (`import x as
+    /// y`, `from x import f`).
+    ///
+    /// ## References
+    /// - Bandit: B302 `marshal` (call blacklist)
+    pub(crate) static MARSHAL = Rule {
+        code: "B302",
+        name: "marshal",
+        severity: Medium,
+        confidence: High,
+        message: "Deserialization with the marshal module is possibly dangerous.",
+        check: Call(marshal_call),
+    };
+}
+
+/// The qualified names this rule flags.
+const QUALNAMES: &[&str] = &[
+    "marshal.load",
+    "marshal.loads",
+];
+
+fn marshal_call(checker: &mut Checker<'_>, call: &ExprCall) {
+    super::check_call(checker, call, &MARSHAL, QUALNAMES);
+}

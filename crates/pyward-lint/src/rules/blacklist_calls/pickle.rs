@@ -1,0 +1,64 @@
+use ruff_python_ast::ExprCall;
+
+use crate::checker::Checker;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags deserialisation with `pickle` and the modules built on it (`dill`,
+    /// `shelve`, `jsonpickle`, `pandas.read_pickle`).
+    ///
+    /// ## Why is this bad?
+    /// Unpickling runs code chosen by whoever wrote the data: loading a pickle
+    /// from an untrusted source lets its author run anything.
+    ///
+    /// ## Example
+    /// ```python
+    /// import pickle
+    /// session = pickle.loads(cookie_value)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import json
+    /// session = json.loads(cookie_value)
+    /// ```
+    ///
+    /// ## What counts
+    /// Calls to `pickle.loads`, `pickle.load`, `pickle.Unpickler`,
+    /// `dill.loads`, `dill.load`, `dill.Unpickler`, `shelve.open`,
+    /// `shelve.DbfilenameShelf`, `jsonpickle.decode`,
+    /// `jsonpickle.unpickler.decode`, `jsonpickle.unpickler.Unpickler`,
+    /// `pandas.read_pickle`, however imported (`import x as y`, `from x import
+    /// f`).
+    ///
+    /// ## References
+    /// - Bandit: B301 `pickle` (call blacklist)
+    pub(crate) static PICKLE = Rule {
+        code: "B301",
+        name: "pickle",
+        severity: Medium,
+        confidence: High,
+        message: "Pickle and modules that wrap it can be unsafe when used to deserialize untrusted data, possible security issue.",
+        check: Call(pickle_call),
+    };
+}
+
+/// The qualified names this rule flags.
+const QUALNAMES: &[&str] = &[
+    "pickle.loads",
+    "pickle.load",
+    "pickle.Unpickler",
+    "dill.loads",
+    "dill.load",
+    "dill.Unpickler",
+    "shelve.open",
+    "shelve.DbfilenameShelf",
+    "jsonpickle.decode",
+    "jsonpickle.unpickler.decode",
+    "jsonpickle.unpickler.Unpickler",
+    "pandas.read_pickle",
+];
+
+fn pickle_call(checker: &mut Checker<'_>, call: &ExprCall) {
+    super::check_call(checker, call, &PICKLE, QUALNAMES);
+}

@@ -1,0 +1,54 @@
+use ruff_python_ast::ExprCall;
+
+use crate::checker::Checker;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags calls that parse XML with `xml.etree.cElementTree`.
+    ///
+    /// ## Why is this bad?
+    /// The standard library's XML parsers expand entities and can be made to
+    /// read local files or exhaust memory (billion laughs, external entities)
+    /// when the XML comes from outside.
+    ///
+    /// ## Example
+    /// ```python
+    /// import xml.etree.ElementTree as ET
+    /// tree = ET.fromstring(request_body)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import defusedxml.ElementTree as ET
+    /// tree = ET.fromstring(request_body)
+    /// ```
+    ///
+    /// ## What counts
+    /// Calls to `xml.etree.cElementTree.parse`,
+    /// `xml.etree.cElementTree.iterparse`, `xml.etree.cElementTree.fromstring`,
+    /// `xml.etree.cElementTree.XMLParser`, however imported (`import x as y`,
+    /// `from x import f`).
+    ///
+    /// ## References
+    /// - Bandit: B313 `xml_bad_cElementTree` (call blacklist)
+    pub(crate) static XML_BAD_CELEMENTTREE = Rule {
+        code: "B313",
+        name: "xml_bad_cElementTree",
+        severity: Medium,
+        confidence: High,
+        message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with its defusedxml equivalent function or make sure defusedxml.defuse_stdlib() is called",
+        check: Call(xml_bad_celementtree_call),
+    };
+}
+
+/// The qualified names this rule flags.
+const QUALNAMES: &[&str] = &[
+    "xml.etree.cElementTree.parse",
+    "xml.etree.cElementTree.iterparse",
+    "xml.etree.cElementTree.fromstring",
+    "xml.etree.cElementTree.XMLParser",
+];
+
+fn xml_bad_celementtree_call(checker: &mut Checker<'_>, call: &ExprCall) {
+    super::check_call(checker, call, &XML_BAD_CELEMENTTREE, QUALNAMES);
+}

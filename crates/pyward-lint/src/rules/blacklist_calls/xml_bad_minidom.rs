@@ -1,0 +1,50 @@
+use ruff_python_ast::ExprCall;
+
+use crate::checker::Checker;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags calls that parse XML with `xml.dom.minidom`.
+    ///
+    /// ## Why is this bad?
+    /// The standard library's XML parsers expand entities and can be made to
+    /// read local files or exhaust memory (billion laughs, external entities)
+    /// when the XML comes from outside.
+    ///
+    /// ## Example
+    /// ```python
+    /// import xml.etree.ElementTree as ET
+    /// tree = ET.fromstring(request_body)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import defusedxml.ElementTree as ET
+    /// tree = ET.fromstring(request_body)
+    /// ```
+    ///
+    /// ## What counts
+    /// Calls to `xml.dom.minidom.parse`, `xml.dom.minidom.parseString`, however
+    /// imported (`import x as y`, `from x import f`).
+    ///
+    /// ## References
+    /// - Bandit: B318 `xml_bad_minidom` (call blacklist)
+    pub(crate) static XML_BAD_MINIDOM = Rule {
+        code: "B318",
+        name: "xml_bad_minidom",
+        severity: Medium,
+        confidence: High,
+        message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with its defusedxml equivalent function or make sure defusedxml.defuse_stdlib() is called",
+        check: Call(xml_bad_minidom_call),
+    };
+}
+
+/// The qualified names this rule flags.
+const QUALNAMES: &[&str] = &[
+    "xml.dom.minidom.parse",
+    "xml.dom.minidom.parseString",
+];
+
+fn xml_bad_minidom_call(checker: &mut Checker<'_>, call: &ExprCall) {
+    super::check_call(checker, call, &XML_BAD_MINIDOM, QUALNAMES);
+}

@@ -1,0 +1,47 @@
+use crate::checker::Checker;
+use crate::imports::ImportedModule;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags imports of `pyghmi`.
+    ///
+    /// ## Why is this bad?
+    /// IPMI is weakly authenticated and usually unencrypted.
+    ///
+    /// ## Example
+    /// ```python
+    /// import pyghmi
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// # Manage hardware over Redfish/HTTPS instead.
+    /// ```
+    ///
+    /// ## What counts
+    /// `import` and `from ... import` of `pyghmi` (and, as Bandit compares by
+    /// prefix, of any name starting with one of them), and
+    /// `__import__(...)`/`importlib.import_module(...)` of exactly those names.
+    /// Bandit reports one import blacklist finding per statement: the first
+    /// rule (in id order) that matches.
+    ///
+    /// ## References
+    /// - Bandit: B415 `import_pyghmi` (import blacklist)
+    pub(crate) static IMPORT_PYGHMI = Rule {
+        code: "B415",
+        name: "import_pyghmi",
+        severity: High,
+        confidence: High,
+        message: "An IPMI-related module is being imported. IPMI is considered insecure. Use an encrypted protocol.",
+        check: Import(import_pyghmi),
+    };
+}
+
+/// The module names (prefixes) this rule flags.
+pub(super) const QUALNAMES: &[&str] = &[
+    "pyghmi",
+];
+
+fn import_pyghmi(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
+    super::check_import(checker, import, &IMPORT_PYGHMI);
+}

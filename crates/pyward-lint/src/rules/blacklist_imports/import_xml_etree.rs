@@ -1,0 +1,50 @@
+use crate::checker::Checker;
+use crate::imports::ImportedModule;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags imports of `xml.etree.ElementTree` and `xml.etree.cElementTree`.
+    ///
+    /// ## Why is this bad?
+    /// The standard XML parsers are open to entity-expansion and
+    /// external-entity attacks on untrusted XML.
+    ///
+    /// ## Example
+    /// ```python
+    /// import xml.etree.ElementTree as ET
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import defusedxml.ElementTree as ET
+    /// ```
+    ///
+    /// ## What counts
+    /// `import` and `from ... import` of `xml.etree.cElementTree`,
+    /// `xml.etree.ElementTree` (and, as Bandit compares by prefix, of any name
+    /// starting with one of them), and
+    /// `__import__(...)`/`importlib.import_module(...)` of exactly those names.
+    /// Bandit reports one import blacklist finding per statement: the first
+    /// rule (in id order) that matches.
+    ///
+    /// ## References
+    /// - Bandit: B405 `import_xml_etree` (import blacklist)
+    pub(crate) static IMPORT_XML_ETREE = Rule {
+        code: "B405",
+        name: "import_xml_etree",
+        severity: Low,
+        confidence: High,
+        message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with the equivalent defusedxml package, or make sure defusedxml.defuse_stdlib() is called.",
+        check: Import(import_xml_etree),
+    };
+}
+
+/// The module names (prefixes) this rule flags.
+pub(super) const QUALNAMES: &[&str] = &[
+    "xml.etree.cElementTree",
+    "xml.etree.ElementTree",
+];
+
+fn import_xml_etree(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
+    super::check_import(checker, import, &IMPORT_XML_ETREE);
+}

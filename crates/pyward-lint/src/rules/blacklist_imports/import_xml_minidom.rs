@@ -1,0 +1,48 @@
+use crate::checker::Checker;
+use crate::imports::ImportedModule;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags imports of `xml.dom.minidom`.
+    ///
+    /// ## Why is this bad?
+    /// The standard XML parsers are open to entity-expansion and
+    /// external-entity attacks on untrusted XML.
+    ///
+    /// ## Example
+    /// ```python
+    /// from xml.dom import minidom
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// from defusedxml import minidom
+    /// ```
+    ///
+    /// ## What counts
+    /// `import` and `from ... import` of `xml.dom.minidom` (and, as Bandit
+    /// compares by prefix, of any name starting with one of them), and
+    /// `__import__(...)`/`importlib.import_module(...)` of exactly those names.
+    /// Bandit reports one import blacklist finding per statement: the first
+    /// rule (in id order) that matches.
+    ///
+    /// ## References
+    /// - Bandit: B408 `import_xml_minidom` (import blacklist)
+    pub(crate) static IMPORT_XML_MINIDOM = Rule {
+        code: "B408",
+        name: "import_xml_minidom",
+        severity: Low,
+        confidence: High,
+        message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with the equivalent defusedxml package, or make sure defusedxml.defuse_stdlib() is called.",
+        check: Import(import_xml_minidom),
+    };
+}
+
+/// The module names (prefixes) this rule flags.
+pub(super) const QUALNAMES: &[&str] = &[
+    "xml.dom.minidom",
+];
+
+fn import_xml_minidom(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
+    super::check_import(checker, import, &IMPORT_XML_MINIDOM);
+}

@@ -1,0 +1,62 @@
+use ruff_python_ast::Expr;
+
+use crate::checker::{Checker, Issue};
+use crate::helpers;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags the string `"0.0.0.0"`.
+    ///
+    /// ## Why is this bad?
+    /// A server bound to `0.0.0.0` listens on every network interface of
+    /// the machine, including public ones, which is often more than was
+    /// meant (a debug server, an admin port).
+    ///
+    /// ## Example
+    /// ```python
+    /// app.run(host="0.0.0.0")
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// app.run(host="127.0.0.1")  # or the address of one interface, from configuration
+    /// ```
+    ///
+    /// ## Details
+    /// As Bandit: every string constant equal to `0.0.0.0` (including the
+    /// literal parts of f-strings), except strings that are a statement of
+    /// their own (docstrings).
+    ///
+    /// ## References
+    /// - Bandit: B104 `hardcoded_bind_all_interfaces`
+    /// - CWE-605
+    pub(crate) static HARDCODED_BIND_ALL_INTERFACES = Rule {
+        code: "B104",
+        name: "hardcoded_bind_all_interfaces",
+        severity: Medium,
+        confidence: Medium,
+        message: "Possible binding to all interfaces.",
+        check: Expr(hardcoded_bind_all_interfaces),
+    };
+}
+
+fn hardcoded_bind_all_interfaces(checker: &mut Checker<'_>, expr: &Expr) {
+    match expr {
+        Expr::StringLiteral(string)
+            if string.value.to_str() == "0.0.0.0" && !checker.is_expression_statement(expr) =>
+        {
+            let context = checker.parent_range();
+            checker.report_issue(Issue::new(&HARDCODED_BIND_ALL_INTERFACES, string.range).context(context));
+        }
+        Expr::FString(fstring) => {
+            for (text, range) in helpers::fstring_literal_runs(fstring) {
+                if text == "0.0.0.0" {
+                    checker.report_issue(
+                        Issue::new(&HARDCODED_BIND_ALL_INTERFACES, range).context(fstring.range),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
