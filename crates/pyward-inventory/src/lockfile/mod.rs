@@ -8,7 +8,7 @@
 //! direct; their `parse_with_roots` takes the requirements from the
 //! manifest beside the lock instead, which is exact.
 
-mod graph;
+pub(crate) mod graph;
 pub mod pdm_lock;
 pub mod pipfile_lock;
 pub mod poetry_lock;
