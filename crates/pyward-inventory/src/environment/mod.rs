@@ -230,7 +230,12 @@ pub fn scan_as(dir: &Path, hint: &Hint, options: &Options) -> Inventory {
 
     let python_version = python_version
         .or_else(|| pyvenv_version(dir))
-        .or_else(|| version_from_site_packages(&site_packages));
+        .or_else(|| version_from_site_packages(&site_packages))
+        .or_else(|| {
+            hint.interpreter
+                .as_deref()
+                .and_then(version_from_interpreter)
+        });
     let interpreter = hint
         .interpreter
         .clone()
@@ -464,6 +469,17 @@ fn version_from_site_packages(site_packages: &[PathBuf]) -> Option<String> {
         (version.contains('.') && version.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
             .then(|| version.to_string())
     })
+}
+
+/// `3.11` from an interpreter that is (or links to) `python3.11`. Only
+/// the name is looked at.
+fn version_from_interpreter(interpreter: &Path) -> Option<String> {
+    let real = fs::canonicalize(interpreter).ok()?;
+    let name = real.file_name()?.to_str()?;
+    let version = name.strip_prefix("python")?;
+    let version = version.strip_suffix(".exe").unwrap_or(version);
+    (version.contains('.') && version.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        .then(|| version.to_string())
 }
 
 /// The environment's own interpreter, named (a link is not resolved).

@@ -201,13 +201,12 @@ impl LockGraph {
             }
         }
         let mut roots: Vec<usize> = (0..count).filter(|&i| !required[i]).collect();
-        let mut reached = self.reachable_from(&roots);
+        let mut reached = vec![false; count];
+        self.mark_reachable(&roots, &mut reached);
         for index in 0..count {
             if !reached[index] {
                 roots.push(index);
-                for (i, flag) in self.reachable_from(&[index]).into_iter().enumerate() {
-                    reached[i] |= flag;
-                }
+                self.mark_reachable(&[index], &mut reached);
             }
         }
         roots
@@ -222,6 +221,13 @@ impl LockGraph {
 
     fn reachable_from(&self, starts: &[usize]) -> Vec<bool> {
         let mut seen = vec![false; self.nodes.len()];
+        self.mark_reachable(starts, &mut seen);
+        seen
+    }
+
+    /// Marks in `seen` what `starts` reach, not walking again from what is
+    /// marked already.
+    fn mark_reachable(&self, starts: &[usize], seen: &mut [bool]) {
         let mut queue: VecDeque<usize> = VecDeque::new();
         for &start in starts {
             if start < seen.len() && !seen[start] {
@@ -237,7 +243,6 @@ impl LockGraph {
                 }
             }
         }
-        seen
     }
 
     /// Breadth-first from every direct package at once, visiting them (and
