@@ -113,7 +113,7 @@ fn write_dependency_finding(finding: &Finding, out: &mut dyn Write) -> io::Resul
     }
     let headline = finding.headline();
     if !headline.is_empty() {
-        writeln!(out, "    {}", one_line(headline))?;
+        writeln!(out, "    {}", shortened(&one_line(headline), SUMMARY_WIDTH))?;
     }
     Ok(())
 }
@@ -257,6 +257,28 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// Longest advisory summary the text report shows; the JSON report has the
+/// whole text.
+const SUMMARY_WIDTH: usize = 160;
+
+/// Advisories without a `summary` fall back to their `details`, which run
+/// to paragraphs: keep the first sentence that fits, else cut at a word.
+fn shortened(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let cut = text
+        .char_indices()
+        .nth(width)
+        .map_or(text.len(), |(index, _)| index);
+    let head = &text[..cut];
+    if let Some(end) = head.rfind(". ").filter(|&end| end >= width / 3) {
+        return head[..=end].to_string();
+    }
+    let at_word = head.rfind(' ').unwrap_or(cut);
+    format!("{}…", head[..at_word].trim_end())
+}
+
 /// Advisory summaries sometimes carry newlines; a text report keeps one
 /// finding's headline on one line.
 fn one_line(text: &str) -> String {
@@ -272,6 +294,16 @@ mod tests {
         let mut out = Vec::new();
         super::write(&sample_report(), &mut out).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    #[test]
+    fn long_summaries_keep_their_first_sentence() {
+        let long = format!("First sentence is here. {}", "word ".repeat(60));
+        assert_eq!(super::shortened(&long, 60), "First sentence is here.");
+        let no_stop = "word ".repeat(60);
+        let short = super::shortened(no_stop.trim(), 22);
+        assert_eq!(short, "word word word word…");
+        assert_eq!(super::shortened("short", 60), "short");
     }
 
     #[test]

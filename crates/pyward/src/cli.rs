@@ -59,6 +59,11 @@ pub struct ReportArgs {
     /// [tool.pyward] in pyproject.toml, found upward from the scanned path]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Report what could be read and exit by the findings, even when some
+    /// inputs could not be read (by default that is exit status 2)
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 /// Which vulnerability database to use: shared by `scan`, `deps`, `db`.

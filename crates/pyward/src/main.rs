@@ -10,7 +10,9 @@ mod commands;
 mod config;
 mod database;
 mod exit;
+mod outcome;
 mod output;
+mod policy;
 
 use exit::ExitStatus;
 

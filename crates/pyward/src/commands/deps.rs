@@ -1,16 +1,28 @@
-//! `pyward deps`.
+//! `pyward deps`: the dependency audit alone.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use pyward_inventory::Inventory;
+use pyward_model::{Finding, Report};
 
 use crate::cli::{DbArgs, ReportArgs};
+use crate::config::{self, LoadedConfig};
 use crate::exit::ExitStatus;
+use crate::{database, outcome, output};
 
 #[derive(Debug, Args)]
 pub struct DepsArgs {
-    /// Project folders or dependency files [default: .]
+    /// Project folders or dependency files (requirements file, lockfile,
+    /// pyproject.toml) [default: . when nothing else is given]
     pub paths: Vec<PathBuf>,
+
+    /// A requirements file, whatever its name (repeatable, as in pip)
+    #[arg(short = 'r', long = "requirement", value_name = "FILE")]
+    pub requirements: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -19,6 +31,182 @@ pub struct DepsArgs {
     pub db: DbArgs,
 }
 
-pub fn run(_args: &DepsArgs) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`pyward deps` is not built yet")
+/// Which installed environments and which variants of the dependencies to
+/// audit: shared by `deps` and `scan`.
+#[derive(Debug, Clone, Args)]
+pub struct SelectionArgs {
+    /// An installed environment: a virtual environment, a conda
+    /// environment or a site-packages folder (repeatable)
+    #[arg(long = "env", value_name = "DIR")]
+    pub envs: Vec<PathBuf>,
+
+    /// Every Python environment found on this machine
+    #[arg(long)]
+    pub system: bool,
+
+    /// With --system: also the `.venv`/`venv` environments under DIR
+    #[arg(long, value_name = "DIR", requires = "system")]
+    pub root: Option<PathBuf>,
+
+    /// Only dependencies in these groups (main, dev, an extra's name)
+    #[arg(long = "only-group", value_name = "GROUP")]
+    pub only_groups: Vec<String>,
+
+    /// Leave out development dependency groups
+    #[arg(long)]
+    pub no_dev: bool,
+
+    /// Audit what would be installed for this Python version (3.12)
+    #[arg(long, value_name = "VERSION")]
+    pub python_version: Option<String>,
+
+    /// Audit what would be installed on this platform
+    #[arg(long, value_parser = ["linux", "macos", "windows"])]
+    pub platform: Option<String>,
+}
+
+impl SelectionArgs {
+    fn options(&self) -> pyward_inventory::Options {
+        pyward_inventory::Options {
+            python_version: self.python_version.clone(),
+            platform: self.platform.clone(),
+            only_groups: self.only_groups.clone(),
+            no_dev: self.no_dev,
+        }
+    }
+
+    /// Whether anything beyond project paths was asked for.
+    fn names_inputs(&self) -> bool {
+        !self.envs.is_empty() || self.system
+    }
+}
+
+pub fn run(args: &DepsArgs) -> anyhow::Result<ExitStatus> {
+    let paths = default_paths(
+        &args.paths,
+        args.requirements.is_empty() && !args.selection.names_inputs(),
+    );
+    let base = base_dir(&paths, &args.requirements);
+    let config = config::load(args.report.config.as_deref(), &base)?;
+    let inventory = read_inventory(&paths, &args.requirements, &args.selection, &base);
+    let report = audit(inventory, &args.db)?;
+    finish(report, &args.report, &config)
+}
+
+/// The folders to scan: those given, or `.` when nothing names an input.
+pub fn default_paths(paths: &[PathBuf], nothing_else_given: bool) -> Vec<PathBuf> {
+    if paths.is_empty() && nothing_else_given {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// What sources are named relative to: the one folder scanned, the folder
+/// of the one file scanned, or the current folder.
+pub fn base_dir(paths: &[PathBuf], requirements: &[PathBuf]) -> PathBuf {
+    match (paths, requirements) {
+        ([one], []) if one.is_dir() => one.clone(),
+        ([one], []) => one
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Reads every input the user named into one inventory.
+pub fn read_inventory(
+    paths: &[PathBuf],
+    requirements: &[PathBuf],
+    selection: &SelectionArgs,
+    base: &Path,
+) -> Inventory {
+    let options = selection.options();
+    let mut inventory = Inventory::default();
+    for path in paths {
+        if !path.exists() {
+            inventory.errors.push(pyward_model::ScanError {
+                path: path.display().to_string(),
+                line: None,
+                message: "no such file or folder".into(),
+            });
+            continue;
+        }
+        inventory.extend(pyward_inventory::scan_path(path, base, &options));
+    }
+    for file in requirements {
+        inventory.extend(pyward_inventory::scan_requirements_file(
+            file, base, &options,
+        ));
+    }
+    for env in &selection.envs {
+        inventory.extend(pyward_inventory::scan_environment(env, &options));
+    }
+    if selection.system {
+        inventory.extend(pyward_inventory::scan_system(
+            selection.root.as_ref(),
+            &options,
+        ));
+    }
+    for note in &inventory.notes {
+        output::error_line(&format!("note: {note}"));
+    }
+    inventory
+}
+
+/// Matches the inventory against the vulnerability database.
+pub fn audit(inventory: Inventory, db_args: &DbArgs) -> anyhow::Result<Report> {
+    let database = database::open(db_args)?;
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"));
+    report.database = Some(database.info());
+    let mut findings: Vec<Finding> = database.audit(&inventory.dependencies);
+    for finding in &mut findings {
+        tag_environment(finding, &inventory);
+    }
+    report.findings = findings;
+    report.dependencies = dedup_dependencies(inventory.dependencies);
+    report.environments = inventory.environments;
+    report.errors = inventory.errors;
+    Ok(report)
+}
+
+/// Installed packages get their environment named on the finding, so the
+/// text report gives each environment its own section.
+fn tag_environment(finding: &mut Finding, inventory: &Inventory) {
+    if finding.extra.contains_key("environment") {
+        return;
+    }
+    let environment = inventory.dependencies.iter().find_map(|d| {
+        let same = Some(&d.name) == finding.package.as_ref()
+            && finding.version.as_ref() == Some(&d.version)
+            && finding.source.as_deref() == Some(d.source.as_str());
+        if same { d.environment.clone() } else { None }
+    });
+    if let Some(environment) = environment {
+        finding
+            .extra
+            .insert("environment".into(), serde_json::Value::String(environment));
+    }
+}
+
+/// CONTRACT.md: every dependency once per (name, version, source).
+fn dedup_dependencies(
+    mut dependencies: Vec<pyward_model::Dependency>,
+) -> Vec<pyward_model::Dependency> {
+    let mut seen = std::collections::HashSet::new();
+    dependencies.retain(|d| {
+        seen.insert((
+            d.name.clone(),
+            d.version.clone(),
+            d.source.clone(),
+            d.environment.clone(),
+        ))
+    });
+    dependencies
+}
+
+fn finish(report: Report, args: &ReportArgs, config: &LoadedConfig) -> anyhow::Result<ExitStatus> {
+    let incomplete = !report.errors.is_empty();
+    outcome::conclude(report, args, config, incomplete)
 }

@@ -1,12 +1,6 @@
-//! End-to-end tests: the real `pyward` binary, run as a user runs it.
+//! End-to-end tests: the real `pyward` binary, run as a user runs it, with
+//! a private cache folder and no network.
 
-use assert_cmd::Command;
-
-fn pyward() -> Command {
-    Command::cargo_bin("pyward").expect("the pyward binary is built for tests")
-}
-
-#[test]
-fn bad_argument_exits_2() {
-    pyward().arg("--no-such-flag").assert().code(2);
-}
+mod config;
+mod deps;
+mod support;

@@ -1,0 +1,240 @@
+//! The policy file's `[[ignore]]` entries and `min-severity`, applied to a
+//! finished report: ignored findings move to `ignored` (with their reason),
+//! expired ignores stop working and say so, and ignores that matched
+//! nothing are pointed out so the policy file does not rot.
+
+use globset::{Glob, GlobMatcher};
+use pyward_model::{Finding, Report};
+use serde_json::Value;
+
+use crate::config::{Config, IgnoreRule, parse_date};
+
+/// A date as (year, month, day), comparable with `parse_date`'s output.
+pub type Day = (i32, u32, u32);
+
+/// What applying the policy has to tell the user.
+#[derive(Debug, Default)]
+pub struct PolicyNotes {
+    pub warnings: Vec<String>,
+}
+
+pub fn apply(report: &mut Report, config: &Config, today: Day) -> PolicyNotes {
+    let mut notes = PolicyNotes::default();
+    if let Some(floor) = config.min_severity {
+        report.findings.retain(|f| f.severity >= floor);
+    }
+    let rules: Vec<CompiledRule<'_>> = config.ignore.iter().map(CompiledRule::new).collect();
+    let mut used = vec![false; rules.len()];
+    let mut kept = Vec::with_capacity(report.findings.len());
+    for mut finding in std::mem::take(&mut report.findings) {
+        let Some(index) = rules.iter().position(|rule| rule.matches(&finding)) else {
+            kept.push(finding);
+            continue;
+        };
+        used[index] = true;
+        let rule = rules[index].rule;
+        let expired = rule
+            .expires
+            .as_deref()
+            .and_then(parse_date)
+            .is_some_and(|day| day < today);
+        if expired {
+            notes.warnings.push(format!(
+                "the ignore for `{}` expired on {}; `{}` is reported again",
+                rule.id,
+                rule.expires.as_deref().unwrap_or_default(),
+                finding.id
+            ));
+            kept.push(finding);
+        } else {
+            finding
+                .extra
+                .insert("ignore_reason".into(), Value::String(rule.reason.clone()));
+            report.ignored.push(finding);
+        }
+    }
+    report.findings = kept;
+    for (rule, used) in config.ignore.iter().zip(used) {
+        if !used {
+            notes.warnings.push(format!(
+                "the ignore for `{}` matched no finding; remove it if it is no longer needed",
+                rule.id
+            ));
+        }
+    }
+    notes
+}
+
+struct CompiledRule<'a> {
+    rule: &'a IgnoreRule,
+    path: Option<GlobMatcher>,
+}
+
+impl<'a> CompiledRule<'a> {
+    fn new(rule: &'a IgnoreRule) -> Self {
+        // Globs were validated when the configuration was read.
+        let path = rule
+            .path
+            .as_deref()
+            .and_then(|glob| Glob::new(glob).ok())
+            .map(|glob| glob.compile_matcher());
+        Self { rule, path }
+    }
+
+    fn matches(&self, finding: &Finding) -> bool {
+        let id_matches = finding
+            .ids()
+            .any(|id| id.eq_ignore_ascii_case(&self.rule.id));
+        if !id_matches {
+            return false;
+        }
+        if let Some(package) = &self.rule.package {
+            let wanted = pyward_model::PackageName::new(package);
+            if finding.package.as_ref() != Some(&wanted) {
+                return false;
+            }
+        }
+        if let Some(glob) = &self.path {
+            let Some(location) = &finding.location else {
+                return false;
+            };
+            if !glob.is_match(&location.path) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Today's date in UTC, from the system clock.
+pub fn today() -> Day {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// Howard Hinnant's days-to-civil conversion (proleptic Gregorian).
+fn civil_from_days(days: i64) -> Day {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        i32::try_from(year).unwrap_or(i32::MAX),
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use pyward_model::{FindingKind, Location, PackageName, Severity};
+
+    use super::*;
+
+    fn vuln(id: &str, alias: &str, package: &str) -> Finding {
+        let mut f = Finding::new(FindingKind::Vulnerability, id, Severity::High);
+        f.aliases = vec![alias.into()];
+        f.package = Some(PackageName::new(package));
+        f
+    }
+
+    fn rule(id: &str, expires: Option<&str>) -> IgnoreRule {
+        IgnoreRule {
+            id: id.into(),
+            reason: "not deployed".into(),
+            expires: expires.map(str::to_string),
+            package: None,
+            path: None,
+        }
+    }
+
+    #[test]
+    fn ignore_by_alias_moves_finding() {
+        let mut report = Report::new("0");
+        report.findings = vec![
+            vuln("PYSEC-1", "CVE-1", "django"),
+            vuln("PYSEC-2", "CVE-2", "flask"),
+        ];
+        let config = Config {
+            ignore: vec![rule("cve-1", Some("2099-01-01"))],
+            ..Config::default()
+        };
+        let notes = apply(&mut report, &config, (2026, 11, 29));
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.ignored[0].id, "PYSEC-1");
+        assert_eq!(report.ignored[0].extra["ignore_reason"], "not deployed");
+        assert!(notes.warnings.is_empty());
+    }
+
+    #[test]
+    fn expired_ignore_returns_finding_with_warning() {
+        let mut report = Report::new("0");
+        report.findings = vec![vuln("PYSEC-1", "CVE-1", "django")];
+        let config = Config {
+            ignore: vec![rule("PYSEC-1", Some("2026-01-01")), rule("PYSEC-9", None)],
+            ..Config::default()
+        };
+        let notes = apply(&mut report, &config, (2026, 11, 29));
+        assert_eq!(report.findings.len(), 1);
+        assert!(report.ignored.is_empty());
+        assert!(notes.warnings[0].contains("expired"));
+        assert!(notes.warnings[1].contains("matched no finding"));
+    }
+
+    #[test]
+    fn path_and_package_narrow() {
+        let mut code = Finding::new(FindingKind::Code, "B101", Severity::Low);
+        code.location = Some(Location {
+            path: "tests/test_x.py".into(),
+            line: 1,
+            column: 1,
+        });
+        let mut elsewhere = code.clone();
+        elsewhere.location = Some(Location {
+            path: "app/x.py".into(),
+            line: 1,
+            column: 1,
+        });
+        let mut report = Report::new("0");
+        report.findings = vec![code, elsewhere, vuln("PYSEC-1", "CVE-1", "django")];
+        let mut by_path = rule("B101", None);
+        by_path.path = Some("tests/**".into());
+        let mut by_package = rule("PYSEC-1", None);
+        by_package.package = Some("Flask".into());
+        let config = Config {
+            ignore: vec![by_path, by_package],
+            ..Config::default()
+        };
+        apply(&mut report, &config, (2026, 11, 29));
+        assert_eq!(report.ignored.len(), 1);
+        assert_eq!(report.findings.len(), 2);
+    }
+
+    #[test]
+    fn min_severity_drops_lower_findings() {
+        let mut report = Report::new("0");
+        let mut low = vuln("PYSEC-1", "CVE-1", "django");
+        low.severity = Severity::Low;
+        report.findings = vec![low, vuln("PYSEC-2", "CVE-2", "flask")];
+        let config = Config {
+            min_severity: Some(Severity::Medium),
+            ..Config::default()
+        };
+        apply(&mut report, &config, (2026, 11, 29));
+        assert_eq!(report.findings.len(), 1);
+    }
+
+    #[test]
+    fn calendar() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_786), (2026, 11, 29));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

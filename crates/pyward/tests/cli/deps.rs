@@ -1,0 +1,248 @@
+//! `pyward deps` on requirements files, with the built-in database.
+
+use crate::support::{Pyward, example_app, project, stderr, stdout_json};
+
+#[test]
+fn example_project_findings_match_contract_json() {
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json"])
+        .arg(example_app())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    assert_eq!(report["schema"], "pyward/1");
+    assert_eq!(report["tool"]["name"], "pyward");
+    assert_eq!(report["database"]["source"], "built-in");
+    assert!(report["database"]["advisories"].as_u64().unwrap() > 2000);
+
+    let findings = report["findings"].as_array().unwrap();
+    // The advisories Python's `packaging` finds for django 3.0.1 in the
+    // same PyPA snapshot (scripts/osv_crosscheck.py's rules).
+    let mut django: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["package"] == "django")
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    django.sort_unstable();
+    assert_eq!(
+        django,
+        [
+            "PYSEC-2020-31",
+            "PYSEC-2020-32",
+            "PYSEC-2020-33",
+            "PYSEC-2020-34",
+            "PYSEC-2020-35",
+            "PYSEC-2020-36",
+            "PYSEC-2021-6",
+            "PYSEC-2021-9",
+            "PYSEC-2021-98",
+            "PYSEC-2021-99",
+        ]
+    );
+    for finding in findings {
+        assert_eq!(finding["kind"], "vulnerability");
+        assert!(
+            finding["fingerprint"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
+        assert!(
+            ["critical", "high", "medium", "low", "unknown"]
+                .contains(&finding["severity"].as_str().unwrap())
+        );
+        assert!(finding["fix_versions"].is_array());
+    }
+    // Never the same flaw twice: no finding's id is another's alias.
+    let ids: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f["package"].as_str().unwrap(), f["id"].as_str().unwrap()))
+        .collect();
+    for finding in findings {
+        for alias in finding["aliases"].as_array().into_iter().flatten() {
+            let pair = (
+                finding["package"].as_str().unwrap(),
+                alias.as_str().unwrap(),
+            );
+            assert!(!ids.contains(&pair), "{pair:?} reported twice");
+        }
+    }
+    // The included file's pins are audited and named as their source.
+    assert!(findings.iter().any(|f| {
+        f["package"] == "flask"
+            && f["source"]
+                .as_str()
+                .unwrap()
+                .ends_with("requirements/base.txt")
+    }));
+
+    // Unpinned and URL requirements are listed, not dropped.
+    let deps = report["dependencies"].as_array().unwrap();
+    let gunicorn = deps.iter().find(|d| d["name"] == "gunicorn").unwrap();
+    assert!(gunicorn["version"].is_null());
+    assert!(deps.iter().any(|d| d["name"] == "internal-tools"));
+    assert!(
+        stderr(&output).contains("built-in"),
+        "warns about the built-in database"
+    );
+}
+
+#[test]
+fn text_report_groups_by_package_and_sums_up() {
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline"])
+        .arg(example_app().join("requirements.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("django 3.0.1  requirements.txt"), "{text}");
+    assert!(text.contains("Not audited by version"), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(last.contains("packages audited"), "{last}");
+    assert!(last.contains("vulnerable"), "{last}");
+}
+
+#[test]
+fn fail_on_critical_passes_when_nothing_is_critical() {
+    let dir = project(&[("requirements.txt", "jinja2==2.10\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args([
+            "deps",
+            "--offline",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    let any_critical = findings.iter().any(|f| f["severity"] == "critical");
+    assert_eq!(output.status.code(), Some(if any_critical { 1 } else { 0 }));
+}
+
+#[test]
+fn clean_project_exits_0() {
+    let dir = project(&[("requirements.txt", "# nothing vulnerable\nsix==1.16.0\n")]);
+    let pyward = Pyward::new();
+    pyward
+        .cmd()
+        .args(["deps", "--offline"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("no findings"));
+}
+
+#[test]
+fn malformed_requirement_names_file_and_line_and_exits_2() {
+    let dir = project(&[("requirements.txt", "django==3.0.1\nflask===\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline"])
+        .arg(dir.path().join("requirements.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("requirements.txt:2"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn keep_going_reports_the_rest() {
+    let dir = project(&[
+        ("a/requirements.txt", "django==3.0.1\n"),
+        ("b/requirements.txt", "flask===\n"),
+    ]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--keep-going", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["package"] == "django")
+    );
+}
+
+#[test]
+fn include_cycle_is_an_error_naming_the_chain() {
+    let dir = project(&[
+        ("requirements.txt", "-r more.txt\n"),
+        ("more.txt", "-r requirements.txt\n"),
+    ]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "-r"])
+        .arg(dir.path().join("requirements.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("more.txt") && err.contains("requirements.txt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = project(&[("requirements.txt", "django==3.0.1\n")]);
+    let pyward = Pyward::new();
+    let report_path = dir.path().join("report.json");
+    pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json", "-o"])
+        .arg(&report_path)
+        .arg(dir.path().join("requirements.txt"))
+        .assert()
+        .code(1)
+        .stdout("");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    assert!(!report["findings"].as_array().unwrap().is_empty());
+
+    // A format this build does not write: exit 2, and no file appears.
+    let missing = dir.path().join("never.json");
+    pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "xml", "-o"])
+        .arg(&missing)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown report format"));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn missing_path_exits_2() {
+    let pyward = Pyward::new();
+    pyward
+        .cmd()
+        .args(["deps", "--offline", "/no/such/folder"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("/no/such/folder"));
+}
