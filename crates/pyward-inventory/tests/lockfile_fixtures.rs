@@ -108,6 +108,28 @@ fn uv_lock_agrees_with_uv_export() {
 }
 
 #[test]
+fn uv_workspace_lock_agrees_with_uv_export() {
+    let deps = uv_lock::parse(&fixture("uv-workspace/uv.lock"), "uv.lock").unwrap();
+    assert_eq!(
+        pins(&deps),
+        expected_pins(&fixture("uv-workspace/expected-uv-export.txt"))
+    );
+    // Workspace members are the project, not dependencies.
+    for member in ["monorepo", "api", "core"] {
+        assert!(deps.iter().all(|d| d.name.as_str() != member), "{member}");
+    }
+    // A member's requirements are direct; requests[socks] brings pysocks.
+    assert!(find(&deps, "requests").direct);
+    assert!(find(&deps, "pyyaml").direct);
+    assert_eq!(find(&deps, "pysocks").via, vec![PackageName::new("requests")]);
+    assert_eq!(find(&deps, "ruff").groups, vec!["lint"]);
+    let attrs = find(&deps, "attrs");
+    assert_eq!(attrs.kind, DependencyKind::Url);
+    assert!(attrs.direct);
+    insta::assert_snapshot!("uv_workspace_lock", render(&deps));
+}
+
+#[test]
 fn poetry_2_lock_agrees_with_poetry_export() {
     let deps = poetry_lock::parse(&fixture("poetry-2.x/poetry.lock"), "poetry.lock").unwrap();
     assert_eq!(
