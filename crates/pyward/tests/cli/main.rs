@@ -3,4 +3,5 @@
 
 mod config;
 mod deps;
+mod scan;
 mod support;
