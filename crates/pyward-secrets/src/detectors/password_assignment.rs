@@ -349,6 +349,9 @@ fn name_parts(name: &str) -> Vec<String> {
 
 /// Whether a variable, key or argument name is the name of a secret.
 pub(crate) fn is_secret_name(name: &str) -> bool {
+    // `app.secret_key` is about `secret_key`; `_PassArg.context` is about
+    // `context`.
+    let name = name.rsplit('.').find(|part| !part.is_empty()).unwrap_or(name);
     let parts = name_parts(name);
     let Some(last) = parts.last() else {
         return false;
@@ -374,6 +377,9 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 /// Whether a value assigned to a secret's name is a secret someone typed.
 fn is_secret_value(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
+    if !has_some_strength(value) {
+        return false;
+    }
     if value.chars().count() < 4
         || NON_SECRET_VALUES.contains(&lower.as_str())
         || filters::is_placeholder(value)
@@ -426,6 +432,20 @@ fn is_secret_value(value: &str) -> bool {
     // The value is the secret's own kind (`secret_type = "aws"`) or a
     // filters-detected digest or UUID.
     !(filters::is_uuid(value))
+}
+
+/// Whether a value could be a credential rather than a word: it mixes
+/// two kinds of character (lower case, upper case, digits, symbols) or is
+/// long. Single words (`"config"`, `"dev"`, `"comment"`) are fixtures,
+/// token-type names and defaults far more often than passwords; a real
+/// all-lower-case password is missed, which the docs say.
+fn has_some_strength(value: &str) -> bool {
+    let lower = value.bytes().any(|b| b.is_ascii_lowercase());
+    let upper = value.bytes().any(|b| b.is_ascii_uppercase());
+    let digit = value.bytes().any(|b| b.is_ascii_digit());
+    let other = value.chars().any(|c| !c.is_ascii_alphanumeric());
+    let kinds = [lower, upper, digit, other].iter().filter(|k| **k).count();
+    kinds >= 2 || value.chars().count() >= 16
 }
 
 fn push(ctx: &Context<'_>, name: &str, start: usize, end: usize, out: &mut Vec<Candidate>) {
@@ -484,7 +504,10 @@ detector! {
     /// strings, `None`, placeholders (`${VAR}`, `{{ var }}`, `<your-key>`,
     /// `changeme`, `***`), names that describe a secret rather than hold
     /// one (`password_url`, `token_type`, `is_password`), values that name
-    /// something (`"access_token"`, `DB_PASSWORD`), paths and sentences.
+    /// something (`"access_token"`, `DB_PASSWORD`), paths and sentences,
+    /// and single words (`"dev"`, `"config"`: a value must mix two kinds of
+    /// character, or have 16 or more, so an all-lower-case password is
+    /// missed by design).
     ///
     /// ## Why it matters
     /// The value is often a real database, service or admin password, and
@@ -524,6 +547,7 @@ mod tests {
             "SECRET_KEY",
             "x-api-key",
             "github.token",
+            "app.secret_key",
         ] {
             assert!(is_secret_name(name), "{name}");
         }
@@ -541,6 +565,7 @@ mod tests {
             "AUTH_PASSWORD_VALIDATORS",
             "bypass",
             "compass",
+            "_PassArg.context",
         ] {
             assert!(!is_secret_name(name), "{name}");
         }
@@ -564,6 +589,9 @@ mod tests {
             "x-api-key",
             "%s",
             "bearer",
+            "config",
+            "comment",
+            "dev",
         ] {
             assert!(!is_secret_value(value), "{value}");
         }
