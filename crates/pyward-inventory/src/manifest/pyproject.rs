@@ -111,7 +111,16 @@ impl Reader<'_, '_> {
             .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
             .unwrap_or_default();
         let line = project.get("dynamic").and_then(|i| doc.item_line(i));
+        // Poetry 2 projects may declare dependencies dynamic and keep them
+        // in `[tool.poetry.dependencies]`, which is read below.
+        let poetry_has_dependencies = doc
+            .get(&["tool", "poetry", "dependencies"])
+            .and_then(Item::as_table_like)
+            .is_some_and(|t| t.iter().any(|(k, _)| !k.eq_ignore_ascii_case("python")));
         for field in ["dependencies", "optional-dependencies"] {
+            if field == "dependencies" && poetry_has_dependencies {
+                continue;
+            }
             if dynamic.contains(&field) {
                 let from = self.setuptools_dynamic_files(field);
                 self.note(
@@ -241,6 +250,9 @@ impl Reader<'_, '_> {
             .map(|d| d.name.clone())
             .collect();
 
+        // Poetry 2.2 `include-groups`: a group also installs the members
+        // of the groups it names.
+        let mut includes: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut sections: Vec<(&dyn TableLike, String)> = Vec::new();
         if let Some(table) = poetry.get("dependencies").and_then(Item::as_table_like) {
             sections.push((table, "main".to_string()));
@@ -250,6 +262,20 @@ impl Reader<'_, '_> {
         }
         if let Some(groups) = poetry.get("group").and_then(Item::as_table_like) {
             for (group, item) in groups.iter() {
+                if let Some(names) = item
+                    .as_table_like()
+                    .and_then(|g| g.get("include-groups"))
+                    .and_then(Item::as_array)
+                {
+                    includes.insert(
+                        group_name(group),
+                        names
+                            .iter()
+                            .filter_map(|v| v.as_str())
+                            .map(group_name)
+                            .collect(),
+                    );
+                }
                 if let Some(table) = item
                     .as_table_like()
                     .and_then(|g| g.get("dependencies"))
@@ -266,7 +292,7 @@ impl Reader<'_, '_> {
                     continue;
                 }
                 let line = doc.key_line(table, name);
-                let entries = match poetry_entries(doc, name, item) {
+                let entries = match poetry_entries(name, item) {
                     Ok(entries) => entries,
                     Err(why) => {
                         self.note(line, format!("skipped Poetry dependency `{name}`: {why}"));
@@ -289,6 +315,30 @@ impl Reader<'_, '_> {
                     };
                     self.dependencies
                         .push(entry.into_dependency(self.source, line, groups));
+                }
+            }
+        }
+        self.include_poetry_groups(&includes);
+    }
+
+    /// Adds each including group to the dependencies of the groups it
+    /// includes, following chains and stopping at cycles.
+    fn include_poetry_groups(&mut self, includes: &BTreeMap<String, Vec<String>>) {
+        for group in includes.keys() {
+            let mut members: Vec<String> = Vec::new();
+            let mut pending: Vec<String> = includes.get(group).cloned().unwrap_or_default();
+            while let Some(next) = pending.pop() {
+                if next == *group || members.contains(&next) {
+                    continue;
+                }
+                pending.extend(includes.get(&next).cloned().unwrap_or_default());
+                members.push(next);
+            }
+            for dependency in &mut self.dependencies {
+                if dependency.groups.iter().any(|g| members.contains(g))
+                    && !dependency.groups.contains(group)
+                {
+                    dependency.groups.push(group.clone());
                 }
             }
         }
@@ -643,8 +693,7 @@ impl PoetryEntry {
 
 /// A Poetry dependency value: a constraint string, a table, or a list of
 /// tables (multiple constraints, each with its own markers).
-fn poetry_entries(doc: &TomlDoc<'_>, name: &str, item: &Item) -> Result<Vec<PoetryEntry>, String> {
-    let _ = doc;
+fn poetry_entries(name: &str, item: &Item) -> Result<Vec<PoetryEntry>, String> {
     if let Some(constraint) = item.as_str() {
         return Ok(vec![poetry_constraint_entry(
             name,
@@ -929,6 +978,35 @@ mod tests {
             "{:?}",
             manifest.notes
         );
+    }
+
+    #[test]
+    fn poetry_include_groups() {
+        let text = "[tool.poetry.group.lint.dependencies]\nruff = \"*\"\n\
+                    [tool.poetry.group.test.dependencies]\npytest = \"*\"\n\
+                    [tool.poetry.group.dev]\ninclude-groups = [\"lint\", \"test\"]\n\
+                    [tool.poetry.group.dev.dependencies]\nipython = \"*\"\n\
+                    [tool.poetry.group.ci]\ninclude-groups = [\"dev\", \"ci\"]\n";
+        let deps = parse(text, "pyproject.toml").unwrap();
+        let groups = |n: &str| {
+            deps.iter()
+                .find(|d| d.name.as_str() == n)
+                .unwrap()
+                .groups
+                .clone()
+        };
+        assert_eq!(groups("ruff"), ["lint", "ci", "dev"]);
+        assert_eq!(groups("pytest"), ["test", "ci", "dev"]);
+        assert_eq!(groups("ipython"), ["dev", "ci"]);
+    }
+
+    #[test]
+    fn poetry2_dynamic_dependencies_come_from_the_tool_table() {
+        let text = "[project]\nname = \"x\"\ndynamic = [\"dependencies\"]\n\
+                    [tool.poetry.dependencies]\npython = \"^3.10\"\nrequests = \"^2.32\"\n";
+        let manifest = read(text);
+        assert_eq!(manifest.dependencies.len(), 1);
+        assert!(manifest.notes.is_empty(), "{:?}", manifest.notes);
     }
 
     #[test]
