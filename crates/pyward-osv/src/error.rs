@@ -3,18 +3,12 @@ use std::path::PathBuf;
 /// Why a database could not be read, built or replaced.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("cannot read `{}`: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot write `{}`: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    // The cause is part of the message (one line), not a `source`, so that
+    // printing the error chain does not repeat it.
+    #[error("cannot read `{}`: {cause}", path.display())]
+    Read { path: PathBuf, cause: std::io::Error },
+    #[error("cannot write `{}`: {cause}", path.display())]
+    Write { path: PathBuf, cause: std::io::Error },
     #[error("`{}` is not a pyward database{detail}", path.display())]
     NotADatabase { path: PathBuf, detail: String },
     #[error(

@@ -41,9 +41,9 @@ pub fn update(url: &str, dest: &Path, options: &FetchOptions) -> Result<ImportRe
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let write_error = |source: std::io::Error| DbError::Write {
+    let write_error = |cause: std::io::Error| DbError::Write {
         path: dest.to_path_buf(),
-        source,
+        cause,
     };
     fs_err::create_dir_all(&dir).map_err(write_error)?;
     let mut download = tempfile::Builder::new()

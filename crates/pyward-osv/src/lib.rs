@@ -100,6 +100,13 @@ impl Database {
         }
     }
 
+    /// Seconds since the database was built; `None` when its build date is
+    /// unreadable.
+    pub fn age_seconds(&self) -> Option<i64> {
+        let built: jiff::Timestamp = self.store.meta().built.parse().ok()?;
+        Some(jiff::Timestamp::now().as_second() - built.as_second())
+    }
+
     /// Every package name with advisories, sorted.
     pub fn package_names(&self) -> impl Iterator<Item = &str> + '_ {
         self.store.package_names()

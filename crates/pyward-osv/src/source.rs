@@ -81,19 +81,19 @@ fn parse(kind: Kind, bytes: &[u8]) -> Result<Parsed, String> {
 pub fn read_source(source: &Path) -> Result<SourceRecords, DbError> {
     let meta = fs_err::metadata(source).map_err(|e| DbError::Read {
         path: source.to_path_buf(),
-        source: strip_path(e),
+        cause: strip_path(e),
     })?;
     if meta.is_dir() {
         return read_dir(source);
     }
     let mut file = fs_err::File::open(source).map_err(|e| DbError::Read {
         path: source.to_path_buf(),
-        source: strip_path(e),
+        cause: strip_path(e),
     })?;
     let mut magic = [0u8; 4];
     let n = read_up_to(&mut file, &mut magic).map_err(|e| DbError::Read {
         path: source.to_path_buf(),
-        source: e,
+        cause: e,
     })?;
     let is_zip = n == 4 && &magic == b"PK\x03\x04"
         || source
@@ -102,13 +102,13 @@ pub fn read_source(source: &Path) -> Result<SourceRecords, DbError> {
     if is_zip {
         file.rewind().map_err(|e| DbError::Read {
             path: source.to_path_buf(),
-            source: e,
+            cause: e,
         })?;
         return read_zip(file, source);
     }
     let bytes = fs_err::read(source).map_err(|e| DbError::Read {
         path: source.to_path_buf(),
-        source: strip_path(e),
+        cause: strip_path(e),
     })?;
     let kind = kind_of(source).unwrap_or_else(|| {
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
@@ -190,7 +190,7 @@ fn collect_files(
         Err(e) if is_root => {
             return Err(DbError::Read {
                 path: dir.to_path_buf(),
-                source: strip_path(e),
+                cause: strip_path(e),
             });
         }
         Err(e) => {

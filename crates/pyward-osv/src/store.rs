@@ -64,9 +64,9 @@ pub fn write_atomically(
     by_package: &BTreeMap<String, Vec<Advisory>>,
     meta: &Meta,
 ) -> Result<(), DbError> {
-    let write_error = |source: std::io::Error| DbError::Write {
+    let write_error = |cause: std::io::Error| DbError::Write {
         path: dest.to_path_buf(),
-        source,
+        cause,
     };
     let dir = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -181,9 +181,9 @@ fn le_u64(b: &[u8], at: usize) -> u64 {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store, DbError> {
-        let read_error = |source: std::io::Error| DbError::Read {
+        let read_error = |cause: std::io::Error| DbError::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let mut file = std::fs::File::open(path).map_err(read_error)?;
         let actual_len = file.metadata().map_err(read_error)?.len();
@@ -343,9 +343,9 @@ impl Store {
                 let mut blob = vec![0u8; len as usize];
                 file.seek(SeekFrom::Start(off))
                     .and_then(|_| file.read_exact(&mut blob))
-                    .map_err(|source| DbError::Read {
+                    .map_err(|cause| DbError::Read {
                         path: self.path.clone(),
-                        source,
+                        cause,
                     })?;
                 Ok(blob)
             }

@@ -1,11 +1,18 @@
 //! `pyward db import|update|status`.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use clap::Subcommand;
+use pyward_osv::{ImportOptions, ImportReport};
 
 use crate::cli::DbArgs;
 use crate::exit::ExitStatus;
+use crate::{database, output};
+
+/// How many malformed records are named one by one before the rest are
+/// only counted.
+const MAX_LISTED_SKIPS: usize = 20;
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -18,9 +25,12 @@ pub enum DbCommand {
     },
     /// Download OSV's PyPI archive and rebuild the database
     Update {
-        /// Where to download from
+        /// Where to download from [default: OSV's PyPI/all.zip]
         #[arg(long, env = "PYWARD_DB_URL")]
         url: Option<String>,
+        /// Give up when the download takes longer than this many seconds
+        #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+        timeout: u64,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -31,6 +41,127 @@ pub enum DbCommand {
     },
 }
 
-pub fn run(_command: &DbCommand) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`pyward db` is not built yet")
+pub fn run(command: &DbCommand) -> anyhow::Result<ExitStatus> {
+    match command {
+        DbCommand::Import { source, db } => import(source, db),
+        DbCommand::Update { url, timeout, db } => update(url.as_deref(), *timeout, db),
+        DbCommand::Status { db } => status(db),
+    }
+}
+
+fn import(source: &std::path::Path, args: &DbArgs) -> anyhow::Result<ExitStatus> {
+    let dest = database::target_path(args)?;
+    let started = Instant::now();
+    let report = pyward_osv::import(source, &dest, &ImportOptions::default())?;
+    summarize(&dest, &report, started);
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(feature = "fetch")]
+fn update(url: Option<&str>, timeout: u64, args: &DbArgs) -> anyhow::Result<ExitStatus> {
+    use std::io::IsTerminal;
+    if args.offline {
+        anyhow::bail!(
+            "`pyward db update` downloads the database, and --offline forbids the network"
+        );
+    }
+    let url = url
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or(pyward_osv::DEFAULT_URL);
+    let dest = database::target_path(args)?;
+    let options = pyward_osv::FetchOptions {
+        timeout: std::time::Duration::from_secs(timeout.max(1)),
+        progress: std::io::stderr().is_terminal(),
+    };
+    let started = Instant::now();
+    let report = pyward_osv::update(url, &dest, &options)?;
+    summarize(&dest, &report, started);
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(not(feature = "fetch"))]
+fn update(_url: Option<&str>, _timeout: u64, _args: &DbArgs) -> anyhow::Result<ExitStatus> {
+    anyhow::bail!(
+        "this pyward was built without the `fetch` feature and cannot download; use `pyward db import`"
+    )
+}
+
+fn summarize(dest: &std::path::Path, report: &ImportReport, started: Instant) {
+    for skipped in report.skipped.iter().take(MAX_LISTED_SKIPS) {
+        output::warn(&format!("skipped malformed record {skipped}"));
+    }
+    if report.skipped.len() > MAX_LISTED_SKIPS {
+        output::warn(&format!(
+            "... and {} more malformed records",
+            report.skipped.len() - MAX_LISTED_SKIPS
+        ));
+    }
+    let mut notes = Vec::new();
+    if !report.skipped.is_empty() {
+        notes.push(format!("{} malformed skipped", report.skipped.len()));
+    }
+    if report.withdrawn > 0 {
+        notes.push(format!("{} withdrawn skipped", report.withdrawn));
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    };
+    println!(
+        "built {}: {} advisories for {} packages{notes} in {:.2} s",
+        dest.display(),
+        report.meta.advisories,
+        report.meta.packages,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn status(args: &DbArgs) -> anyhow::Result<ExitStatus> {
+    let (db, path) = database::open_quietly(args)?;
+    let meta = db.meta();
+    let info = db.info();
+    let location = match &path {
+        Some(path) => path.display().to_string(),
+        None => match database::locate(args).path {
+            Some(default) => format!("built-in (no database at {})", default.display()),
+            None => "built-in".to_string(),
+        },
+    };
+    let source = if db.is_builtin() {
+        format!("built-in ({})", meta.source)
+    } else {
+        info.source.clone()
+    };
+    let age = db
+        .age_seconds()
+        .map_or_else(|| "unknown".into(), describe_age);
+    println!("database:        {location}");
+    println!("source:          {source}");
+    println!("advisories:      {}", meta.advisories);
+    println!("packages:        {}", meta.packages);
+    println!("built:           {} ({age} ago)", meta.built);
+    println!(
+        "newest modified: {}",
+        meta.newest_modified.as_deref().unwrap_or("unknown")
+    );
+    if meta.skipped > 0 {
+        println!("skipped records: {}", meta.skipped);
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn describe_age(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    let (n, unit) = if seconds >= 2 * 86_400 {
+        (seconds / 86_400, "day")
+    } else if seconds >= 2 * 3600 {
+        (seconds / 3600, "hour")
+    } else if seconds >= 120 {
+        (seconds / 60, "minute")
+    } else {
+        (seconds, "second")
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} {unit}{plural}")
 }
