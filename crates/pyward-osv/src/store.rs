@@ -165,6 +165,8 @@ pub struct Store {
     count: usize,
     meta: Meta,
     path: PathBuf,
+    /// The file's length, checked against the header at open.
+    len: u64,
 }
 
 fn le_u32(b: &[u8], at: usize) -> u32 {
@@ -201,6 +203,7 @@ impl Store {
             .map_err(read_error)?;
         Self::finish(
             Backing::File(Mutex::new(file)),
+            actual_len,
             path,
             &header,
             &meta_bytes,
@@ -218,6 +221,7 @@ impl Store {
         let index = bytes[index_range.0 as usize..index_range.1 as usize].to_vec();
         Self::finish(
             Backing::Static(bytes),
+            bytes.len() as u64,
             label,
             &bytes[..HEADER_LEN],
             meta_bytes,
@@ -227,8 +231,10 @@ impl Store {
         )
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         backing: Backing,
+        len: u64,
         path: &Path,
         header: &[u8],
         meta_bytes: &[u8],
@@ -258,6 +264,7 @@ impl Store {
             count,
             meta,
             path: path.to_path_buf(),
+            len,
         })
     }
 
@@ -332,6 +339,10 @@ impl Store {
             path: self.path.clone(),
             detail: "a record lies outside the file".into(),
         };
+        // Checked before allocating: a damaged entry must not ask for 4 GB.
+        if off.checked_add(u64::from(len)).is_none_or(|end| end > self.len) {
+            return Err(out_of_bounds());
+        }
         match &self.backing {
             Backing::Static(bytes) => {
                 let start = usize::try_from(off).map_err(|_| out_of_bounds())?;

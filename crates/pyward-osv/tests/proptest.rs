@@ -1,0 +1,142 @@
+//! Properties of the record parser, the matcher and the file format.
+
+use std::str::FromStr;
+
+use pep440_rs::Version;
+use proptest::prelude::*;
+use pyward_model::PackageName;
+use pyward_osv::matching::{QueryVersion, entry_matches};
+use pyward_osv::record::{Affected, Event, Range, parse_json, parse_yaml};
+
+/// PEP 440 versions with epochs, pre, post, dev and local parts.
+fn pep440() -> impl Strategy<Value = String> {
+    (
+        prop::option::of(0u8..3),
+        prop::collection::vec(0u16..20, 1..4),
+        prop::option::of((prop::sample::select(vec!["a", "b", "rc"]), 0u8..5)),
+        prop::option::of(0u8..5),
+        prop::option::of(0u8..5),
+        prop::option::of("[a-z0-9]{1,4}"),
+    )
+        .prop_map(|(epoch, release, pre, post, dev, local)| {
+            let mut s = String::new();
+            if let Some(e) = epoch {
+                s.push_str(&format!("{e}!"));
+            }
+            s.push_str(
+                &release
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("."),
+            );
+            if let Some((kind, n)) = pre {
+                s.push_str(&format!("{kind}{n}"));
+            }
+            if let Some(n) = post {
+                s.push_str(&format!(".post{n}"));
+            }
+            if let Some(n) = dev {
+                s.push_str(&format!(".dev{n}"));
+            }
+            if let Some(l) = local {
+                s.push_str(&format!("+{l}"));
+            }
+            s
+        })
+}
+
+fn any_version() -> impl Strategy<Value = String> {
+    prop_oneof![pep440(), ".{0,12}"]
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    (0u8..4, prop_oneof![Just("0".to_string()), any_version()]).prop_map(|(k, v)| match k {
+        0 => Event::Introduced(v),
+        1 => Event::Fixed(v),
+        2 => Event::LastAffected(v),
+        _ => Event::Limit(v),
+    })
+}
+
+fn entry() -> impl Strategy<Value = Affected> {
+    (
+        prop::collection::vec(prop::collection::vec(event(), 0..6), 0..3),
+        prop::collection::vec(any_version(), 0..5),
+    )
+        .prop_map(|(ranges, versions)| Affected {
+            package: PackageName::new("p"),
+            ranges: ranges.into_iter().map(|events| Range { events }).collect(),
+            versions,
+            severity: Vec::new(),
+        })
+}
+
+proptest! {
+    #[test]
+    fn parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = parse_json(&bytes);
+        let _ = parse_yaml(&bytes);
+    }
+
+    #[test]
+    fn parsers_never_panic_on_near_records(
+        id in ".{0,8}",
+        name in ".{0,8}",
+        version in ".{0,8}",
+        kind in prop::sample::select(vec!["ECOSYSTEM", "GIT", "SEMVER", ""]),
+    ) {
+        let json = serde_json::json!({
+            "id": id,
+            "affected": [{"package": {"ecosystem": "PyPI", "name": name},
+                          "ranges": [{"type": kind, "events": [{"introduced": version}, {"fixed": version}]}],
+                          "versions": [version]}]
+        });
+        let _ = parse_json(json.to_string().as_bytes());
+        let yaml = serde_yaml_ng::to_string(&json).unwrap();
+        let _ = parse_yaml(yaml.as_bytes());
+    }
+
+    #[test]
+    fn matching_never_panics(entry in entry(), version in any_version()) {
+        let _ = entry_matches(&entry, &QueryVersion::new(&version));
+    }
+
+    /// One interval `[a, b)`: a version is inside exactly when
+    /// `a <= v < b`, and then its fix is `b`.
+    #[test]
+    fn one_interval_matches_its_definition(a in pep440(), b in pep440(), v in pep440()) {
+        let (pa, pb, pv) = (
+            Version::from_str(&a).unwrap(),
+            Version::from_str(&b).unwrap(),
+            Version::from_str(&v).unwrap(),
+        );
+        prop_assume!(pa < pb);
+        let entry = Affected {
+            package: PackageName::new("p"),
+            ranges: vec![Range { events: vec![Event::Fixed(b.clone()), Event::Introduced(a)] }],
+            versions: vec![],
+            severity: vec![],
+        };
+        let got = entry_matches(&entry, &QueryVersion::new(&v)).map(|m| m.fix_versions);
+        let want = (pa <= pv && pv < pb).then(|| vec![b]);
+        prop_assert_eq!(got, want);
+    }
+
+    /// A listed version matches itself and every spelling PEP 440 calls equal.
+    #[test]
+    fn listed_versions_match_equal_spellings(v in pep440(), zeros in 0usize..3) {
+        let entry = Affected {
+            package: PackageName::new("p"),
+            ranges: vec![],
+            versions: vec![v.clone()],
+            severity: vec![],
+        };
+        prop_assert!(entry_matches(&entry, &QueryVersion::new(&v)).is_some());
+        let parsed = Version::from_str(&v).unwrap();
+        if parsed.local().is_empty() && parsed.pre().is_none() && parsed.post().is_none() && parsed.dev().is_none() {
+            let padded = format!("{v}{}", ".0".repeat(zeros));
+            prop_assert!(entry_matches(&entry, &QueryVersion::new(&padded)).is_some());
+        }
+    }
+}
