@@ -307,25 +307,35 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// `__import__("m")`, `importlib.import_module("m")`: Bandit's import
-    /// blacklist looks at these too.
-    fn dynamic_import(&mut self, call: &'a ast::ExprCall) {
+    /// Bandit's import blacklist looks at calls too: at what a call's
+    /// function resolves to (`twcgi.CGIScript(...)` is
+    /// `twisted.web.twcgi.CGIScript`), and at the module named by
+    /// `__import__("m")` and `importlib.import_module("m")`.
+    fn call_imports(&mut self, call: &'a ast::ExprCall) {
         if self.settings.dispatch.import.is_empty() {
             return;
         }
-        let is_dunder = matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "__import__");
-        let name = if is_dunder {
-            match call.arguments.args.first() {
-                None => Some(""),
-                Some(Expr::StringLiteral(s)) => Some(s.value.to_str()),
-                Some(_) => Some("UNKNOWN"),
-            }
-        } else {
-            let qualified = self.call_qualified_name(call).map(QualifiedName::as_str);
-            if matches!(
-                qualified,
-                Some("importlib.import_module" | "importlib.__import__")
-            ) {
+        if let Expr::Name(n) = &*call.func
+            && n.id.as_str() == "__import__"
+        {
+            let name = match call.arguments.args.first() {
+                None => "",
+                Some(Expr::StringLiteral(s)) => s.value.to_str(),
+                Some(_) => "UNKNOWN",
+            };
+            self.dispatch_call_import(std::slice::from_ref(&name), call);
+            return;
+        }
+        self.call_qualified_name(call);
+        // Taken out of the cache for the dispatch (import checks do not
+        // ask for it) so that it can be borrowed while `self` is.
+        let cached = self.call_name.take();
+        let qualified = cached
+            .as_ref()
+            .and_then(|(_, name)| name.as_ref())
+            .map(QualifiedName::as_str);
+        match qualified {
+            Some("importlib.import_module" | "importlib.__import__") => {
                 // Bandit: the first argument (a literal or a name), else
                 // the `name` keyword.
                 let first = call
@@ -333,25 +343,29 @@ impl<'a> Checker<'a> {
                     .args
                     .first()
                     .or_else(|| call.arguments.find_keyword("name").map(|k| &k.value));
-                match first {
+                let name = match first {
                     Some(Expr::StringLiteral(s)) => Some(s.value.to_str()),
                     Some(Expr::Name(n)) => Some(n.id.as_str()),
                     Some(Expr::Attribute(a)) => Some(a.attr.as_str()),
                     _ => None,
+                };
+                if let Some(name) = name {
+                    self.dispatch_call_import(std::slice::from_ref(&name), call);
                 }
-            } else {
-                None
             }
-        };
-        if let Some(name) = name {
-            let import = ImportedModule {
-                kind: ImportKind::Call,
-                module: None,
-                names: vec![name],
-                range: call.range(),
-            };
-            self.dispatch_import(&import);
+            Some(name) => self.dispatch_call_import(std::slice::from_ref(&name), call),
+            None => {}
         }
+        self.call_name = cached;
+    }
+
+    fn dispatch_call_import(&mut self, names: &[&str], call: &ast::ExprCall) {
+        self.dispatch_import(&ImportedModule {
+            kind: ImportKind::Call,
+            module: None,
+            names,
+            range: call.range(),
+        });
     }
 }
 
@@ -364,17 +378,17 @@ impl<'a> Visitor<'a> for Checker<'a> {
         match stmt {
             Stmt::Import(import) => {
                 self.imports.bind_import(import);
-                let names = import.names.iter().map(|a| a.name.as_str()).collect();
+                let names: Vec<&str> = import.names.iter().map(|a| a.name.as_str()).collect();
                 self.dispatch_import(&ImportedModule {
                     kind: ImportKind::Import,
                     module: None,
-                    names,
+                    names: &names,
                     range: import.range,
                 });
             }
             Stmt::ImportFrom(import) => {
                 self.imports.bind_import_from(import);
-                let names = import.names.iter().map(|a| a.name.as_str()).collect();
+                let names: Vec<&str> = import.names.iter().map(|a| a.name.as_str()).collect();
                 let module = import.module.as_ref().map(ast::Identifier::as_str);
                 self.dispatch_import(&ImportedModule {
                     kind: if module.is_some() {
@@ -383,7 +397,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                         ImportKind::Import
                     },
                     module,
-                    names,
+                    names: &names,
                     range: import.range,
                 });
             }
@@ -415,7 +429,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             for &(_, check) in &self.settings.dispatch.call {
                 check(self, call);
             }
-            self.dynamic_import(call);
+            self.call_imports(call);
         }
         self.exprs.push(expr);
         if let Expr::Lambda(_) = expr {

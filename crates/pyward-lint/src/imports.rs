@@ -79,8 +79,10 @@ pub enum ImportKind {
     Import,
     /// `from m import x, y` (`module` is `m`; `None` for `from . import x`)
     ImportFrom,
-    /// `__import__("m")`, `importlib.import_module("m")`: `names` holds
-    /// the one module name (Bandit: `UNKNOWN` when not a literal).
+    /// A call: `names` holds what the call's function resolves to
+    /// (`twisted.web.twcgi.CGIScript`), or for `__import__("m")` and
+    /// `importlib.import_module("m")` the module named (Bandit: `UNKNOWN`
+    /// when not a literal). Compared whole, not by prefix.
     Call,
 }
 
@@ -92,21 +94,34 @@ pub struct ImportedModule<'a> {
     /// The `from` module (relative dots left out, as Bandit does).
     pub module: Option<&'a str>,
     /// The imported names as written (`a`, `b.c`, `x`), without `as`.
-    pub names: Vec<&'a str>,
+    pub names: &'a [&'a str],
     /// The whole statement or call.
     pub range: TextRange,
 }
 
-impl ImportedModule<'_> {
-    /// The names as Bandit's import blacklist compares them: `module.name`
-    /// for `from` imports, the bare names otherwise.
-    pub fn full_names(&self) -> impl Iterator<Item = (String, &str)> + '_ {
-        self.names
-            .iter()
-            .map(move |name| match (self.kind, self.module) {
-                (ImportKind::ImportFrom, Some(module)) => (format!("{module}.{name}"), *name),
-                _ => ((*name).to_string(), *name),
+impl<'a> ImportedModule<'a> {
+    /// The first name that Bandit's import blacklist matches with
+    /// `qualnames`: `module.name` for `from` imports, the bare name
+    /// otherwise; by prefix for import statements, whole for calls.
+    /// Returns the name as written (what Bandit's message shows).
+    pub fn first_match(&self, qualnames: &[&str]) -> Option<&'a str> {
+        self.names.iter().copied().find(|name| {
+            qualnames.iter().any(|q| match (self.kind, self.module) {
+                (ImportKind::Call, _) => name == q,
+                (ImportKind::ImportFrom, Some(module)) => {
+                    // Whether `module.name` starts with `q`, without
+                    // building it.
+                    if q.len() <= module.len() {
+                        module.starts_with(q)
+                    } else {
+                        q.starts_with(module)
+                            && q[module.len()..].starts_with('.')
+                            && name.starts_with(&q[module.len() + 1..])
+                    }
+                }
+                _ => name.starts_with(q),
             })
+        })
     }
 }
 
@@ -396,6 +411,33 @@ const STAR_EXPORTS: &[(&str, &[&str])] = &[
 mod tests {
     use super::*;
     use ruff_python_ast::visitor::{self, Visitor};
+
+    #[test]
+    fn import_matching_like_bandit() {
+        let import = |kind, module, names| ImportedModule {
+            kind,
+            module,
+            names,
+            range: TextRange::default(),
+        };
+        let from = import(
+            ImportKind::ImportFrom,
+            Some("xml.etree"),
+            &["ElementTree", "x"],
+        );
+        assert_eq!(
+            from.first_match(&["xml.etree.ElementTree"]),
+            Some("ElementTree")
+        );
+        assert_eq!(from.first_match(&["xml"]), Some("ElementTree"));
+        assert_eq!(from.first_match(&["xml.etree.E"]), Some("ElementTree"));
+        assert_eq!(from.first_match(&["xml.etreeX"]), None);
+        let plain = import(ImportKind::Import, None, &["os", "pickletools"]);
+        // Bandit compares by prefix: `pickletools` starts with `pickle`.
+        assert_eq!(plain.first_match(&["pickle"]), Some("pickletools"));
+        let call = import(ImportKind::Call, None, &["pickletools"]);
+        assert_eq!(call.first_match(&["pickle"]), None);
+    }
 
     /// Walks `source` in order, binding imports as the engine does, and
     /// records what each call's function resolves to.

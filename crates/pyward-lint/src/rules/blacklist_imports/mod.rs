@@ -1,13 +1,15 @@
 //! B4xx: Bandit's import blacklist. Each rule lists module names; an
-//! import of a name that starts with one of them is reported. As in
-//! Bandit, one statement gets at most one finding: that of the first
+//! import of a name that starts with one of them is reported, and so is a
+//! call of exactly one of them (`twcgi.CGIScript(...)`,
+//! `importlib.import_module("telnetlib")`). As in Bandit, one statement
+//! or call gets at most one finding: that of the first
 //! enabled rule, in id order, that matches one of its names. `ENGINE.md`
 //! says how to add a rule (here also add its arm to `qualnames`).
 
 use ruff_text_size::TextRange;
 
 use crate::checker::{Checker, Issue};
-use crate::imports::{ImportKind, ImportedModule};
+use crate::imports::ImportedModule;
 use crate::registry::Rule;
 
 crate::rules! {
@@ -46,39 +48,19 @@ fn qualnames(code: &str) -> &'static [&'static str] {
     }
 }
 
-/// The name (as Bandit reports it) that `qualnames` matches in `import`.
-fn matching_name<'a>(import: &'a ImportedModule<'_>, qualnames: &[&str]) -> Option<&'a str> {
-    for (full, name) in import.full_names() {
-        let hit = match import.kind {
-            // `__import__("m")` and `importlib.import_module("m")`: Bandit
-            // compares the whole name.
-            ImportKind::Call => qualnames.contains(&full.as_str()),
-            ImportKind::Import | ImportKind::ImportFrom => {
-                qualnames.iter().any(|q| full.starts_with(q))
-            }
-        };
-        if hit {
-            return Some(name);
-        }
-    }
-    None
-}
-
-/// Reports `rule` on `import` when it is the first enabled rule of the
-/// family that matches.
+/// Reports `rule` on `import` when it matches and no enabled rule before
+/// it in the family does.
 fn check_import(checker: &mut Checker<'_>, import: &ImportedModule<'_>, rule: &'static Rule) {
-    for &candidate in RULES {
-        if !checker.is_enabled(candidate) {
-            continue;
-        }
-        if let Some(name) = matching_name(import, qualnames(candidate.code)) {
-            if std::ptr::eq(candidate, rule) {
-                let message = rule.message.replace("{name}", name);
-                report(checker, rule, import.range, message);
-            }
+    let Some(name) = import.first_match(qualnames(rule.code)) else {
+        return;
+    };
+    for &earlier in RULES.iter().take_while(|r| !std::ptr::eq(**r, rule)) {
+        if checker.is_enabled(earlier) && import.first_match(qualnames(earlier.code)).is_some() {
             return;
         }
     }
+    let message = rule.message.replace("{name}", name);
+    report(checker, rule, import.range, message);
 }
 
 fn report(checker: &mut Checker<'_>, rule: &'static Rule, range: TextRange, message: String) {
