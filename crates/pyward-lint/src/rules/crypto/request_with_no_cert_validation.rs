@@ -38,7 +38,16 @@ crate::declare_rule! {
 
 const HTTP_VERBS: &[&str] = &["get", "options", "head", "post", "put", "patch", "delete"];
 const HTTPX_ATTRS: &[&str] = &[
-    "get", "options", "head", "post", "put", "patch", "delete", "request", "stream", "Client",
+    "get",
+    "options",
+    "head",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "request",
+    "stream",
+    "Client",
     "AsyncClient",
 ];
 
@@ -55,7 +64,11 @@ fn request_with_no_cert_validation(checker: &mut Checker<'_>, call: &ExprCall) {
         _ => return,
     };
     let name = call_name(checker, call);
-    let known = if module == "requests" { HTTP_VERBS } else { HTTPX_ATTRS };
+    let known = if module == "requests" {
+        HTTP_VERBS
+    } else {
+        HTTPX_ATTRS
+    };
     if !known.contains(&name.as_ref()) {
         return;
     }

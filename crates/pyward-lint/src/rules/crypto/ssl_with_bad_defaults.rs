@@ -60,6 +60,8 @@ fn ssl_with_bad_defaults(checker: &mut Checker<'_>, stmt: &Stmt) {
     if bad {
         // Bandit reports the `def` line (not a decorator's) and reads
         // `# nosec` on any line of the function.
-        checker.report_issue(Issue::new(&SSL_WITH_BAD_DEFAULTS, function.name.range()).context(function.range()));
+        checker.report_issue(
+            Issue::new(&SSL_WITH_BAD_DEFAULTS, function.name.range()).context(function.range()),
+        );
     }
 }

@@ -77,8 +77,9 @@ fn ssl_with_bad_version(checker: &mut Checker<'_>, call: &ExprCall) {
         if keyword_is(call, "method", BAD_PROTOCOL_VERSIONS) != Some(true) {
             return;
         }
-        issue_at_keyword(&SSL_WITH_BAD_VERSION, call, "method")
-            .message("SSL.Context call with insecure SSL/TLS protocol version identified, security issue.")
+        issue_at_keyword(&SSL_WITH_BAD_VERSION, call, "method").message(
+            "SSL.Context call with insecure SSL/TLS protocol version identified, security issue.",
+        )
     } else {
         let method = keyword_is(call, "method", BAD_PROTOCOL_VERSIONS) == Some(true);
         let version = keyword_is(call, "ssl_version", BAD_PROTOCOL_VERSIONS) == Some(true);
@@ -94,7 +95,9 @@ fn ssl_with_bad_version(checker: &mut Checker<'_>, call: &ExprCall) {
         issue_at_keyword(&SSL_WITH_BAD_VERSION, call, keyword)
             .severity(Severity::Medium)
             .confidence(Confidence::Medium)
-            .message("Function call with insecure SSL/TLS protocol identified, possible security issue.")
+            .message(
+                "Function call with insecure SSL/TLS protocol identified, possible security issue.",
+            )
     };
     checker.report_issue(issue);
 }

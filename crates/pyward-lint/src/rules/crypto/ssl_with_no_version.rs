@@ -44,7 +44,10 @@ fn ssl_with_no_version(checker: &mut Checker<'_>, call: &ExprCall) {
         return;
     }
     // Bandit counts a version it cannot read (a call, an f-string) as none.
-    let missing = matches!(keyword_value(call, "ssl_version"), None | Some(Value::Unknown));
+    let missing = matches!(
+        keyword_value(call, "ssl_version"),
+        None | Some(Value::Unknown)
+    );
     if missing {
         checker.report_issue(issue_at_keyword(&SSL_WITH_NO_VERSION, call, "ssl_version"));
     }

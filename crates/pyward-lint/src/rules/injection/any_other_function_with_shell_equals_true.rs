@@ -42,6 +42,10 @@ fn any_other_function_with_shell_equals_true(checker: &mut Checker<'_>, call: &E
         return;
     }
     if !qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
-        checker.report_issue(issue_at_keyword(&ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE, call, "shell"));
+        checker.report_issue(issue_at_keyword(
+            &ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE,
+            call,
+            "shell",
+        ));
     }
 }

@@ -56,13 +56,14 @@ fn django_extra_used(checker: &mut Checker<'_>, call: &ExprCall) {
     if !call_name_is(checker, call, &["extra"]) {
         return;
     }
-    let mut insecure = [("where", 1), ("tables", 3)].iter().any(|&(name, position)| {
-        match parameter(call, name, position) {
-            None => false,
-            Some(Expr::List(list)) => !list.elts.iter().all(is_str),
-            Some(_) => true,
-        }
-    });
+    let mut insecure =
+        [("where", 1), ("tables", 3)]
+            .iter()
+            .any(|&(name, position)| match parameter(call, name, position) {
+                None => false,
+                Some(Expr::List(list)) => !list.elts.iter().all(is_str),
+                Some(_) => true,
+            });
     if !insecure && let Some(select) = parameter(call, "select", 0) {
         insecure = match select {
             Expr::Dict(dict) => !dict

@@ -37,7 +37,9 @@ crate::declare_rule! {
 }
 
 fn django_rawsql_used(checker: &mut Checker<'_>, call: &ExprCall) {
-    if !call_name_is(checker, call, &["RawSQL"]) || !checker.is_module_imported_like("django.db.models") {
+    if !call_name_is(checker, call, &["RawSQL"])
+        || !checker.is_module_imported_like("django.db.models")
+    {
         return;
     }
     let sql = call

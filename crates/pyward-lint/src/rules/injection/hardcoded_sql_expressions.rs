@@ -53,7 +53,10 @@ fn is_sql(text: &str) -> bool {
     while let Some(at) = find_word(text, "delete", from) {
         let rest = at + "delete".len();
         let spaces = spaces(text, rest);
-        if spaces > rest && starts_word(text, spaces, "from") && space_len(text, spaces + 4).is_some() {
+        if spaces > rest
+            && starts_word(text, spaces, "from")
+            && space_len(text, spaces + 4).is_some()
+        {
             return true;
         }
         from = at + 1;
@@ -63,18 +66,19 @@ fn is_sql(text: &str) -> bool {
     while let Some(at) = find_word(text, "insert", from) {
         let rest = at + "insert".len();
         let spaces = spaces(text, rest);
-        if spaces > rest && starts_word(text, spaces, "into") {
-            if let Some(len) = space_len(text, spaces + 4) {
-                let mut search = spaces + 4 + len;
-                while let Some(values) = find_word(text, "values", search) {
-                    let next = values + "values".len();
-                    if text[next..].starts_with('(') || space_len(text, next).is_some() {
-                        return true;
-                    }
-                    search = values + 1;
+        if spaces > rest
+            && starts_word(text, spaces, "into")
+            && let Some(len) = space_len(text, spaces + 4)
+        {
+            let mut search = spaces + 4 + len;
+            while let Some(values) = find_word(text, "values", search) {
+                let next = values + "values".len();
+                if text[next..].starts_with('(') || space_len(text, next).is_some() {
+                    return true;
                 }
-                return false;
+                search = values + 1;
             }
+            return false;
         }
         from = at + 1;
     }
@@ -134,7 +138,12 @@ fn word_then_space(text: &str, word: &str, from: usize) -> Option<usize> {
 fn is_positional_in(child: &Expr, parent: &Expr) -> bool {
     match parent {
         Expr::Call(call) => {
-            std::ptr::eq(&*call.func, child) || call.arguments.args.iter().any(|arg| std::ptr::eq(arg, child))
+            std::ptr::eq(&*call.func, child)
+                || call
+                    .arguments
+                    .args
+                    .iter()
+                    .any(|arg| std::ptr::eq(arg, child))
         }
         _ => false,
     }
@@ -194,36 +203,42 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                 _ => return,
             }
             let (statement, execute, replace) = {
-            let mut ancestors = checker.expr_ancestors();
-            let Some(parent) = ancestors.next() else {
-                return;
-            };
-            match parent {
-                Expr::BinOp(stop) => {
-                    // Climb to the top of the chain of operations.
-                    let mut root = parent;
-                    let mut above = None;
-                    for ancestor in ancestors.by_ref() {
-                        if matches!(ancestor, Expr::BinOp(_)) {
-                            root = ancestor;
-                        } else {
-                            above = Some(ancestor);
-                            break;
+                let mut ancestors = checker.expr_ancestors();
+                let Some(parent) = ancestors.next() else {
+                    return;
+                };
+                match parent {
+                    Expr::BinOp(stop) => {
+                        // Climb to the top of the chain of operations.
+                        let mut root = parent;
+                        let mut above = None;
+                        for ancestor in ancestors.by_ref() {
+                            if matches!(ancestor, Expr::BinOp(_)) {
+                                root = ancestor;
+                            } else {
+                                above = Some(ancestor);
+                                break;
+                            }
                         }
+                        let mut parts = Vec::new();
+                        concatenation(text, root, stop, &mut parts);
+                        (parts.join(" "), wrapper_is_execute(root, above), false)
                     }
-                    let mut parts = Vec::new();
-                    concatenation(text, root, stop, &mut parts);
-                    (parts.join(" "), wrapper_is_execute(root, above), false)
+                    Expr::Attribute(attribute)
+                        if matches!(attribute.attr.as_str(), "format" | "replace") =>
+                    {
+                        // Bandit: string -> attribute -> (the call) -> wrapper.
+                        let call = ancestors.next();
+                        let wrapper = ancestors.next();
+                        let execute = call.is_some_and(|call| wrapper_is_execute(call, wrapper));
+                        (
+                            text.to_string(),
+                            execute,
+                            attribute.attr.as_str() == "replace",
+                        )
+                    }
+                    _ => return,
                 }
-                Expr::Attribute(attribute) if matches!(attribute.attr.as_str(), "format" | "replace") => {
-                    // Bandit: string -> attribute -> (the call) -> wrapper.
-                    let call = ancestors.next();
-                    let wrapper = ancestors.next();
-                    let execute = call.is_some_and(|call| wrapper_is_execute(call, wrapper));
-                    (text.to_string(), execute, attribute.attr.as_str() == "replace")
-                }
-                _ => return,
-            }
             };
             report(checker, expr, &statement, execute, replace);
         }
@@ -261,9 +276,11 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
 /// A fast pre-test: the words every pattern of [`is_sql`] needs.
 fn looks_like_sql(text: &str) -> bool {
     let bytes = text.as_bytes();
-    ["from", "into", "set"]
-        .iter()
-        .any(|word| bytes.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes())))
+    ["from", "into", "set"].iter().any(|word| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    })
 }
 
 fn report(checker: &mut Checker<'_>, expr: &Expr, statement: &str, execute: bool, replace: bool) {
@@ -275,7 +292,8 @@ fn report(checker: &mut Checker<'_>, expr: &Expr, statement: &str, execute: bool
     } else {
         Confidence::Low
     };
-    checker.report_issue(Issue::new(&HARDCODED_SQL_EXPRESSIONS, expr.range()).confidence(confidence));
+    checker
+        .report_issue(Issue::new(&HARDCODED_SQL_EXPRESSIONS, expr.range()).confidence(confidence));
 }
 
 #[cfg(test)]

@@ -118,10 +118,15 @@ fn huggingface_unsafe_download(checker: &mut Checker<'_>, call: &ExprCall) {
     }
     if let Some(first) = positional_value(call, 0)
         && let Some(path) = first.as_str()
-        && ["./", "/", "../"].iter().any(|prefix| path.starts_with(prefix))
+        && ["./", "/", "../"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
     {
         return;
     }
-    let message = format!("Unsafe Hugging Face Hub download without revision pinning in {function}()");
-    checker.report_issue(issue_at_keyword(&HUGGINGFACE_UNSAFE_DOWNLOAD, call, function).message(message));
+    let message =
+        format!("Unsafe Hugging Face Hub download without revision pinning in {function}()");
+    checker.report_issue(
+        issue_at_keyword(&HUGGINGFACE_UNSAFE_DOWNLOAD, call, function).message(message),
+    );
 }

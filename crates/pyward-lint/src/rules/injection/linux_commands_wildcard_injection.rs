@@ -98,7 +98,8 @@ fn linux_commands_wildcard_injection(checker: &mut Checker<'_>, call: &ExprCall)
     };
     if SHELL.contains(&qualified) || SUBPROCESS.contains(&qualified) && shell_true {
         let message = format!("Possible wildcard injection in call: {qualified}");
-        let issue = issue_at_keyword(&LINUX_COMMANDS_WILDCARD_INJECTION, call, "shell").message(message);
+        let issue =
+            issue_at_keyword(&LINUX_COMMANDS_WILDCARD_INJECTION, call, "shell").message(message);
         checker.report_issue(issue);
     }
 }

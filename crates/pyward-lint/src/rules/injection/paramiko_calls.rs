@@ -38,7 +38,8 @@ crate::declare_rule! {
 }
 
 fn paramiko_calls(checker: &mut Checker<'_>, call: &ExprCall) {
-    if call_name_is(checker, call, &["exec_command"]) && checker.is_module_imported_like("paramiko") {
+    if call_name_is(checker, call, &["exec_command"]) && checker.is_module_imported_like("paramiko")
+    {
         checker.report(&PARAMIKO_CALLS, call.range());
     }
 }

@@ -62,8 +62,9 @@ fn start_process_with_partial_path(checker: &mut Checker<'_>, call: &ExprCall) {
     if is_full_path(program.value.to_str()) {
         return;
     }
-    let known = qualified_name(checker, call)
-        .is_some_and(|name| SUBPROCESS.contains(&name) || SHELL.contains(&name) || NO_SHELL.contains(&name));
+    let known = qualified_name(checker, call).is_some_and(|name| {
+        SUBPROCESS.contains(&name) || SHELL.contains(&name) || NO_SHELL.contains(&name)
+    });
     if known {
         checker.report(&START_PROCESS_WITH_PARTIAL_PATH, call.range());
     }

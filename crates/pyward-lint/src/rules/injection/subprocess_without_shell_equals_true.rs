@@ -43,6 +43,10 @@ fn subprocess_without_shell_equals_true(checker: &mut Checker<'_>, call: &ExprCa
         return;
     }
     if qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
-        checker.report_issue(issue_at_keyword(&SUBPROCESS_WITHOUT_SHELL_EQUALS_TRUE, call, "shell"));
+        checker.report_issue(issue_at_keyword(
+            &SUBPROCESS_WITHOUT_SHELL_EQUALS_TRUE,
+            call,
+            "shell",
+        ));
     }
 }

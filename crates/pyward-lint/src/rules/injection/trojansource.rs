@@ -72,7 +72,9 @@ fn trojansource(checker: &mut Checker<'_>, _module: &ModModule) {
         if let Some((at, escaped)) = found {
             let start = TextSize::try_from(line_start + at).unwrap_or_default();
             let range = TextRange::at(start, TextSize::from(3));
-            let message = format!("A Python source file contains bidirectional control characters ('{escaped}').");
+            let message = format!(
+                "A Python source file contains bidirectional control characters ('{escaped}')."
+            );
             checker.report_issue(Issue::new(&TROJANSOURCE, range).message(message));
             return;
         }

@@ -48,7 +48,13 @@ crate::declare_rule! {
     };
 }
 
-const AFFECTED: &[&str] = &["mark_safe", "SafeText", "SafeUnicode", "SafeString", "SafeBytes"];
+const AFFECTED: &[&str] = &[
+    "mark_safe",
+    "SafeText",
+    "SafeUnicode",
+    "SafeString",
+    "SafeBytes",
+];
 
 /// Bandit's plugin raises (and so reports nothing for the call) on some
 /// inputs; this marks that.
@@ -141,7 +147,9 @@ impl<'a> Evaluator<'a, '_> {
     /// `DeepAssignation.is_assigned`.
     fn assigned(&self, stmt: &'a Stmt, name: &str) -> Outcome<Assigned<'a>> {
         Ok(match stmt {
-            Stmt::FunctionDef(function) if !function.is_async => self.many(&[&function.body], name)?,
+            Stmt::FunctionDef(function) if !function.is_async => {
+                self.many(&[&function.body], name)?
+            }
             Stmt::With(with) if !with.is_async => {
                 let mut result = Assigned::Nothing;
                 for item in &with.items {
@@ -177,11 +185,15 @@ impl<'a> Evaluator<'a, '_> {
             Stmt::For(for_) if !for_.is_async => self.many(&[&for_.body, &for_.orelse], name)?,
             Stmt::While(while_) => self.many(&[&while_.body, &while_.orelse], name)?,
             Stmt::AugAssign(aug) => match &*aug.target {
-                Expr::Name(target) if target.id.as_str() == name => Assigned::One(Item::Value(&aug.value)),
+                Expr::Name(target) if target.id.as_str() == name => {
+                    Assigned::One(Item::Value(&aug.value))
+                }
                 _ => Assigned::Nothing,
             },
             Stmt::Assign(assign) => match (assign.targets.first(), &*assign.value) {
-                (Some(Expr::Name(target)), value) if target.id.as_str() == name => Assigned::One(Item::Value(value)),
+                (Some(Expr::Name(target)), value) if target.id.as_str() == name => {
+                    Assigned::One(Item::Value(value))
+                }
                 (Some(Expr::Tuple(targets)), Expr::Tuple(values)) => {
                     let mut result = Assigned::Nothing;
                     for (position, target) in targets.elts.iter().enumerate() {
@@ -225,7 +237,8 @@ impl<'a> Evaluator<'a, '_> {
                 Assigned::One(Item::Value(value)) => match value {
                     Expr::StringLiteral(_) => secure = true,
                     Expr::Name(other) => {
-                        secure = self.variable(other.id.as_str(), self.line(other.start()), depth + 1)?;
+                        secure =
+                            self.variable(other.id.as_str(), self.line(other.start()), depth + 1)?;
                     }
                     Expr::Call(call) => secure = self.call(call, depth + 1)?,
                     _ => {
@@ -243,7 +256,11 @@ impl<'a> Evaluator<'a, '_> {
                         match item {
                             Item::Value(Expr::StringLiteral(_)) => count += 1,
                             Item::Value(Expr::Name(other)) => {
-                                if self.variable(other.id.as_str(), self.stmt_line(stmt), depth + 1)? {
+                                if self.variable(
+                                    other.id.as_str(),
+                                    self.stmt_line(stmt),
+                                    depth + 1,
+                                )? {
                                     count += 1;
                                 } else {
                                     break;
@@ -268,14 +285,22 @@ impl<'a> Evaluator<'a, '_> {
         let Expr::Attribute(attribute) = &*call.func else {
             return Ok(false);
         };
-        if attribute.attr.as_str() != "format" || !is_constant(&attribute.value) || !call.arguments.keywords.is_empty() {
+        if attribute.attr.as_str() != "format"
+            || !is_constant(&attribute.value)
+            || !call.arguments.keywords.is_empty()
+        {
             return Ok(false);
         }
         let line = self.line(call.start());
         self.format_arguments(call.arguments.args.iter().collect(), line, depth)
     }
 
-    fn format_arguments(&self, mut args: Vec<&'a Expr>, line: usize, depth: usize) -> Outcome<bool> {
+    fn format_arguments(
+        &self,
+        mut args: Vec<&'a Expr>,
+        line: usize,
+        depth: usize,
+    ) -> Outcome<bool> {
         let mut count = 0;
         let mut index = 0;
         while let Some(&arg) = args.get(index) {
@@ -324,7 +349,9 @@ impl<'a> Evaluator<'a, '_> {
                 self.variable(name.id.as_str(), self.line(call.start()), 0)
             }
             Expr::Call(inner) => self.call(inner, 0),
-            Expr::BinOp(binop) if binop.op == Operator::Mod && matches!(&*binop.left, Expr::StringLiteral(_)) => {
+            Expr::BinOp(binop)
+                if binop.op == Operator::Mod && matches!(&*binop.left, Expr::StringLiteral(_)) =>
+            {
                 // Bandit rewrites `"..." % x` as `"...".format(x)`.
                 let args = match &*binop.right {
                     Expr::Tuple(tuple) => tuple.elts.iter().collect(),
@@ -371,7 +398,8 @@ impl<'a> Visitor<'a> for Walk<'a, '_> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     if let Some(asname) = &alias.asname {
-                        self.aliases.insert(asname.to_string(), alias.name.to_string());
+                        self.aliases
+                            .insert(asname.to_string(), alias.name.to_string());
                     }
                     self.imports.push(alias.name.to_string());
                 }
@@ -419,7 +447,9 @@ impl<'a> Visitor<'a> for Walk<'a, '_> {
                 Expr::Name(name) => Some(
                     self.aliases
                         .get(name.id.as_str())
-                        .map_or(name.id.as_str(), |target| target.rsplit('.').next().unwrap_or(target)),
+                        .map_or(name.id.as_str(), |target| {
+                            target.rsplit('.').next().unwrap_or(target)
+                        }),
                 ),
                 _ => None,
             };

@@ -64,7 +64,11 @@ impl<'a> Visitor<'a> for FirstAutoescape<'a> {
         // In Python's AST a keyword is a node of its own, one level above
         // its value.
         self.depth += 1;
-        if keyword.arg.as_ref().is_some_and(|a| a.as_str() == "autoescape") {
+        if keyword
+            .arg
+            .as_ref()
+            .is_some_and(|a| a.as_str() == "autoescape")
+        {
             let key = (self.depth, keyword.start());
             if self.found.is_none_or(|(d, s, _)| key < (d, s)) {
                 self.found = Some((self.depth, keyword.start(), keyword));

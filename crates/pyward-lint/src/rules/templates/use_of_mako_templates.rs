@@ -41,7 +41,8 @@ fn use_of_mako_templates(checker: &mut Checker<'_>, call: &ExprCall) {
     let Some(qualified) = qualified_name(checker, call) else {
         return;
     };
-    if qualified.rsplit('.').next() == Some("Template") && qualified.split('.').any(|s| s == "mako") {
+    if qualified.rsplit('.').next() == Some("Template") && qualified.split('.').any(|s| s == "mako")
+    {
         checker.report(&USE_OF_MAKO_TEMPLATES, call.range());
     }
 }
