@@ -28,6 +28,10 @@ pub struct Issue {
     /// The node whose lines a `# nosec` may sit on (Bandit's
     /// `linerange`); `range` when `None`.
     pub context: Option<TextRange>,
+    /// Report the line of this offset instead of the line of `range`
+    /// (the column still comes from `range`): for Bandit checks that
+    /// report an argument's line with the call's column.
+    pub line_at: Option<TextSize>,
 }
 
 impl Issue {
@@ -40,6 +44,7 @@ impl Issue {
             confidence: rule.confidence,
             message: Cow::Borrowed(rule.message),
             context: None,
+            line_at: None,
         }
     }
 
@@ -65,6 +70,13 @@ impl Issue {
     #[must_use]
     pub fn context(mut self, context: TextRange) -> Self {
         self.context = Some(context);
+        self
+    }
+
+    /// Reports the line of `offset` (with the column of the range).
+    #[must_use]
+    pub fn line_at(mut self, offset: TextSize) -> Self {
+        self.line_at = Some(offset);
         self
     }
 }
@@ -246,7 +258,10 @@ impl<'a> Checker<'a> {
         let start = self
             .line_index
             .line_column(issue.range.start(), self.source);
-        let line = u32::try_from(start.line.get()).unwrap_or(u32::MAX);
+        let line_index = issue
+            .line_at
+            .map_or(start.line, |offset| self.line_index.line_index(offset));
+        let line = u32::try_from(line_index.get()).unwrap_or(u32::MAX);
         let column = u32::try_from(start.column.get()).unwrap_or(u32::MAX);
         let context = issue.context.unwrap_or(issue.range);
         let first = self.line_of(context.start());
@@ -255,7 +270,7 @@ impl<'a> Checker<'a> {
             return;
         }
         let end_line = self.line_of(issue.range.end());
-        let line_text = self.line_text(start.line);
+        let line_text = self.line_text(line_index);
         let scope = self.scope_name();
         let normalized: String = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
 

@@ -225,6 +225,35 @@ fn is_password_word(word: &str) -> bool {
     rest == "d"
 }
 
+/// Python's `repr()` of a bytes value: `b'...'`, or `b"..."` when it has
+/// a `'` and no `"`.
+pub fn bytes_repr(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(bytes.len() + 3);
+    out.push('b');
+    out.push(quote);
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            _ if char::from(b) == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// How Python's `str()` shows a constant, for messages that quote one
 /// (Bandit formats values with `str()`); the source text for others.
 pub fn python_str<'a>(expr: &'a Expr, source_text: &'a str) -> std::borrow::Cow<'a, str> {
@@ -233,6 +262,7 @@ pub fn python_str<'a>(expr: &'a Expr, source_text: &'a str) -> std::borrow::Cow<
         Expr::StringLiteral(s) => Cow::Borrowed(s.value.to_str()),
         Expr::BooleanLiteral(b) => Cow::Borrowed(if b.value { "True" } else { "False" }),
         Expr::NoneLiteral(_) => Cow::Borrowed("None"),
+        Expr::BytesLiteral(b) => Cow::Owned(bytes_repr(&b.value.bytes().collect::<Vec<u8>>())),
         Expr::NumberLiteral(n) => match &n.value {
             Number::Int(i) => i
                 .as_i64()
@@ -274,6 +304,13 @@ mod tests {
             Some(Value::List(vec![Value::Int(1), Value::Name("name")]))
         );
         assert_eq!(Value::List(vec![]).truthy(), Some(false));
+    }
+
+    #[test]
+    fn bytes_repr_like_python() {
+        assert_eq!(bytes_repr(b"password"), "b'password'");
+        assert_eq!(bytes_repr(b"it's"), "b\"it's\"");
+        assert_eq!(bytes_repr(b"a'\"\n\x00\\"), "b'a\\'\"\\n\\x00\\\\'");
     }
 
     #[test]

@@ -48,7 +48,10 @@ fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "{:<6} {:<45} {:<6} {}",
-            rule.code, rule.name, rule.severity, rule.confidence
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.confidence.as_str()
         )?;
     }
     Ok(())

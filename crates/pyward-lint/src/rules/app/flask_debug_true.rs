@@ -59,5 +59,5 @@ fn flask_debug_true(checker: &mut Checker<'_>, call: &ExprCall) {
     let Some(debug) = helpers::keyword(call, "debug") else {
         return;
     };
-    checker.report_issue(Issue::new(&FLASK_DEBUG_TRUE, debug.range()).context(call.range()));
+    checker.report_issue(Issue::new(&FLASK_DEBUG_TRUE, call.range()).line_at(debug.range().start()));
 }

@@ -25,7 +25,8 @@ crate::declare_rule! {
     /// ## Details
     /// As Bandit: every string constant equal to `0.0.0.0` (including the
     /// literal parts of f-strings), except strings that are a statement of
-    /// their own (docstrings).
+    /// their own (docstrings). A finding in an f-string is reported where
+    /// the f-string starts, as Bandit on Python 3.11.
     ///
     /// ## References
     /// - Bandit: B104 `hardcoded_bind_all_interfaces`
@@ -49,10 +50,10 @@ fn hardcoded_bind_all_interfaces(checker: &mut Checker<'_>, expr: &Expr) {
             checker.report_issue(Issue::new(&HARDCODED_BIND_ALL_INTERFACES, string.range).context(context));
         }
         Expr::FString(fstring) => {
-            for (text, range) in helpers::fstring_literal_runs(fstring) {
+            for (text, _) in helpers::fstring_literal_runs(fstring) {
                 if text == "0.0.0.0" {
                     checker.report_issue(
-                        Issue::new(&HARDCODED_BIND_ALL_INTERFACES, range).context(fstring.range),
+                        Issue::new(&HARDCODED_BIND_ALL_INTERFACES, fstring.range),
                     );
                 }
             }

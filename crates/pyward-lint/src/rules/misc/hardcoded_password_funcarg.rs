@@ -52,9 +52,9 @@ fn hardcoded_password_funcarg(checker: &mut Checker<'_>, call: &ExprCall) {
         if helpers::looks_like_password(arg.as_str()) {
             let message = format!("Possible hardcoded password: '{}'", string.value.to_str());
             checker.report_issue(
-                Issue::new(&HARDCODED_PASSWORD_FUNCARG, string.range)
-                    .message(message)
-                    .context(call.range()),
+                Issue::new(&HARDCODED_PASSWORD_FUNCARG, call.range())
+                    .line_at(string.range.start())
+                    .message(message),
             );
             return;
         }

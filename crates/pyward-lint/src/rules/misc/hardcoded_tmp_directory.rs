@@ -30,7 +30,8 @@ crate::declare_rule! {
     /// ## Details
     /// As Bandit: any string constant (including the literal parts of
     /// f-strings) that starts with one of the folders, except strings that
-    /// are a statement of their own (docstrings). `/tmpfoo` counts too.
+    /// are a statement of their own (docstrings). A finding in an f-string
+    /// is reported where the f-string starts, as Bandit on Python 3.11. `/tmpfoo` counts too.
     ///
     /// ## References
     /// - Bandit: B108 `hardcoded_tmp_directory`
@@ -60,10 +61,10 @@ fn hardcoded_tmp_directory(checker: &mut Checker<'_>, expr: &Expr) {
             checker.report_issue(Issue::new(&HARDCODED_TMP_DIRECTORY, string.range).context(context));
         }
         Expr::FString(fstring) => {
-            for (text, range) in helpers::fstring_literal_runs(fstring) {
+            for (text, _) in helpers::fstring_literal_runs(fstring) {
                 if is_tmp(&text) {
                     checker.report_issue(
-                        Issue::new(&HARDCODED_TMP_DIRECTORY, range).context(fstring.range),
+                        Issue::new(&HARDCODED_TMP_DIRECTORY, fstring.range),
                     );
                 }
             }
