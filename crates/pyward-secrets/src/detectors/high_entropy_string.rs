@@ -154,6 +154,77 @@ fn check(ctx: &Context<'_>, start: usize, end: usize, out: &mut Vec<Candidate>) 
     }
 }
 
+/// Share of a string's characters that sit in word-like runs (a capital
+/// and three or more lower-case letters, or three or more lower-case
+/// letters: `Terminal`, `ormatter`).
+fn wordiness(value: &str) -> f64 {
+    let bytes = value.as_bytes();
+    let mut covered = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        if bytes[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let lower_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        if i - lower_start >= 3 {
+            covered += i - start;
+        }
+        if i == start {
+            // A digit or a symbol.
+            i += 1;
+        }
+    }
+    #[allow(clippy::cast_precision_loss)] // lengths are at most 256
+    let share = covered as f64 / value.len().max(1) as f64;
+    share
+}
+
+/// Strings at least this word-like are identifiers: only 0.1 % of random
+/// base64 strings of 20 characters, and fewer of longer ones, reach it
+/// (20,000 samples per length), while CamelCase names sit at 0.8 to 1.
+const WORDY: f64 = 0.7;
+
+/// Whether a base64 string decodes to readable ASCII text: encoded text
+/// (test vectors, `user:password` pairs, JSON) rather than a random key,
+/// whose bytes are almost never all printable.
+fn decodes_to_text(value: &str) -> bool {
+    let Some(bytes) = decode_base64(value) else {
+        return false;
+    };
+    bytes.len() >= 8
+        && bytes
+            .iter()
+            .all(|&b| b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b))
+}
+
+/// Lenient base64 (standard or URL-safe, padding optional) decoding.
+fn decode_base64(value: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(value.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0u32;
+    for c in value.trim_end_matches('=').bytes() {
+        let sextet = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(sextet);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((buffer >> bits) & 0xff) as u8);
+        }
+    }
+    Some(out)
+}
+
 /// Whether the string is made of separated readable pieces, as
 /// identifiers, paths and slugs are, rather than random characters: at
 /// least two separators and no piece with a case change after a digit run.
@@ -168,7 +239,8 @@ fn looks_like_words(value: &str) -> bool {
     pieces.iter().all(|piece| {
         let digits = piece.bytes().filter(u8::is_ascii_digit).count();
         let uppers = piece.bytes().filter(u8::is_ascii_uppercase).count();
-        digits == piece.len() || (digits * 3 <= piece.len() && uppers <= 2)
+        let letters_upper = piece.bytes().all(|b| b.is_ascii_uppercase());
+        digits == piece.len() || letters_upper || (digits * 3 <= piece.len() && uppers <= 2)
     })
 }
 
@@ -252,6 +324,16 @@ mod tests {
         assert_eq!(name_before("token = "), Some("token"));
         assert_eq!(name_before("  \"user\": \""), Some("user"));
         assert_eq!(name_before(""), None);
+    }
+
+    #[test]
+    fn identifiers_and_encoded_text_are_not_keys() {
+        assert!(wordiness("Terminal256Formatter") >= WORDY);
+        assert!(wordiness("Python3TracebackLexer") >= WORDY);
+        assert!(wordiness("hQ7x9Kd2LmZp4RtV8wYc") < WORDY);
+        assert!(decodes_to_text("dXNlcm5hbWU6cGFzc3dvcmQ="));
+        assert!(!decodes_to_text("hQ7x9Kd2LmZp4RtV8wYc3NbF6gJ1sA0e"));
+        assert!(looks_like_words("PLATLIB/pywin32_system32"));
     }
 
     #[test]

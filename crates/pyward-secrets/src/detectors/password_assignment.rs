@@ -209,6 +209,9 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "time",
     "count",
     "check",
+    "protocol",
+    "proto",
+    "magic",
     "type_hint",
     "dialog",
     "button",
@@ -351,7 +354,10 @@ fn name_parts(name: &str) -> Vec<String> {
 pub(crate) fn is_secret_name(name: &str) -> bool {
     // `app.secret_key` is about `secret_key`; `_PassArg.context` is about
     // `context`.
-    let name = name.rsplit('.').find(|part| !part.is_empty()).unwrap_or(name);
+    let name = name
+        .rsplit('.')
+        .find(|part| !part.is_empty())
+        .unwrap_or(name);
     let parts = name_parts(name);
     let Some(last) = parts.last() else {
         return false;
