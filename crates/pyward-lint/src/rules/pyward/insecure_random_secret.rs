@@ -2,7 +2,7 @@ use ruff_python_ast::{Expr, ExprCall, Stmt, UnaryOp};
 use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
-use crate::rules::pyward::words::words;
+use crate::rules::pyward::words::{is_test_path, words};
 
 crate::declare_rule! {
     /// ## What it does
@@ -298,6 +298,9 @@ fn insecure_random_secret(checker: &mut Checker<'_>, call: &ExprCall) {
     let Some(secret) = secret_destination(checker, call) else {
         return;
     };
+    if is_test_path(checker.path()) {
+        return;
+    }
     let message = format!(
         "`{secret}` generated with `{function}`, which is predictable; use the `secrets` module."
     );

@@ -21,7 +21,9 @@
 //! Every `PW` rule is meant to be one nobody wants to switch off: each one
 //! needs a second piece of evidence before it reports (a name that says
 //! "password", a settings module, a route decorator, ...), and its docs say
-//! which.
+//! which. Test code (a `test`/`tests` folder, `test_*.py`, `*_test.py`,
+//! `conftest.py`) is not checked by the `PW` rules: a test that hashes a
+//! password with MD5 or calls a server without a timeout harms nobody.
 
 mod django;
 mod words;

@@ -3,7 +3,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
 use crate::helpers::keyword;
-use crate::rules::pyward::words::words;
+use crate::rules::pyward::words::{is_test_path, words};
 
 crate::declare_rule! {
     /// ## What it does
@@ -250,6 +250,9 @@ fn password_fast_hash(checker: &mut Checker<'_>, call: &ExprCall) {
             fast
         }
     };
+    if is_test_path(checker.path()) {
+        return;
+    }
     let message = format!(
         "Password (`{password}`) hashed with a fast hash ({algorithm}); use a password hashing function (Argon2, scrypt, bcrypt, PBKDF2)."
     );

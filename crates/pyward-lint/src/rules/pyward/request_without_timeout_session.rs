@@ -3,6 +3,7 @@ use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::{Checker, Issue};
+use crate::rules::pyward::words::is_test_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -269,7 +270,10 @@ impl Walk<'_, '_, '_> {
 
 fn request_without_timeout_session(checker: &mut Checker<'_>, module: &ModModule) {
     // Cheap test first.
-    if !checker.source().contains("requests") || !checker.is_module_imported_like("requests") {
+    if !checker.source().contains("requests")
+        || !checker.is_module_imported_like("requests")
+        || is_test_path(checker.path())
+    {
         return;
     }
     let found = {

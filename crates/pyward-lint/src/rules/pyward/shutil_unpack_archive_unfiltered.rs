@@ -2,6 +2,7 @@ use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
+use crate::rules::pyward::words::is_test_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,6 +49,7 @@ fn shutil_unpack_archive_unfiltered(checker: &mut Checker<'_>, call: &ExprCall) 
     if checker
         .call_qualified_name(call)
         .is_some_and(|q| q.as_str() == "shutil.unpack_archive")
+        && !is_test_path(checker.path())
     {
         checker.report(&SHUTIL_UNPACK_ARCHIVE_UNFILTERED, call.range());
     }

@@ -3,6 +3,7 @@ use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
+use crate::rules::pyward::words::is_test_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -133,6 +134,9 @@ fn zipfile_extractall_unchecked(checker: &mut Checker<'_>, call: &ExprCall) {
         _ => return,
     }
     scan.visit_body(body);
+    if is_test_path(checker.path()) {
+        return;
+    }
     if scan.bound && !scan.inspected {
         checker.report(&ZIPFILE_EXTRACTALL_UNCHECKED, call.range());
     }
