@@ -185,6 +185,9 @@ fn find_key_line(text: &str, key: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
+/// How many lines past the last entry found the next one is looked for.
+const SEARCH_WINDOW: usize = 200;
+
 /// Finds the lines of list entries, in file order: YAML values carry no
 /// positions, but entries come in the order they are written.
 struct LineFinder<'a> {
@@ -206,7 +209,10 @@ impl<'a> LineFinder<'a> {
     /// The next line at or after the cursor holding `- entry`.
     fn find(&mut self, entry: &str) -> Option<u32> {
         let entry = entry.trim();
-        let found = (self.next..self.lines.len()).find(|&i| {
+        // Entries are a few lines apart at most; a bounded window keeps a
+        // file whose entries cannot be found (flow style) linear.
+        let end = self.lines.len().min(self.next + SEARCH_WINDOW);
+        let found = (self.next..end).find(|&i| {
             let Some(item) = self.lines[i].trim_start().strip_prefix('-') else {
                 return false;
             };
@@ -224,7 +230,8 @@ impl<'a> LineFinder<'a> {
 
     /// The next line at or after the cursor holding `- key:`.
     fn find_key(&mut self, key: &str) -> Option<u32> {
-        let found = (self.next..self.lines.len()).find(|&i| {
+        let end = self.lines.len().min(self.next + SEARCH_WINDOW);
+        let found = (self.next..end).find(|&i| {
             self.lines[i]
                 .trim_start()
                 .strip_prefix('-')

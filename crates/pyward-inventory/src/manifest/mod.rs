@@ -16,6 +16,8 @@ pub(crate) mod pep508;
 pub(crate) mod poetry_constraint;
 pub(crate) mod toml_doc;
 
+use std::collections::HashMap;
+
 use pyward_model::Dependency;
 
 /// Group names that mean "only for developing the project" (tests,
@@ -94,25 +96,38 @@ impl LineIndex {
 /// included by another lists its members under both names): one entry,
 /// the union of the groups, first position kept.
 pub(crate) fn merge_duplicates(dependencies: Vec<Dependency>) -> Vec<Dependency> {
+    type Key = (
+        pyward_model::PackageName,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        pyward_model::DependencyKind,
+        Option<u32>,
+    );
     let mut merged: Vec<Dependency> = Vec::with_capacity(dependencies.len());
+    let mut seen: HashMap<Key, usize> = HashMap::with_capacity(dependencies.len());
     for dependency in dependencies {
-        let same = merged.iter_mut().find(|seen| {
-            seen.name == dependency.name
-                && seen.version == dependency.version
-                && seen.requirement == dependency.requirement
-                && seen.markers == dependency.markers
-                && seen.kind == dependency.kind
-                && seen.line == dependency.line
-        });
-        match same {
-            Some(seen) => {
+        let key = (
+            dependency.name.clone(),
+            dependency.version.clone(),
+            dependency.requirement.clone(),
+            dependency.markers.clone(),
+            dependency.kind,
+            dependency.line,
+        );
+        match seen.get(&key) {
+            Some(&index) => {
+                let groups = &mut merged[index].groups;
                 for group in dependency.groups {
-                    if !seen.groups.contains(&group) {
-                        seen.groups.push(group);
+                    if !groups.contains(&group) {
+                        groups.push(group);
                     }
                 }
             }
-            None => merged.push(dependency),
+            None => {
+                seen.insert(key, merged.len());
+                merged.push(dependency);
+            }
         }
     }
     merged

@@ -111,7 +111,9 @@ fn script_block(text: &str) -> Result<Option<Block>, ParseError> {
             .rev()
             .find(|&c| lines.get(c).is_some_and(|l| l.text == "# ///"));
         let Some(close) = close else {
-            index += 1;
+            // A header inside this run would see the same run and fewer
+            // closing lines: none of them can start a block either.
+            index = run_end.max(index + 1);
             continue;
         };
         if kind == "script" {
@@ -226,6 +228,14 @@ mod tests {
         // Other block types are not the script's.
         let other = "# /// pyproject\n# dependencies = [\"a\"]\n# ///\n";
         assert!(parse(other, "s.py").unwrap().is_empty());
+    }
+
+    #[test]
+    fn many_unclosed_headers_are_linear() {
+        let script = "# /// script\n".repeat(50_000);
+        let start = std::time::Instant::now();
+        assert!(parse(&script, "s.py").unwrap().is_empty());
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -208,7 +208,8 @@ impl Reader<'_, '_> {
         for name in groups.keys() {
             let mut entries = Vec::new();
             let mut stack = Vec::new();
-            expand_group(doc, &groups, name, &mut stack, &mut entries)?;
+            let mut expanded = HashSet::from([name.clone()]);
+            expand_group(doc, &groups, name, &mut stack, &mut expanded, &mut entries)?;
             for (text, line) in entries {
                 let dependency = self.requirement(text, name, line)?;
                 self.dependencies.push(dependency);
@@ -502,6 +503,7 @@ fn expand_group<'i>(
     groups: &BTreeMap<String, (&str, &'i Item)>,
     name: &str,
     stack: &mut Vec<String>,
+    expanded: &mut HashSet<String>,
     out: &mut Vec<(&'i str, Option<u32>)>,
 ) -> Result<(), ParseError> {
     let Some(&(raw, item)) = groups.get(name) else {
@@ -551,7 +553,11 @@ fn expand_group<'i>(
                 ),
             ));
         }
-        expand_group(doc, groups, &target, stack, out)?;
+        // A group included twice adds nothing the second time; skipping it
+        // keeps a chain of double includes from growing exponentially.
+        if expanded.insert(target.clone()) {
+            expand_group(doc, groups, &target, stack, expanded, out)?;
+        }
     }
     stack.pop();
     Ok(())
@@ -978,6 +984,20 @@ mod tests {
             "{:?}",
             manifest.notes
         );
+    }
+
+    #[test]
+    fn repeated_includes_do_not_blow_up() {
+        let mut text = String::from("[dependency-groups]\ng0 = [\"leaf\"]\n");
+        for i in 1..40 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "g{i} = [{{include-group = \"g{p}\"}}, {{include-group = \"g{p}\"}}]\n"
+            ));
+        }
+        let deps = parse(&text, "pyproject.toml").unwrap();
+        assert_eq!(deps.len(), 1);
+        assert_eq!(deps[0].groups.len(), 40);
     }
 
     #[test]
