@@ -65,7 +65,7 @@ pub fn scan_history(repo: &Path, settings: &Settings) -> Result<SecretsOutcome, 
     for (commit_index, &commit_id) in commits.iter().enumerate() {
         let tree = repository
             .find_commit(commit_id)
-            .and_then(|c| c.tree_id().map_err(Into::into))
+            .and_then(|c| c.tree_id())
             .map_err(|e| error(format!("commit {commit_id}: {e}")))?;
         // A tree seen before holds only blobs seen before.
         let mut stack = vec![(tree.detach(), String::new())];

@@ -101,10 +101,11 @@ fn walk(
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && !settings.exclude.is_match(relative(entry.path(), root)) {
-                        if let Ok(mut found) = found.lock() {
-                            found.push(entry.into_path());
-                        }
+                    if is_file
+                        && !settings.exclude.is_match(relative(entry.path(), root))
+                        && let Ok(mut found) = found.lock()
+                    {
+                        found.push(entry.into_path());
                     }
                 }
                 Err(error) => {

@@ -144,9 +144,17 @@ fn check(ctx: &Context<'_>, start: usize, end: usize, out: &mut Vec<Candidate>) 
     if !(upper && lower && digit) {
         return;
     }
-    // Identifiers with separators (`my_module_Name2_test`): every piece
-    // between `_`, `-`, `.`, `/` is a short word.
-    if looks_like_words(value) {
+    // Identifiers with separators (`my_module-Name/path_2`), CamelCase
+    // identifiers (`Python3TracebackLexer`), digests named inside the value
+    // (`gss-group1-sha1-…`), and base64 of readable text
+    // (`dXNlcm5hbWU6cGFzc3dvcmQ=` is `username:password`): none is a key.
+    if looks_like_words(value)
+        || wordiness(value) >= WORDY
+        || value
+            .split(['-', '_'])
+            .any(|piece| matches!(piece, "sha1" | "sha256" | "sha512" | "md5"))
+        || decodes_to_text(value)
+    {
         return;
     }
     if entropy >= base64_threshold(len) {
