@@ -48,9 +48,17 @@ fn is_skipped_dir(path: &Path) -> bool {
         || path.join("conda-meta").is_dir()
 }
 
-/// Every dependency file under `root`, in a stable order (sorted by path).
-/// Unreadable folders are skipped; the walk itself never fails.
-pub(crate) fn walk(root: &Path) -> Vec<Found> {
+/// What a walk found: the dependency files, in a stable order (sorted by
+/// path), and the folders or files it could not read (the scan is then
+/// incomplete, and says so).
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    pub found: Vec<Found>,
+    pub unreadable: Vec<(Option<PathBuf>, String)>,
+}
+
+/// Every dependency file under `root`.
+pub(crate) fn walk(root: &Path) -> Walk {
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(false)
         .hidden(false)
@@ -67,8 +75,15 @@ pub(crate) fn walk(root: &Path) -> Vec<Found> {
                 || !is_skipped_dir(entry.path())
         })
         .build();
-    let mut found = Vec::new();
-    for entry in walker.flatten() {
+    let mut walk = Walk::default();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                walk.unreadable.push(walk_error(&error));
+                continue;
+            }
+        };
         // Symbolic links are never followed, not even to a file inside
         // the tree: what they point at is found at its real place.
         let Some(file_type) = entry.file_type() else {
@@ -84,13 +99,25 @@ pub(crate) fn walk(root: &Path) -> Vec<Found> {
         if format == Format::Pep723Script && !has_script_block(path) {
             continue;
         }
-        found.push(Found {
+        walk.found.push(Found {
             path: path.to_path_buf(),
             format,
         });
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    found
+    walk.found.sort_by(|a, b| a.path.cmp(&b.path));
+    walk
+}
+
+/// The path (where the error has one) and the reason of a walk error.
+fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
+    match error {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), err.to_string()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Io(io) => (None, io.to_string()),
+        other => (None, other.to_string()),
+    }
 }
 
 /// A cheap check before a `.py` file is handed to the PEP 723 reader:

@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use pyward_model::{Dependency, Environment, ScanError};
+use rayon::prelude::*;
 
 pub use format::{Format, ParseError};
 pub use select::{InvalidOption, Platform, validate as validate_options};
@@ -248,8 +249,19 @@ fn io_reason(error: &std::io::Error) -> String {
 
 /// Every project under a folder.
 fn scan_folder(root: &Path, base: &Path) -> Inventory {
-    let plan = discover::plan(discover::walk(root));
+    let walk = discover::walk(root);
     let mut inventory = Inventory::default();
+    for (path, reason) in walk.unreadable {
+        inventory.errors.push(ScanError {
+            path: path.map_or_else(
+                || requirements::relative_source(root, base),
+                |path| requirements::relative_source(&path, base),
+            ),
+            line: None,
+            message: format!("cannot read: {reason}"),
+        });
+    }
+    let plan = discover::plan(walk.found);
     for (lockfile, manifest) in &plan.replaced {
         inventory.notes.push(format!(
             "`{}` audited in place of `{}`",
@@ -264,30 +276,31 @@ fn scan_folder(root: &Path, base: &Path) -> Inventory {
         ));
         return inventory;
     }
-    // Requirements files first: a file some other one names with `-c`
-    // holds constraints, not dependencies, and is not read on its own.
-    let mut requirement_reads = Vec::new();
-    let mut constraint_files: HashSet<PathBuf> = HashSet::new();
-    let mut others = Vec::new();
-    for file in plan.files {
-        if file.format == Format::Requirements {
-            let (read, constraints) = read_requirements(&file.path, base);
-            constraint_files.extend(constraints);
-            requirement_reads.push((file.path, read));
-        } else {
-            others.push(file);
-        }
-    }
-    for (path, read) in requirement_reads {
-        let is_constraints = fs_err::canonicalize(&path)
-            .is_ok_and(|canonical| constraint_files.contains(&canonical));
+    // Every file is read on its own, in parallel; the results are merged
+    // in path order so that the output does not depend on scheduling.
+    let reads: Vec<(Inventory, Vec<PathBuf>)> = plan
+        .files
+        .par_iter()
+        .map(|file| {
+            if file.format == Format::Requirements {
+                read_requirements(&file.path, base)
+            } else {
+                let source = requirements::relative_source(&file.path, base);
+                (read_other(&file.path, file.format, source), Vec::new())
+            }
+        })
+        .collect();
+    // A requirements file some other one names with `-c` holds
+    // constraints, not dependencies: it is not read on its own.
+    let constraint_files: HashSet<PathBuf> =
+        reads.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
+    for (file, (read, _)) in plan.files.iter().zip(reads) {
+        let is_constraints = !constraint_files.is_empty()
+            && fs_err::canonicalize(&file.path)
+                .is_ok_and(|canonical| constraint_files.contains(&canonical));
         if !is_constraints {
             inventory.extend(read);
         }
-    }
-    for file in others {
-        let source = requirements::relative_source(&file.path, base);
-        inventory.extend(read_other(&file.path, file.format, source));
     }
     inventory
 }
@@ -303,17 +316,30 @@ fn finish(inventory: &mut Inventory, options: &Options) {
             message: e.to_string(),
         }),
     }
-    let mut seen = HashSet::new();
-    inventory.dependencies.retain(|d| {
-        seen.insert((
-            d.source.clone(),
-            d.line,
-            d.name.clone(),
-            d.version.clone(),
-            d.requirement.clone(),
-            d.environment.clone(),
-        ))
-    });
+    // Keys borrow from the list; the mask is applied after.
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(inventory.dependencies.len());
+        inventory
+            .dependencies
+            .iter()
+            .map(|d| {
+                seen.insert((
+                    d.source.as_str(),
+                    d.line,
+                    d.name.as_str(),
+                    d.version.as_deref(),
+                    d.requirement.as_deref(),
+                    d.environment.as_deref(),
+                ))
+            })
+            .collect()
+    };
+    if keep.contains(&false) {
+        let mut keep = keep.into_iter();
+        inventory
+            .dependencies
+            .retain(|_| keep.next().unwrap_or(true));
+    }
     let mut seen_notes = HashSet::new();
     inventory
         .notes
