@@ -223,6 +223,31 @@ mod tests {
         assert_eq!(index.line(100), 4);
     }
 
+    /// Every error fixture of every format, with the message a user sees.
+    #[test]
+    fn error_messages_snapshot() {
+        type Parser = fn(&str, &str) -> Result<Vec<Dependency>, crate::ParseError>;
+        let formats: [(&str, Parser); 5] = [
+            ("pyproject", pyproject::parse),
+            ("setup_cfg", setup_cfg::parse),
+            ("pipfile", pipfile::parse),
+            ("pep723", pep723::parse),
+            ("conda", conda::parse),
+        ];
+        let mut out = String::new();
+        for (format, parse) in formats {
+            for (name, text) in test_support::fixtures(format) {
+                if !name.starts_with("error_") {
+                    continue;
+                }
+                let error = parse(&text, &name).expect_err(&name);
+                out.push_str(&format!("{format}/{name}: {error}\n"));
+            }
+        }
+        assert!(out.lines().count() >= 12, "{out}");
+        test_support::snapshot("error_messages", &out);
+    }
+
     #[test]
     fn dev_groups_compare_normalized() {
         assert!(is_dev_group("dev"));

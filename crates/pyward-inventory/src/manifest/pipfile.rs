@@ -188,7 +188,12 @@ fn table_entry(
 }
 
 fn first_line(message: &str) -> &str {
-    message.lines().next().unwrap_or(message)
+    message
+        .lines()
+        .next()
+        .unwrap_or(message)
+        .trim_end_matches(':')
+        .trim_start_matches("Failed to parse version: ")
 }
 
 /// A package from an index, with pipenv's version string (`"*"`,

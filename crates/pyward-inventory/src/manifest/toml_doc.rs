@@ -20,7 +20,8 @@ impl<'a> TomlDoc<'a> {
         match ImDocument::parse(text) {
             Ok(doc) => Ok(Self { doc, lines }),
             Err(error) => {
-                let message = format!("TOML syntax error: {}", error.message().trim());
+                let detail = error.message().trim().replace('\n', ", ");
+                let message = format!("TOML syntax error: {detail}");
                 Err(match error.span() {
                     Some(span) => ParseError::at_line(lines.line(span.start), message),
                     None => ParseError::new(message),
