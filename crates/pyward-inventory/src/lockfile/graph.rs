@@ -13,6 +13,12 @@ use pyward_model::{Dependency, PackageName};
 /// rather look at a package too often than miss it.
 const MAX_MARKER_CLAUSES: usize = 16;
 
+/// Longest `via` chain kept. Real chains are a handful of packages; a
+/// crafted lock with a chain thousands deep would otherwise cost memory
+/// quadratic in its size. Longer chains keep their two ends (the direct
+/// dependency and the parent) and lose the middle.
+const MAX_VIA: usize = 64;
+
 /// One locked package.
 pub(crate) struct Node {
     /// Name, version, source, kind and requirement filled in; `direct`,
@@ -258,17 +264,34 @@ impl LockGraph {
             via[index] = Some(Vec::new());
             queue.push_back(index);
         }
+        // Parent pointers first; chains are built from them at the end.
+        let mut parent: Vec<Option<usize>> = vec![None; count];
         while let Some(node) = queue.pop_front() {
             let mut children: Vec<usize> = self.edges[node].iter().map(|e| e.to).collect();
             children.sort_by(|&a, &b| self.order_key(a).cmp(&self.order_key(b)));
             for child in children {
                 if child < count && via[child].is_none() {
-                    let mut chain = via[node].clone().unwrap_or_default();
-                    chain.push(self.nodes[node].dependency.name.clone());
-                    via[child] = Some(chain);
+                    via[child] = Some(Vec::new());
+                    parent[child] = Some(node);
                     queue.push_back(child);
                 }
             }
+        }
+        for (index, chain) in via.iter_mut().enumerate() {
+            let Some(chain) = chain.as_mut() else {
+                continue;
+            };
+            let mut up = parent[index];
+            let mut nodes = Vec::new();
+            while let Some(node) = up {
+                nodes.push(node);
+                up = parent[node];
+            }
+            nodes.reverse();
+            if nodes.len() > MAX_VIA {
+                nodes.drain(MAX_VIA / 2..nodes.len() - MAX_VIA / 2);
+            }
+            chain.extend(nodes.iter().map(|&n| self.nodes[n].dependency.name.clone()));
         }
         via
     }
@@ -553,6 +576,23 @@ mod tests {
         assert_eq!(deps[2].markers, None);
         assert_eq!(deps[2].groups, vec!["main", "dev"]);
         assert_eq!(deps[1].groups, vec!["dev"]);
+    }
+
+    #[test]
+    fn long_chains_keep_their_ends() {
+        let mut g = LockGraph::default();
+        let nodes: Vec<usize> = (0..200)
+            .map(|i| g.add_node(node(&format!("p{i:03}"))))
+            .collect();
+        for pair in nodes.windows(2) {
+            g.add_edge(pair[0], pair[1], None);
+        }
+        let deps = g.finish(MarkerMode::Recorded);
+        let last = &deps[199].via;
+        assert_eq!(last.len(), MAX_VIA);
+        assert_eq!(last[0].as_str(), "p000");
+        assert_eq!(last[MAX_VIA - 1].as_str(), "p198");
+        assert_eq!(deps[10].via.len(), 10);
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub mod poetry_lock;
 pub mod pylock;
 pub mod uv_lock;
 
+use std::borrow::Cow;
+
 use pyward_model::{Dependency, PackageName};
 
 use crate::ParseError;
@@ -67,6 +69,140 @@ pub fn parser_for(file_name: &str) -> Option<LockParser> {
         }
         _ => None,
     }
+}
+
+/// `text` with the lines that list a lock's distribution files (uv's
+/// `sdist`/`wheels`, poetry's and pdm's `files`, poetry 1.x's
+/// `[metadata.files]`, pylock's `[[packages.wheels]]` and
+/// `[packages.sdist]`) made empty, when they have the shape the tools
+/// write. They are most of a lockfile (nine tenths of a `uv.lock`) and no
+/// reader looks at them, so the TOML parser is spared them; line numbers
+/// stay as they were. Any line of those lists that does not look as
+/// expected leaves the whole text untouched, so the parser still sees (and
+/// reports) whatever is malformed.
+pub(crate) fn without_file_lists(text: &str) -> Cow<'_, str> {
+    #[derive(PartialEq)]
+    enum State {
+        Normal,
+        /// A multi-line `[...]` list of inline tables.
+        InlineList,
+        /// Poetry 1.x's `[metadata.files]` section.
+        MetadataFiles,
+        /// A pylock `[[packages.wheels]]` / `[packages.sdist]` table.
+        FileTable,
+    }
+    let mut out = String::with_capacity(text.len() / 4);
+    let mut state = State::Normal;
+    let mut blanked = 0usize;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim();
+        let keep = match state {
+            State::Normal => {
+                if !content.starts_with([' ', '\t']) && is_single_line_file_list(trimmed) {
+                    false
+                } else if matches!(content, "wheels = [" | "files = [") {
+                    state = State::InlineList;
+                    false
+                } else if content == "[metadata.files]" {
+                    state = State::MetadataFiles;
+                    false
+                } else if is_pylock_file_header(content) {
+                    state = State::FileTable;
+                    false
+                } else {
+                    true
+                }
+            }
+            State::InlineList => {
+                if content == "]" {
+                    state = State::Normal;
+                } else if !is_inline_table_item(trimmed) {
+                    return Cow::Borrowed(text);
+                }
+                false
+            }
+            State::MetadataFiles => {
+                if content.starts_with('[') {
+                    state = State::Normal;
+                    true
+                } else if trimmed.is_empty()
+                    || trimmed == "]"
+                    || trimmed.ends_with("= [")
+                    || trimmed.ends_with("= []")
+                    || is_inline_table_item(trimmed)
+                {
+                    false
+                } else {
+                    return Cow::Borrowed(text);
+                }
+            }
+            State::FileTable => {
+                if content.starts_with('[') {
+                    if is_pylock_file_header(content) {
+                        false
+                    } else {
+                        state = State::Normal;
+                        true
+                    }
+                } else if trimmed.is_empty() || is_simple_key_value(trimmed) {
+                    false
+                } else {
+                    return Cow::Borrowed(text);
+                }
+            }
+        };
+        if keep {
+            out.push_str(line);
+        } else {
+            blanked += 1;
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+    if state == State::InlineList || blanked == 0 {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(out)
+}
+
+/// `sdist = { ... }`, `wheels = [{ ... }]`, `files = [{ ... }]` on one line.
+fn is_single_line_file_list(line: &str) -> bool {
+    (line.starts_with("sdist = {") && line.ends_with('}'))
+        || ((line.starts_with("wheels = [{") || line.starts_with("files = [{"))
+            && line.ends_with("}]"))
+}
+
+/// `{ url = "...", hash = "..." },` as one line of a list.
+fn is_inline_table_item(line: &str) -> bool {
+    line.starts_with('{') && (line.ends_with('}') || line.ends_with("},"))
+}
+
+fn is_pylock_file_header(line: &str) -> bool {
+    matches!(
+        line,
+        "[[packages.wheels]]"
+            | "[packages.sdist]"
+            | "[packages.wheels.hashes]"
+            | "[packages.sdist.hashes]"
+    )
+}
+
+/// `key = value` with a value that does not open a multi-line construct.
+fn is_simple_key_value(line: &str) -> bool {
+    let Some((key, value)) = line.split_once(" = ") else {
+        return false;
+    };
+    let value = value.trim();
+    let opens_multi_line = value.starts_with("\"\"\"")
+        || value.starts_with("'''")
+        || (value.starts_with('[') && !value.ends_with(']'))
+        || (value.starts_with('{') && !value.ends_with('}'));
+    !key.is_empty()
+        && !key.contains(['[', '{', '"', '\''])
+        && !value.is_empty()
+        && !opens_multi_line
 }
 
 /// A TOML error as a [`ParseError`] on the line where it starts.
@@ -185,6 +321,44 @@ mod tests {
         assert!(parser_for("pylock.dev.toml").is_some());
         assert!(parser_for("pylock.toml").is_some());
         assert!(parser_for("requirements.txt").is_none());
+    }
+
+    #[test]
+    fn file_lists_are_blanked_keeping_lines() {
+        let text = "[[package]]\nname = \"a\"\nsdist = { url = \"x\" }\nwheels = [\n    { url = \"y\" },\n]\ndependencies = [\n    { name = \"b\" },\n]\n";
+        let out = without_file_lists(text);
+        assert_eq!(
+            out,
+            "[[package]]\nname = \"a\"\n\n\n\n\ndependencies = [\n    { name = \"b\" },\n]\n"
+        );
+        assert_eq!(out.lines().count(), text.lines().count());
+        // A list item of an unexpected shape leaves the text to the parser.
+        let odd = "wheels = [\n    { url = \"y\"\n]\n";
+        assert!(matches!(without_file_lists(odd), Cow::Borrowed(_)));
+        let unclosed = "wheels = [\n    { url = \"y\" },\n";
+        assert!(matches!(without_file_lists(unclosed), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn real_locks_lose_their_file_lists() {
+        for text in [
+            include_str!("../../tests/fixtures/lockfile/uv/uv.lock"),
+            include_str!("../../tests/fixtures/lockfile/poetry-2.x/poetry.lock"),
+            include_str!("../../tests/fixtures/lockfile/poetry-1.1/poetry.lock"),
+            include_str!("../../tests/fixtures/lockfile/pdm/pdm.lock"),
+            include_str!("../../tests/fixtures/lockfile/pylock-uv/pylock.toml"),
+            include_str!("../../tests/fixtures/lockfile/pylock-pip/pylock.toml"),
+        ] {
+            let out = without_file_lists(text);
+            assert!(matches!(out, Cow::Owned(_)));
+            assert!(
+                out.len() * 3 < text.len(),
+                "{} of {}",
+                out.len(),
+                text.len()
+            );
+            assert_eq!(out.lines().count(), text.lines().count());
+        }
     }
 
     #[test]

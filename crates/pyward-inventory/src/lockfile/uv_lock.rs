@@ -12,7 +12,7 @@ use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
 use super::graph::{LockGraph, MarkerMode, Node, RootEdge, any_of};
-use super::{line_of_key, toml_error};
+use super::{line_of_key, toml_error, without_file_lists};
 use crate::ParseError;
 
 /// The `version` of `uv.lock` this reader understands.
@@ -66,7 +66,7 @@ struct VersionOnly {
 }
 
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    let lock: UvLock = match toml::from_str(text) {
+    let lock: UvLock = match toml::from_str(&without_file_lists(text)) {
         Ok(lock) => lock,
         Err(error) => {
             // A future format may fail the typed parse: say so rather than
