@@ -99,12 +99,24 @@ fn write(path: &Path, text: &str) {
     fs_err::write(path, text).unwrap();
 }
 
-/// Builds the machine; `Err` when this machine cannot (no python3, no
-/// venv module or no pip), which skips the test.
-fn build_machine(tmp: &Path) -> Result<(Host, PathBuf), String> {
-    let python = python()?;
+/// Why the machine could not be built.
+enum Unbuilt {
+    /// No python3 (or one without pip): the test is skipped.
+    Skip(String),
+    Fail(String),
+}
+
+impl From<String> for Unbuilt {
+    fn from(message: String) -> Self {
+        Unbuilt::Fail(message)
+    }
+}
+
+/// Builds the machine.
+fn build_machine(tmp: &Path) -> Result<(Host, PathBuf), Unbuilt> {
+    let python = python().map_err(Unbuilt::Skip)?;
     run(Command::new(&python).args(["-m", "pip", "--version"]))
-        .map_err(|e| format!("python3 has no pip: {e}"))?;
+        .map_err(|e| Unbuilt::Skip(format!("python3 has no pip: {e}")))?;
     let home = tmp.join("home");
     let root = tmp.join("work");
     let wheels = tmp.join("wheels");
@@ -137,7 +149,8 @@ fn build_machine(tmp: &Path) -> Result<(Host, PathBuf), String> {
         handles
             .into_iter()
             .try_for_each(|h| h.join().unwrap_or_else(|_| Err("panicked".into())))
-    })?;
+    })
+    .map_err(Unbuilt::Fail)?;
     // The project venv again, linked from virtualenvwrapper's folder and
     // active on PATH: still one environment.
     #[cfg(unix)]
@@ -150,7 +163,7 @@ fn build_machine(tmp: &Path) -> Result<(Host, PathBuf), String> {
         .flatten()
         .map(|e| e.path().join("site-packages"))
         .find(|p| p.is_dir())
-        .ok_or("the project venv has no site-packages")?;
+        .ok_or_else(|| Unbuilt::Fail("the project venv has no site-packages".into()))?;
     let copy_dist = |name: &str, to: &Path| {
         let info = format!("{name}.dist-info");
         for file in ["METADATA", "RECORD", "WHEEL"] {
@@ -203,10 +216,11 @@ fn every_environment_is_found_once_with_its_packages() {
     let tmp = tempfile::tempdir().unwrap();
     let (host, root) = match build_machine(tmp.path()) {
         Ok(built) => built,
-        Err(reason) => {
+        Err(Unbuilt::Skip(reason)) => {
             eprintln!("skipped: {reason}");
             return;
         }
+        Err(Unbuilt::Fail(reason)) => panic!("could not build the machine: {reason}"),
     };
     let built = started.elapsed();
     let scan_started = Instant::now();
