@@ -96,6 +96,8 @@ pub struct Checker<'a> {
     exprs: Vec<&'a Expr>,
     /// The qualified name of the call being dispatched, computed once.
     call_name: Option<(TextRange, Option<QualifiedName>)>,
+    /// Family-wide answers for one node (see [`Checker::memo_rule`]).
+    memo: Vec<(&'static str, TextRange, Option<&'static Rule>)>,
     findings: Vec<Finding>,
 }
 
@@ -117,6 +119,7 @@ impl<'a> Checker<'a> {
             stmts: Vec::new(),
             exprs: Vec::new(),
             call_name: None,
+            memo: Vec::new(),
             findings: Vec::new(),
         }
     }
@@ -174,6 +177,33 @@ impl<'a> Checker<'a> {
             self.call_name = Some((call.range(), name));
         }
         self.call_name.as_ref().and_then(|(_, name)| name.as_ref())
+    }
+
+    /// Computes once per node an answer shared by the rules of a family:
+    /// which of its rules (if any) a node gives a finding to. The first
+    /// rule of the family to ask for `node` runs `compute`; the others get
+    /// the same answer. For families whose rules are one table of names
+    /// (the call and import blacklists), so that one lookup serves them
+    /// all.
+    pub fn memo_rule(
+        &mut self,
+        family: &'static str,
+        node: TextRange,
+        compute: impl FnOnce(&mut Self) -> Option<&'static Rule>,
+    ) -> Option<&'static Rule> {
+        if let Some(&(_, _, answer)) = self
+            .memo
+            .iter()
+            .find(|(f, range, _)| *range == node && *f == family)
+        {
+            return answer;
+        }
+        let answer = compute(self);
+        match self.memo.iter_mut().find(|(f, _, _)| *f == family) {
+            Some(slot) => *slot = (family, node, answer),
+            None => self.memo.push((family, node, answer)),
+        }
+        answer
     }
 
     /// Whether an import statement seen so far names `module` exactly

@@ -355,6 +355,10 @@ impl Exclude {
         Ok(Self { set: Some(set) })
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.set.is_none()
+    }
+
     /// Whether `relative` or one of its parent folders is excluded.
     pub(crate) fn matches(&self, relative: &str) -> bool {
         let Some(set) = &self.set else {

@@ -1,4 +1,4 @@
-//! Which files get checked: `.py` and `.pyi` files, and scripts without
+//! Which files get checked: `.py`, `.pyw` and `.pyi` files, and scripts without
 //! an extension whose first line is a Python shebang, found under the
 //! given paths. `.gitignore` and `--exclude` are respected; symbolic links
 //! are never followed.
@@ -50,7 +50,9 @@ pub(crate) fn python_files(
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let meta = match std::fs::symlink_metadata(path) {
+        // A path the user named is followed even when it is a symbolic
+        // link (it is the tree to scan); links inside it never are.
+        let meta = match std::fs::metadata(path) {
             Ok(meta) => meta,
             Err(err) => {
                 errors.push(ScanError {
@@ -69,7 +71,6 @@ pub(crate) fn python_files(
             continue;
         }
         if !meta.is_dir() {
-            // A symbolic link given by name: not followed.
             continue;
         }
         let walk_root = root.to_path_buf();
@@ -104,7 +105,9 @@ pub(crate) fn python_files(
                     return false;
                 }
                 // Excluded folders are not walked at all.
-                !(entry.depth() > 0 && exclude.matches(&relative_path(entry.path(), &prune_root)))
+                entry.depth() == 0
+                    || exclude.is_empty()
+                    || !exclude.matches(&relative_path(entry.path(), &prune_root))
             })
             .build();
         for entry in walker {
@@ -143,7 +146,7 @@ pub(crate) fn python_files(
 /// `.py`, `.pyi`, or no extension and a `#!` line that names Python.
 fn is_python(path: &Path) -> bool {
     match path.extension() {
-        Some(ext) => ext == "py" || ext == "pyi",
+        Some(ext) => ext == "py" || ext == "pyi" || ext == "pyw",
         None => has_python_shebang(path),
     }
 }
@@ -215,6 +218,19 @@ mod tests {
             dir.path(),
             &Settings::default(),
         );
+        let names: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(names, vec!["a.py"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_symlink_is_the_tree() {
+        let real = tempfile::tempdir().unwrap();
+        write(real.path(), "a.py", "x\n");
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("project");
+        std::os::unix::fs::symlink(real.path(), &link).unwrap();
+        let (files, _) = python_files(std::slice::from_ref(&link), &link, &Settings::default());
         let names: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
         assert_eq!(names, vec!["a.py"]);
     }

@@ -327,3 +327,38 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn one_import_blacklist_finding_per_statement_as_bandit() {
+    let source = "import os, subprocess, pickle\n";
+    let ids = |settings: &Settings| -> Vec<String> {
+        check_source("a.py", source, settings)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect()
+    };
+    // Both match: only the first in id order reports, with its name.
+    assert_eq!(ids(&Settings::for_rules(&["B403", "B404"])), vec!["B403"]);
+    // With B403 switched off, B404 gets the statement (Bandit filters its
+    // blacklist before matching).
+    assert_eq!(ids(&Settings::for_rules(&["B404"])), vec!["B404"]);
+}
+
+#[test]
+fn call_blacklist_through_every_import_form() {
+    let source = "import xml.etree.ElementTree as ET\nfrom pickle import loads as l\nfrom subprocess import *\nET.parse(f)\nl(b)\n";
+    let findings = check_source("a.py", source, &Settings::for_rules(&["B301", "B314"])).unwrap();
+    let got: Vec<_> = findings
+        .iter()
+        .map(|f| (f.location.as_ref().unwrap().line, f.id.as_str()))
+        .collect();
+    assert_eq!(got, vec![(4, "B314"), (5, "B301")]);
+    assert!(
+        findings[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("xml.etree.ElementTree.parse")
+    );
+}

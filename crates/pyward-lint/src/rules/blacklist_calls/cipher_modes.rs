@@ -39,10 +39,10 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "cryptography.hazmat.primitives.ciphers.modes.ECB",
 ];
 
 fn cipher_modes_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &CIPHER_MODES, QUALNAMES);
+    super::check_call(checker, call, &CIPHER_MODES);
 }

@@ -50,7 +50,7 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "Crypto.Cipher.ARC2.new",
     "Crypto.Cipher.ARC4.new",
     "Crypto.Cipher.Blowfish.new",
@@ -70,5 +70,5 @@ const QUALNAMES: &[&str] = &[
 ];
 
 fn ciphers_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &CIPHERS, QUALNAMES);
+    super::check_call(checker, call, &CIPHERS);
 }

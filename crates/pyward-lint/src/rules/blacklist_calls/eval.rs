@@ -37,10 +37,10 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "eval",
 ];
 
 fn eval_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &EVAL, QUALNAMES);
+    super::check_call(checker, call, &EVAL);
 }

@@ -39,10 +39,10 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "django.utils.safestring.mark_safe",
 ];
 
 fn mark_safe_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MARK_SAFE, QUALNAMES);
+    super::check_call(checker, call, &MARK_SAFE);
 }

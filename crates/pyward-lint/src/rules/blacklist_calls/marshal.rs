@@ -39,11 +39,11 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "marshal.load",
     "marshal.loads",
 ];
 
 fn marshal_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MARSHAL, QUALNAMES);
+    super::check_call(checker, call, &MARSHAL);
 }

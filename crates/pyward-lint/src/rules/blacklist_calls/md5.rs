@@ -44,7 +44,7 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "Crypto.Hash.MD2.new",
     "Crypto.Hash.MD4.new",
     "Crypto.Hash.MD5.new",
@@ -58,5 +58,5 @@ const QUALNAMES: &[&str] = &[
 ];
 
 fn md5_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MD5, QUALNAMES);
+    super::check_call(checker, call, &MD5);
 }

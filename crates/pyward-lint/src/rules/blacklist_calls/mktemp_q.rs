@@ -41,10 +41,10 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "tempfile.mktemp",
 ];
 
 fn mktemp_q_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MKTEMP_Q, QUALNAMES);
+    super::check_call(checker, call, &MKTEMP_Q);
 }

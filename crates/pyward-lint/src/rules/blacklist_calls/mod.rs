@@ -3,6 +3,9 @@
 //! `{name}` in the message replaced by that name). `ENGINE.md` says how to
 //! add a rule.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
@@ -33,14 +36,78 @@ crate::rules! {
     hashlib::HASHLIB,
 }
 
-/// Reports `rule` when `call`'s function resolves to one of `qualnames`.
-fn check_call(checker: &mut Checker<'_>, call: &ExprCall, rule: &'static Rule, qualnames: &[&str]) {
+/// Each name-table rule with its names (B324 is not a table).
+static TABLE: &[(&Rule, &[&str])] = &[
+    (&pickle::PICKLE, pickle::QUALNAMES),
+    (&marshal::MARSHAL, marshal::QUALNAMES),
+    (&md5::MD5, md5::QUALNAMES),
+    (&ciphers::CIPHERS, ciphers::QUALNAMES),
+    (&cipher_modes::CIPHER_MODES, cipher_modes::QUALNAMES),
+    (&mktemp_q::MKTEMP_Q, mktemp_q::QUALNAMES),
+    (&eval::EVAL, eval::QUALNAMES),
+    (&mark_safe::MARK_SAFE, mark_safe::QUALNAMES),
+    (&urllib_urlopen::URLLIB_URLOPEN, urllib_urlopen::QUALNAMES),
+    (&random::RANDOM, random::QUALNAMES),
+    (&telnetlib::TELNETLIB, telnetlib::QUALNAMES),
+    (
+        &xml_bad_celementtree::XML_BAD_CELEMENTTREE,
+        xml_bad_celementtree::QUALNAMES,
+    ),
+    (
+        &xml_bad_elementtree::XML_BAD_ELEMENTTREE,
+        xml_bad_elementtree::QUALNAMES,
+    ),
+    (
+        &xml_bad_expatreader::XML_BAD_EXPATREADER,
+        xml_bad_expatreader::QUALNAMES,
+    ),
+    (
+        &xml_bad_expatbuilder::XML_BAD_EXPATBUILDER,
+        xml_bad_expatbuilder::QUALNAMES,
+    ),
+    (&xml_bad_sax::XML_BAD_SAX, xml_bad_sax::QUALNAMES),
+    (
+        &xml_bad_minidom::XML_BAD_MINIDOM,
+        xml_bad_minidom::QUALNAMES,
+    ),
+    (
+        &xml_bad_pulldom::XML_BAD_PULLDOM,
+        xml_bad_pulldom::QUALNAMES,
+    ),
+    (&ftplib::FTPLIB, ftplib::QUALNAMES),
+    (
+        &unverified_context::UNVERIFIED_CONTEXT,
+        unverified_context::QUALNAMES,
+    ),
+];
+
+/// Qualified name -> the rule that flags it, for every rule of the table.
+fn index() -> &'static HashMap<&'static str, &'static Rule> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static Rule>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = HashMap::new();
+        for &(rule, qualnames) in TABLE {
+            for &name in qualnames {
+                index.entry(name).or_insert(rule);
+            }
+        }
+        index
+    })
+}
+
+/// Reports `rule` when `call`'s function resolves to one of its names.
+/// One lookup per call serves every rule of the family.
+fn check_call(checker: &mut Checker<'_>, call: &ExprCall, rule: &'static Rule) {
+    let winner = checker.memo_rule("blacklist_calls", call.range(), |checker| {
+        let name = checker.call_qualified_name(call)?;
+        index().get(name.as_str()).copied()
+    });
+    if !winner.is_some_and(|w| std::ptr::eq(w, rule)) {
+        return;
+    }
     let Some(name) = checker.call_qualified_name(call) else {
         return;
     };
-    if !qualnames.contains(&name.as_str()) {
-        return;
-    }
     let message = if rule.message.contains("{name}") {
         rule.message.replace("{name}", name.as_str()).into()
     } else {

@@ -44,7 +44,7 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "pickle.loads",
     "pickle.load",
     "pickle.Unpickler",
@@ -60,5 +60,5 @@ const QUALNAMES: &[&str] = &[
 ];
 
 fn pickle_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &PICKLE, QUALNAMES);
+    super::check_call(checker, call, &PICKLE);
 }

@@ -42,7 +42,7 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "random.Random",
     "random.random",
     "random.randrange",
@@ -57,5 +57,5 @@ const QUALNAMES: &[&str] = &[
 ];
 
 fn random_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &RANDOM, QUALNAMES);
+    super::check_call(checker, call, &RANDOM);
 }

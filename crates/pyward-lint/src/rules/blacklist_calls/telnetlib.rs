@@ -38,10 +38,10 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "telnetlib.Telnet",
 ];
 
 fn telnetlib_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &TELNETLIB, QUALNAMES);
+    super::check_call(checker, call, &TELNETLIB);
 }

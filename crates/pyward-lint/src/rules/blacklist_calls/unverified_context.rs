@@ -39,10 +39,10 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "ssl._create_unverified_context",
 ];
 
 fn unverified_context_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &UNVERIFIED_CONTEXT, QUALNAMES);
+    super::check_call(checker, call, &UNVERIFIED_CONTEXT);
 }

@@ -45,7 +45,7 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "urllib.request.urlopen",
     "urllib.request.urlretrieve",
     "urllib.request.URLopener",
@@ -57,5 +57,5 @@ const QUALNAMES: &[&str] = &[
 ];
 
 fn urllib_urlopen_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &URLLIB_URLOPEN, QUALNAMES);
+    super::check_call(checker, call, &URLLIB_URLOPEN);
 }

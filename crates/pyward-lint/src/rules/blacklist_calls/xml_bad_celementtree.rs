@@ -42,7 +42,7 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "xml.etree.cElementTree.parse",
     "xml.etree.cElementTree.iterparse",
     "xml.etree.cElementTree.fromstring",
@@ -50,5 +50,5 @@ const QUALNAMES: &[&str] = &[
 ];
 
 fn xml_bad_celementtree_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_CELEMENTTREE, QUALNAMES);
+    super::check_call(checker, call, &XML_BAD_CELEMENTTREE);
 }

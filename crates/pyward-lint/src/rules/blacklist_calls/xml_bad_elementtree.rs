@@ -42,7 +42,7 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "xml.etree.ElementTree.parse",
     "xml.etree.ElementTree.iterparse",
     "xml.etree.ElementTree.fromstring",
@@ -50,5 +50,5 @@ const QUALNAMES: &[&str] = &[
 ];
 
 fn xml_bad_elementtree_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_ELEMENTTREE, QUALNAMES);
+    super::check_call(checker, call, &XML_BAD_ELEMENTTREE);
 }

@@ -41,11 +41,11 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "xml.dom.expatbuilder.parse",
     "xml.dom.expatbuilder.parseString",
 ];
 
 fn xml_bad_expatbuilder_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_EXPATBUILDER, QUALNAMES);
+    super::check_call(checker, call, &XML_BAD_EXPATBUILDER);
 }

@@ -40,10 +40,10 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "xml.sax.expatreader.create_parser",
 ];
 
 fn xml_bad_expatreader_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_EXPATREADER, QUALNAMES);
+    super::check_call(checker, call, &XML_BAD_EXPATREADER);
 }

@@ -40,11 +40,11 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "xml.dom.minidom.parse",
     "xml.dom.minidom.parseString",
 ];
 
 fn xml_bad_minidom_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_MINIDOM, QUALNAMES);
+    super::check_call(checker, call, &XML_BAD_MINIDOM);
 }

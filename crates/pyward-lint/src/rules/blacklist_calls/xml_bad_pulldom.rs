@@ -40,11 +40,11 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "xml.dom.pulldom.parse",
     "xml.dom.pulldom.parseString",
 ];
 
 fn xml_bad_pulldom_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_PULLDOM, QUALNAMES);
+    super::check_call(checker, call, &XML_BAD_PULLDOM);
 }

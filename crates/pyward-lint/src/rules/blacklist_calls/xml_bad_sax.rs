@@ -40,12 +40,12 @@ crate::declare_rule! {
 }
 
 /// The qualified names this rule flags.
-const QUALNAMES: &[&str] = &[
+pub(super) const QUALNAMES: &[&str] = &[
     "xml.sax.parse",
     "xml.sax.parseString",
     "xml.sax.make_parser",
 ];
 
 fn xml_bad_sax_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_SAX, QUALNAMES);
+    super::check_call(checker, call, &XML_BAD_SAX);
 }

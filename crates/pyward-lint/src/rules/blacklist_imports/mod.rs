@@ -48,19 +48,22 @@ fn qualnames(code: &str) -> &'static [&'static str] {
     }
 }
 
-/// Reports `rule` on `import` when it matches and no enabled rule before
-/// it in the family does.
+/// Reports `rule` on `import` when it is the first enabled rule of the
+/// family (in id order) that matches; worked out once per statement or
+/// call for the whole family.
 fn check_import(checker: &mut Checker<'_>, import: &ImportedModule<'_>, rule: &'static Rule) {
-    let Some(name) = import.first_match(qualnames(rule.code)) else {
+    let winner = checker.memo_rule("blacklist_imports", import.range, |checker| {
+        RULES.iter().copied().find(|candidate| {
+            checker.is_enabled(candidate) && import.first_match(qualnames(candidate.code)).is_some()
+        })
+    });
+    if !winner.is_some_and(|w| std::ptr::eq(w, rule)) {
         return;
-    };
-    for &earlier in RULES.iter().take_while(|r| !std::ptr::eq(**r, rule)) {
-        if checker.is_enabled(earlier) && import.first_match(qualnames(earlier.code)).is_some() {
-            return;
-        }
     }
-    let message = rule.message.replace("{name}", name);
-    report(checker, rule, import.range, message);
+    if let Some(name) = import.first_match(qualnames(rule.code)) {
+        let message = rule.message.replace("{name}", name);
+        report(checker, rule, import.range, message);
+    }
 }
 
 fn report(checker: &mut Checker<'_>, rule: &'static Rule, range: TextRange, message: String) {
