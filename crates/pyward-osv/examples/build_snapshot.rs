@@ -26,7 +26,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(checkout: &std::path::Path, data: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+fn run(
+    checkout: &std::path::Path,
+    data: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
     // SNAPSHOT: "<commit> <RFC 3339 date>"
     let snapshot = std::fs::read_to_string(checkout.join("SNAPSHOT"))?;
     let date = snapshot

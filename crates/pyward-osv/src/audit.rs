@@ -7,17 +7,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use pyward_model::{Dependency, DependencyKind, Finding, FindingKind, PackageName, Severity};
 
 use crate::matching::{self, PreparedEntry, QueryVersion};
-use crate::record::Advisory;
-use crate::severity::advisory_severity;
+use crate::record::AdvisoryCore;
 use crate::{Database, DbError};
 
 /// How many reference URLs a finding carries.
-const MAX_REFERENCES: usize = 5;
+const MAX_REFERENCES: usize = crate::record::CORE_REFERENCES;
 
 /// One advisory that covers a (package, version).
 #[derive(Debug, Clone)]
 pub struct AdvisoryMatch<'a> {
-    pub advisory: &'a Advisory,
+    pub advisory: &'a AdvisoryCore,
     /// The `fixed` versions ending the ranges the version is in.
     pub fix_versions: Vec<String>,
 }
@@ -25,7 +24,7 @@ pub struct AdvisoryMatch<'a> {
 impl Database {
     /// The advisories of `package`, prepared for matching.
     pub fn package(&self, package: &PackageName) -> Result<PackageAdvisories, DbError> {
-        Ok(PackageAdvisories::new(self.advisories(package)?))
+        Ok(PackageAdvisories::new(self.cores(package)?))
     }
 
     /// Audits `deps`: one finding per distinct advisory (aliases collapsed)
@@ -66,7 +65,7 @@ impl Database {
             let prepared = match cache.entry(name) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    let advisories = match self.advisories(name) {
+                    let advisories = match self.cores(name) {
                         Ok(a) => a,
                         Err(err) if strict => return Err(err),
                         Err(err) => {
@@ -82,9 +81,8 @@ impl Database {
                 findings.push(finding(name, version, &group, &stated_by));
             }
         }
-        findings.sort_by(|a, b| {
-            (&a.package, &a.version, &a.id).cmp(&(&b.package, &b.version, &b.id))
-        });
+        findings
+            .sort_by(|a, b| (&a.package, &a.version, &a.id).cmp(&(&b.package, &b.version, &b.id)));
         Ok((findings, errors))
     }
 }
@@ -93,12 +91,12 @@ impl Database {
 /// versions of the package.
 #[derive(Debug, Clone)]
 pub struct PackageAdvisories {
-    advisories: Vec<Advisory>,
+    advisories: Vec<AdvisoryCore>,
     entries: Vec<Vec<PreparedEntry>>,
 }
 
 impl PackageAdvisories {
-    pub fn new(advisories: Vec<Advisory>) -> Self {
+    pub fn new(advisories: Vec<AdvisoryCore>) -> Self {
         let entries = advisories
             .iter()
             .map(|a| a.affected.iter().map(PreparedEntry::new).collect())
@@ -109,7 +107,7 @@ impl PackageAdvisories {
         }
     }
 
-    pub fn advisories(&self) -> &[Advisory] {
+    pub fn advisories(&self) -> &[AdvisoryCore] {
         &self.advisories
     }
 
@@ -124,8 +122,8 @@ impl PackageAdvisories {
                 for (advisory, entries) in self.advisories.iter().zip(&self.entries) {
                     let mut hit = false;
                     let mut fix_versions = Vec::new();
-                    for entry in entries {
-                        if let Some(m) = entry.matches(&query) {
+                    for (entry, affected) in entries.iter().zip(&advisory.affected) {
+                        if let Some(m) = entry.matches(affected, &query) {
                             hit = true;
                             fix_versions.extend(m.fix_versions);
                         }
@@ -218,7 +216,8 @@ fn finding(
     let chosen = group
         .iter()
         .min_by(|a, b| {
-            (id_rank(&a.advisory.id), &a.advisory.id).cmp(&(id_rank(&b.advisory.id), &b.advisory.id))
+            (id_rank(&a.advisory.id), &a.advisory.id)
+                .cmp(&(id_rank(&b.advisory.id), &b.advisory.id))
         })
         .map(|m| m.advisory);
     // A group is never empty; the fallback only keeps this total.
@@ -233,7 +232,7 @@ fn finding(
     };
     let mut severity = group
         .iter()
-        .map(|m| advisory_severity(&m.advisory))
+        .map(|m| m.advisory.severity)
         .max()
         .unwrap_or(Severity::Unknown);
     if malicious && severity == Severity::Unknown {
@@ -249,21 +248,26 @@ fn finding(
     finding.aliases = aliases.into_iter().map(str::to_string).collect();
     finding.package = Some(name.clone());
     finding.version = Some(version.map(str::to_string));
-    let mut fixes: Vec<String> = group.iter().flat_map(|m| m.fix_versions.iter().cloned()).collect();
+    let mut fixes: Vec<String> = group
+        .iter()
+        .flat_map(|m| m.fix_versions.iter().cloned())
+        .collect();
     matching::sort_versions(&mut fixes);
     finding.fix_versions = Some(fixes);
     finding.summary = chosen
-        .headline()
-        .or_else(|| group.iter().find_map(|m| m.advisory.headline()));
+        .headline
+        .clone()
+        .or_else(|| group.iter().find_map(|m| m.advisory.headline.clone()));
     let first = stated_by.first();
     finding.source = first.map(|d| d.source.clone());
-    finding.fingerprint = pyward_model::fingerprint(&[&chosen.id, name.as_str(), version.unwrap_or("")]);
+    finding.fingerprint =
+        pyward_model::fingerprint(&[&chosen.id, name.as_str(), version.unwrap_or("")]);
 
     let mut references: Vec<&str> = Vec::new();
     for advisory in std::iter::once(chosen).chain(group.iter().map(|m| m.advisory)) {
-        for r in &advisory.references {
-            if references.len() < MAX_REFERENCES && !references.contains(&r.url.as_str()) {
-                references.push(&r.url);
+        for url in &advisory.references {
+            if references.len() < MAX_REFERENCES && !references.contains(&url.as_str()) {
+                references.push(url);
             }
         }
     }

@@ -6,9 +6,15 @@ pub enum DbError {
     // The cause is part of the message (one line), not a `source`, so that
     // printing the error chain does not repeat it.
     #[error("cannot read `{}`: {cause}", path.display())]
-    Read { path: PathBuf, cause: std::io::Error },
+    Read {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
     #[error("cannot write `{}`: {cause}", path.display())]
-    Write { path: PathBuf, cause: std::io::Error },
+    Write {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
     #[error("`{}` is not a pyward database{detail}", path.display())]
     NotADatabase { path: PathBuf, detail: String },
     #[error(

@@ -53,7 +53,9 @@ pub fn update(url: &str, dest: &Path, options: &FetchOptions) -> Result<ImportRe
         .map_err(write_error)?;
     fetch_into(url, download.as_file_mut(), options)?;
     let file = download.as_file_mut();
-    file.flush().and_then(|()| file.rewind()).map_err(write_error)?;
+    file.flush()
+        .and_then(|()| file.rewind())
+        .map_err(write_error)?;
     let origin = Path::new(url);
     let records = source::read_zip(&*file, origin)?;
     build(records, origin, dest, url, None)
@@ -69,10 +71,7 @@ fn fetch_into(url: &str, out: &mut std::fs::File, options: &FetchOptions) -> Res
     let mut response = agent.get(url).call().map_err(|e| fail(&e))?;
     let body = response.body_mut();
     let total = body.content_length();
-    let mut reader = body
-        .with_config()
-        .limit(MAX_DOWNLOAD_BYTES)
-        .reader();
+    let mut reader = body.with_config().limit(MAX_DOWNLOAD_BYTES).reader();
     let bar = options.progress.then(|| progress_bar(total));
     let mut buffer = vec![0u8; 64 * 1024];
     loop {

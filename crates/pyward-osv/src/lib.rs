@@ -27,7 +27,7 @@ use pyward_model::{DatabaseInfo, PackageName};
 pub use error::DbError;
 #[cfg(feature = "fetch")]
 pub use fetch::{DEFAULT_URL, FetchOptions, update};
-pub use record::Advisory;
+pub use record::{Advisory, AdvisoryCore};
 pub use source::{SkippedRecord, SourceRecords, read_source};
 pub use store::Meta;
 
@@ -112,9 +112,33 @@ impl Database {
         self.store.package_names()
     }
 
-    /// Every advisory of `package`, reduced to its entries for `package`.
+    /// Every advisory of `package` in full, reduced to its entries for
+    /// `package`.
     pub fn advisories(&self, package: &PackageName) -> Result<Vec<Advisory>, DbError> {
-        self.store.lookup(package.as_str())
+        self.decode(package, store::Part::Full)
+    }
+
+    /// What the audit needs of every advisory of `package`.
+    pub fn cores(&self, package: &PackageName) -> Result<Vec<AdvisoryCore>, DbError> {
+        self.decode(package, store::Part::Core)
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        package: &PackageName,
+        part: store::Part,
+    ) -> Result<Vec<T>, DbError> {
+        let decoded = self.store.with_part(package.as_str(), part, |json| {
+            serde_json::from_slice::<Vec<T>>(json)
+        })?;
+        match decoded {
+            None => Ok(Vec::new()),
+            Some(Ok(records)) => Ok(records),
+            Some(Err(e)) => Err(DbError::Corrupt {
+                path: self.store.path().to_path_buf(),
+                detail: format!("the records of `{package}` are unreadable: {e}"),
+            }),
+        }
     }
 }
 
@@ -142,7 +166,11 @@ pub struct ImportReport {
 /// Builds a database at `dest` from the OSV records at `source` (folder,
 /// file or zip), atomically: `dest` is replaced only once the new database
 /// is complete, and stays as it was on any error.
-pub fn import(source: &Path, dest: &Path, options: &ImportOptions) -> Result<ImportReport, DbError> {
+pub fn import(
+    source: &Path,
+    dest: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport, DbError> {
     let records = read_source(source)?;
     let label = options
         .source_label
@@ -169,12 +197,12 @@ pub fn build(
 ) -> Result<ImportReport, DbError> {
     if records.advisories.is_empty() {
         let detail = match records.skipped.first() {
-            Some(first) => format!(
-                " ({} malformed, the first: {first})",
-                records.skipped.len()
-            ),
+            Some(first) => format!(" ({} malformed, the first: {first})", records.skipped.len()),
             None if records.files == 0 => " (no .json, .yaml or .yml records found)".to_string(),
-            None => format!(" ({} records of other ecosystems or withdrawn)", records.files),
+            None => format!(
+                " ({} records of other ecosystems or withdrawn)",
+                records.files
+            ),
         };
         return Err(DbError::NoRecords {
             path: origin.to_path_buf(),
@@ -192,25 +220,26 @@ pub fn build(
         }
     }
     let mut newest: Option<(jiff::Timestamp, &str)> = None;
-    let mut by_package: BTreeMap<String, Vec<Advisory>> = BTreeMap::new();
+    let mut by_package: BTreeMap<String, (Vec<AdvisoryCore>, Vec<Advisory>)> = BTreeMap::new();
     for advisory in by_id.values() {
-        if let Some(modified) = advisory.modified.as_deref() {
-            if let Ok(ts) = modified.parse::<jiff::Timestamp>() {
-                if newest.is_none_or(|(n, _)| ts > n) {
-                    newest = Some((ts, modified));
-                }
-            }
+        if let Some((ts, modified)) = advisory
+            .modified
+            .as_deref()
+            .and_then(|m| Some((m.parse::<jiff::Timestamp>().ok()?, m)))
+            && newest.is_none_or(|(n, _)| ts > n)
+        {
+            newest = Some((ts, modified));
         }
-        let mut packages: Vec<&PackageName> = advisory.affected.iter().map(|a| &a.package).collect();
+        let mut packages: Vec<&PackageName> =
+            advisory.affected.iter().map(|a| &a.package).collect();
         packages.sort();
         packages.dedup();
         for package in packages {
             let mut one = advisory.clone();
             one.affected.retain(|a| &a.package == package);
-            by_package
-                .entry(package.as_str().to_string())
-                .or_default()
-                .push(one);
+            let slot = by_package.entry(package.as_str().to_string()).or_default();
+            slot.0.push(AdvisoryCore::from_advisory(&one));
+            slot.1.push(one);
         }
     }
     let built = built.unwrap_or_else(|| {
@@ -224,17 +253,31 @@ pub fn build(
         source: source_label.to_string(),
         advisories: by_id.len(),
         packages: by_package.len(),
-        newest_modified: newest.map(|(ts, _)| ts.round(jiff::Unit::Second).unwrap_or(ts).to_string()),
+        newest_modified: newest
+            .map(|(ts, _)| ts.round(jiff::Unit::Second).unwrap_or(ts).to_string()),
         skipped: records.skipped.len(),
         withdrawn: records.withdrawn,
     };
-    store::write_atomically(dest, &by_package, &meta)?;
+    let mut blobs = BTreeMap::new();
+    for (name, (cores, full)) in by_package {
+        let core = to_json(dest, &cores)?;
+        let full = to_json(dest, &full)?;
+        blobs.insert(name, store::PackageBlobs { core, full });
+    }
+    store::write_atomically(dest, &blobs, &meta)?;
     Ok(ImportReport {
         meta,
         skipped: records.skipped,
         withdrawn: records.withdrawn,
         other_ecosystems: records.other_ecosystems,
         files: records.files,
+    })
+}
+
+fn to_json<T: serde::Serialize>(dest: &Path, value: &T) -> Result<Vec<u8>, DbError> {
+    serde_json::to_vec(value).map_err(|e| DbError::Write {
+        path: dest.to_path_buf(),
+        cause: std::io::Error::other(e),
     })
 }
 
@@ -249,8 +292,10 @@ pub fn default_path() -> Option<PathBuf> {
                 .or_else(|| std::env::var_os("USERPROFILE"))
                 .filter(|v| !v.is_empty())?;
             if cfg!(windows) {
-                std::env::var_os("LOCALAPPDATA")
-                    .map_or_else(|| PathBuf::from(&home).join("AppData").join("Local"), PathBuf::from)
+                std::env::var_os("LOCALAPPDATA").map_or_else(
+                    || PathBuf::from(&home).join("AppData").join("Local"),
+                    PathBuf::from,
+                )
             } else {
                 PathBuf::from(home).join(".cache")
             }

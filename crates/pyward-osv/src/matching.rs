@@ -43,11 +43,12 @@ pub struct EntryMatch {
 
 /// Whether `entry` covers `version`; `None` when it does not.
 pub fn entry_matches(entry: &Affected, version: &QueryVersion<'_>) -> Option<EntryMatch> {
-    PreparedEntry::new(entry).matches(version)
+    PreparedEntry::new(entry).matches(entry, version)
 }
 
 /// An `affected` entry with its versions parsed once, to be matched against
-/// many versions.
+/// many versions. It refers to the entry's events by position, so it is
+/// matched together with the entry it was made from.
 #[derive(Debug, Clone)]
 pub struct PreparedEntry {
     ranges: Vec<PreparedRange>,
@@ -59,7 +60,11 @@ pub struct PreparedEntry {
 
 impl PreparedEntry {
     pub fn new(entry: &Affected) -> Self {
-        let listed: Vec<String> = entry.versions.iter().map(|v| v.trim().to_string()).collect();
+        let listed: Vec<String> = entry
+            .versions
+            .iter()
+            .map(|v| v.trim().to_string())
+            .collect();
         let listed_parsed = listed
             .iter()
             .filter_map(|v| Version::from_str(v).ok())
@@ -74,12 +79,12 @@ impl PreparedEntry {
     /// Whether the entry covers `version`: it is inside one of the ranges
     /// (PEP 440 versions only), or the `versions` list names it (equal as
     /// PEP 440 versions, `1.0` being `1.0.0`, or else equal as strings).
-    pub fn matches(&self, version: &QueryVersion<'_>) -> Option<EntryMatch> {
+    pub fn matches(&self, entry: &Affected, version: &QueryVersion<'_>) -> Option<EntryMatch> {
         let mut matched = false;
         let mut fix_versions = Vec::new();
         if let Some(parsed) = &version.parsed {
-            for range in &self.ranges {
-                if let Some(fix) = range.contains(parsed) {
+            for (range, raw) in self.ranges.iter().zip(&entry.ranges) {
+                if let Some(fix) = range.contains(raw, parsed) {
                     matched = true;
                     fix_versions.extend(fix);
                 }
@@ -123,19 +128,26 @@ impl Bound {
     }
 }
 
+const INTRODUCED: u8 = 0;
+const FIXED: u8 = 1;
+const LAST_AFFECTED: u8 = 2;
+const LIMIT: u8 = 3;
+
+/// Ties between events at the same version sort in this order.
 fn kind_order(event: &Event) -> u8 {
     match event {
-        Event::Introduced(_) => 0,
-        Event::Fixed(_) => 1,
-        Event::LastAffected(_) => 2,
-        Event::Limit(_) => 3,
+        Event::Introduced(_) => INTRODUCED,
+        Event::Fixed(_) => FIXED,
+        Event::LastAffected(_) => LAST_AFFECTED,
+        Event::Limit(_) => LIMIT,
     }
 }
 
 /// A range with its events parsed and sorted.
 #[derive(Debug, Clone)]
 struct PreparedRange {
-    events: Vec<(Bound, Event)>,
+    /// (version, kind order, position in the range's events).
+    events: Vec<(Bound, u8, usize)>,
     limits: Vec<Bound>,
 }
 
@@ -143,27 +155,25 @@ impl PreparedRange {
     /// Sorts the events by version (ties: introduced, fixed, last_affected,
     /// limit). Events whose version is not PEP 440 are ignored.
     fn new(range: &Range) -> Self {
-        let mut events: Vec<(Bound, Event)> = range
+        let mut events: Vec<(Bound, u8, usize)> = range
             .events
             .iter()
-            .filter_map(|event| {
+            .enumerate()
+            .filter_map(|(i, event)| {
                 let raw = event.version().trim();
                 if matches!(event, Event::Introduced(_)) && raw == "0" {
-                    return Some((Bound::Zero, event.clone()));
+                    return Some((Bound::Zero, kind_order(event), i));
                 }
                 Version::from_str(raw)
                     .ok()
-                    .map(|v| (Bound::At(v), event.clone()))
+                    .map(|v| (Bound::At(v), kind_order(event), i))
             })
             .collect();
-        events.sort_by(|(a, ea), (b, eb)| {
-            a.cmp_bound(b)
-                .then(kind_order(ea).cmp(&kind_order(eb)))
-        });
+        events.sort_by(|(a, ka, _), (b, kb, _)| a.cmp_bound(b).then(ka.cmp(kb)));
         let limits = events
             .iter()
-            .filter(|(_, e)| matches!(e, Event::Limit(_)))
-            .map(|(b, _)| b.clone())
+            .filter(|(_, kind, _)| *kind == LIMIT)
+            .map(|(b, _, _)| b.clone())
             .collect();
         Self { events, limits }
     }
@@ -176,7 +186,7 @@ impl PreparedRange {
     /// opens an interval, `fixed` above it or `last_affected` at or above
     /// it closes the interval around it. `limit` events bound the range:
     /// the version must be below one of them.
-    fn contains(&self, version: &Version) -> Option<Option<String>> {
+    fn contains(&self, range: &Range, version: &Version) -> Option<Option<String>> {
         if !self.limits.is_empty()
             && !self
                 .limits
@@ -186,30 +196,17 @@ impl PreparedRange {
             return None;
         }
         let mut inside = false;
-        for (bound, event) in &self.events {
-            match event {
-                Event::Introduced(_) => {
-                    if !inside && bound.cmp_version(version) != Ordering::Greater {
-                        inside = true;
-                    }
+        for (bound, kind, position) in &self.events {
+            let order = bound.cmp_version(version);
+            match (*kind, inside) {
+                (INTRODUCED, false) if order != Ordering::Greater => inside = true,
+                (FIXED, true) if order == Ordering::Greater => {
+                    let raw = range.events.get(*position).map(Event::version);
+                    return Some(raw.map(|r| r.trim().to_string()));
                 }
-                Event::Fixed(raw) => {
-                    if inside {
-                        if bound.cmp_version(version) == Ordering::Greater {
-                            return Some(Some(raw.trim().to_string()));
-                        }
-                        inside = false;
-                    }
-                }
-                Event::LastAffected(_) => {
-                    if inside {
-                        if bound.cmp_version(version) != Ordering::Less {
-                            return Some(None);
-                        }
-                        inside = false;
-                    }
-                }
-                Event::Limit(_) => {}
+                (LAST_AFFECTED, true) if order != Ordering::Less => return Some(None),
+                (FIXED | LAST_AFFECTED, true) => inside = false,
+                _ => {}
             }
         }
         inside.then_some(None)
@@ -219,7 +216,7 @@ impl PreparedRange {
 /// Whether `version` is inside `range` (see [`PreparedEntry::matches`]);
 /// `Some(fix)` when it is.
 pub fn range_contains(range: &Range, version: &Version) -> Option<Option<String>> {
-    PreparedRange::new(range).contains(version)
+    PreparedRange::new(range).contains(range, version)
 }
 
 /// Whether the entry covers every version there is: a range that opens at
@@ -296,7 +293,10 @@ mod tests {
 
     #[test]
     fn last_affected_is_inclusive() {
-        let e = entry(vec![range(&[("introduced", "0"), ("last_affected", "2.0")])], &[]);
+        let e = entry(
+            vec![range(&[("introduced", "0"), ("last_affected", "2.0")])],
+            &[],
+        );
         assert_eq!(hit(&e, "0.0.dev0"), Some(vec![]));
         assert_eq!(hit(&e, "2.0"), Some(vec![]));
         assert_eq!(hit(&e, "2.0+local"), None, "local versions sort above");
@@ -321,7 +321,11 @@ mod tests {
         assert_eq!(hit(&e, "2.1"), Some(vec!["2.2.5".to_string()]));
         assert_eq!(hit(&e, "2.9"), None);
         assert_eq!(hit(&e, "3.1"), Some(vec![]));
-        assert_eq!(hit(&e, "1!0.1"), Some(vec![]), "epoch 1 is above everything");
+        assert_eq!(
+            hit(&e, "1!0.1"),
+            Some(vec![]),
+            "epoch 1 is above everything"
+        );
     }
 
     #[test]

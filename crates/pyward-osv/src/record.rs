@@ -1,7 +1,7 @@
 //! OSV records: the tolerant wire format (private) and the advisory pyward
 //! keeps (public), reduced to PyPI and to what matching and reports need.
 
-use pyward_model::PackageName;
+use pyward_model::{PackageName, Severity};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
@@ -108,10 +108,91 @@ impl Advisory {
     }
 }
 
+/// What the audit needs of an advisory, for one package: stored apart
+/// from the full record so that an audit decodes only this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvisoryCore {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The first line of the summary, else of the details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// Computed when the database is built (see [`crate::severity`]).
+    pub severity: Severity,
+    /// The first few reference URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// The package's entries. Their `versions` lists keep only the
+    /// versions outside every range of the entry: a listed version inside
+    /// a range cannot change an answer (affected means listed *or* in a
+    /// range), and dropping it spares the audit parsing thousands of them.
+    pub affected: Vec<Affected>,
+}
+
+/// How many reference URLs the core keeps.
+pub const CORE_REFERENCES: usize = 5;
+
+impl AdvisoryCore {
+    pub fn from_advisory(advisory: &Advisory) -> Self {
+        let affected = advisory
+            .affected
+            .iter()
+            .map(|entry| {
+                let ranges_only_entry = Affected {
+                    versions: Vec::new(),
+                    ..entry.clone()
+                };
+                let ranges_only = crate::matching::PreparedEntry::new(&ranges_only_entry);
+                let versions = entry
+                    .versions
+                    .iter()
+                    .filter(|v| {
+                        let query = crate::matching::QueryVersion::new(v);
+                        !(query.is_pep440()
+                            && ranges_only.matches(&ranges_only_entry, &query).is_some())
+                    })
+                    .cloned()
+                    .collect();
+                Affected {
+                    package: entry.package.clone(),
+                    ranges: entry.ranges.clone(),
+                    versions,
+                    severity: Vec::new(),
+                }
+            })
+            .collect();
+        let mut references: Vec<String> = Vec::new();
+        for r in &advisory.references {
+            if references.len() < CORE_REFERENCES && !references.contains(&r.url) {
+                references.push(r.url.clone());
+            }
+        }
+        Self {
+            id: advisory.id.clone(),
+            aliases: advisory.aliases.clone(),
+            headline: advisory.headline(),
+            severity: crate::severity::advisory_severity(advisory),
+            references,
+            affected,
+        }
+    }
+
+    /// A malicious-package report (OSV's `MAL-` ids).
+    pub fn is_malicious(&self) -> bool {
+        self.id.starts_with("MAL-")
+    }
+
+    /// The id and every alias.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
 /// What one OSV document turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
-    Advisory(Advisory),
+    Advisory(Box<Advisory>),
     /// A `withdrawn` record: skipped.
     Withdrawn,
     /// A record with no PyPI entry: skipped.
@@ -285,7 +366,7 @@ impl RawRecord {
             .and_then(|v| v.as_str().map(str::to_string));
         let mut aliases = self.aliases.unwrap_or_default();
         aliases.retain(|a| *a != self.id);
-        Ok(Parsed::Advisory(Advisory {
+        Ok(Parsed::Advisory(Box::new(Advisory {
             id: self.id,
             aliases,
             summary: self.summary.filter(|s| !s.trim().is_empty()),
@@ -298,15 +379,10 @@ impl RawRecord {
                 .references
                 .unwrap_or_default()
                 .into_iter()
-                .filter_map(|r| {
-                    r.url.map(|url| Reference {
-                        kind: r.kind,
-                        url,
-                    })
-                })
+                .filter_map(|r| r.url.map(|url| Reference { kind: r.kind, url }))
                 .collect(),
             affected,
-        }))
+        })))
     }
 }
 
@@ -316,7 +392,7 @@ mod tests {
 
     fn advisory(parsed: Parsed) -> Advisory {
         match parsed {
-            Parsed::Advisory(a) => a,
+            Parsed::Advisory(a) => *a,
             other => panic!("expected an advisory, got {other:?}"),
         }
     }

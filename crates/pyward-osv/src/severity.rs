@@ -36,10 +36,10 @@ pub fn advisory_severity(advisory: &Advisory) -> Severity {
         .severity
         .iter()
         .chain(advisory.affected.iter().flat_map(|a| a.severity.iter()));
-    if let Some(score) = cvss_score(vectors) {
-        if score > 0.0 {
-            return Severity::from_cvss_score(score);
-        }
+    if let Some(score) = cvss_score(vectors)
+        && score > 0.0
+    {
+        return Severity::from_cvss_score(score);
     }
     advisory
         .database_severity
@@ -83,7 +83,10 @@ mod tests {
             Some(9.3)
         );
         assert_eq!(score("garbage", "CVSS_V3"), None);
-        assert_eq!(score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "Ubuntu"), None);
+        assert_eq!(
+            score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "Ubuntu"),
+            None
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl SourceRecords {
     fn add(&mut self, file: String, result: Result<Parsed, String>) {
         self.files += 1;
         match result {
-            Ok(Parsed::Advisory(a)) => self.advisories.push(a),
+            Ok(Parsed::Advisory(a)) => self.advisories.push(*a),
             Ok(Parsed::Withdrawn) => self.withdrawn += 1,
             Ok(Parsed::OtherEcosystem) => self.other_ecosystems += 1,
             Err(message) => self.skipped.push(SkippedRecord { file, message }),
@@ -220,10 +220,10 @@ fn collect_files(
             if !entry.file_name().to_string_lossy().starts_with('.') {
                 collect_files(&path, files, skipped, false)?;
             }
-        } else if file_type.is_file() {
-            if let Some(kind) = kind_of(&path) {
-                files.push((path, kind));
-            }
+        } else if file_type.is_file()
+            && let Some(kind) = kind_of(&path)
+        {
+            files.push((path, kind));
         }
     }
     Ok(())

@@ -3,16 +3,20 @@
 //! ```text
 //! header   64 bytes   magic "PYWARDDB", format, checksum, file length,
 //!                     where the meta and index are, how many packages
-//! blobs               one per package: deflated JSON of its advisories
+//! blobs               two per package: the core as JSON (what the audit
+//!                     needs: ids, ranges, severity, headline), then the
+//!                     full records as deflated JSON (details, every
+//!                     reference, every listed version)
 //! meta                JSON: built, source, counts, newest modified
-//! index               fixed-size entries sorted by package name
-//!                     (name offset/length, blob offset/length/CRC-32),
-//!                     then the names
+//! index               fixed-size entries sorted by package name (name
+//!                     offset/length, blob offset, core and full
+//!                     length/CRC-32), then the names
 //! ```
 //!
 //! Opening reads the header, meta and index (a few hundred kB for all of
 //! OSV's PyPI data) and checks their CRC-32 and the file length; a lookup
-//! binary-searches the index and reads one blob, checking its CRC-32. So a
+//! binary-searches the index and reads the one blob it needs, checking its
+//! CRC-32. So a
 //! truncated or damaged file is refused with a clear error instead of being
 //! half-read, and nothing but the packages asked about is read.
 
@@ -27,12 +31,11 @@ use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DbError;
-use crate::record::Advisory;
 
 pub const MAGIC: &[u8; 8] = b"PYWARDDB";
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 const HEADER_LEN: usize = 64;
-const ENTRY_LEN: usize = 24;
+const ENTRY_LEN: usize = 32;
 /// A package's advisories inflate to far less than this; a larger claim is
 /// damage.
 const MAX_BLOB_INFLATED: u64 = 256 * 1024 * 1024;
@@ -56,12 +59,37 @@ pub struct Meta {
     pub withdrawn: usize,
 }
 
+/// (length, CRC-32) of a package's core and full blobs.
+type BlobParts = [(u32, u32); 2];
+
+/// One package's records, as JSON: the audit's core and the full records.
+pub struct PackageBlobs {
+    pub core: Vec<u8>,
+    pub full: Vec<u8>,
+}
+
+/// Which of a package's blobs to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Core,
+    Full,
+}
+
+impl Part {
+    /// The core, read on every audit, is stored as plain JSON: inflating it
+    /// took a quarter of an audit's time. The full records, read only on
+    /// request, are deflated.
+    fn is_deflated(self) -> bool {
+        self == Part::Full
+    }
+}
+
 /// Writes a database of `by_package` to `dest` atomically: into a temporary
 /// file beside it, flushed to disk, then renamed over `dest`. On any error
 /// the temporary file is removed and `dest` is untouched.
 pub fn write_atomically(
     dest: &Path,
-    by_package: &BTreeMap<String, Vec<Advisory>>,
+    by_package: &BTreeMap<String, PackageBlobs>,
     meta: &Meta,
 ) -> Result<(), DbError> {
     let write_error = |cause: std::io::Error| DbError::Write {
@@ -92,22 +120,33 @@ pub fn write_atomically(
 /// Builds the whole file into `out`.
 pub fn write_to(
     out: &mut std::fs::File,
-    by_package: &BTreeMap<String, Vec<Advisory>>,
+    by_package: &BTreeMap<String, PackageBlobs>,
     meta: &Meta,
 ) -> std::io::Result<()> {
     let mut w = BufWriter::new(out);
     w.write_all(&[0u8; HEADER_LEN])?;
     let mut offset = HEADER_LEN as u64;
-    let mut entries: Vec<(&str, u64, u32, u32)> = Vec::with_capacity(by_package.len());
-    for (name, advisories) in by_package {
-        let json = serde_json::to_vec(advisories).map_err(std::io::Error::other)?;
-        let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
-        enc.write_all(&json)?;
-        let blob = enc.finish()?;
-        let len = u32::try_from(blob.len()).map_err(std::io::Error::other)?;
-        w.write_all(&blob)?;
-        entries.push((name, offset, len, crc32fast::hash(&blob)));
-        offset += u64::from(len);
+    let mut entries: Vec<(&str, u64, BlobParts)> = Vec::with_capacity(by_package.len());
+    for (name, blobs) in by_package {
+        let start = offset;
+        let mut parts = [(0u32, 0u32); 2];
+        for (slot, (json, part)) in parts
+            .iter_mut()
+            .zip([(&blobs.core, Part::Core), (&blobs.full, Part::Full)])
+        {
+            let blob = if part.is_deflated() {
+                let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
+                enc.write_all(json)?;
+                enc.finish()?
+            } else {
+                json.clone()
+            };
+            let len = u32::try_from(blob.len()).map_err(std::io::Error::other)?;
+            w.write_all(&blob)?;
+            *slot = (len, crc32fast::hash(&blob));
+            offset += u64::from(len);
+        }
+        entries.push((name, start, parts));
     }
     let meta_bytes = serde_json::to_vec(meta).map_err(std::io::Error::other)?;
     let meta_off = offset;
@@ -116,14 +155,16 @@ pub fn write_to(
 
     let mut index = Vec::with_capacity(entries.len() * (ENTRY_LEN + 16));
     let mut names = Vec::new();
-    for (name, blob_off, blob_len, crc) in &entries {
+    for (name, blob_off, parts) in &entries {
         let name_off = u32::try_from(names.len()).map_err(std::io::Error::other)?;
         let name_len = u32::try_from(name.len()).map_err(std::io::Error::other)?;
         index.extend_from_slice(&name_off.to_le_bytes());
         index.extend_from_slice(&name_len.to_le_bytes());
         index.extend_from_slice(&blob_off.to_le_bytes());
-        index.extend_from_slice(&blob_len.to_le_bytes());
-        index.extend_from_slice(&crc.to_le_bytes());
+        for (len, crc) in parts {
+            index.extend_from_slice(&len.to_le_bytes());
+            index.extend_from_slice(&crc.to_le_bytes());
+        }
         names.extend_from_slice(name.as_bytes());
     }
     index.extend_from_slice(&names);
@@ -146,7 +187,9 @@ pub fn write_to(
     crc.update(&meta_bytes);
     crc.update(&index);
     header[12..16].copy_from_slice(&crc.finalize().to_le_bytes());
-    let out = w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    let out = w
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
     out.seek(SeekFrom::Start(0))?;
     out.write_all(&header)?;
     out.flush()
@@ -154,7 +197,8 @@ pub fn write_to(
 
 enum Backing {
     Static(&'static [u8]),
-    File(Mutex<std::fs::File>),
+    /// The file and a read buffer reused across look-ups.
+    File(Mutex<(std::fs::File, Vec<u8>)>),
 }
 
 /// An open database file.
@@ -191,8 +235,7 @@ impl Store {
         let actual_len = file.metadata().map_err(read_error)?.len();
         let mut header = [0u8; HEADER_LEN];
         let n = read_up_to(&mut file, &mut header).map_err(read_error)?;
-        let (meta_range, index_range, count, crc) =
-            parse_header(path, &header[..n], actual_len)?;
+        let (meta_range, index_range, count, crc) = parse_header(path, &header[..n], actual_len)?;
         let mut meta_bytes = vec![0u8; range_len(meta_range)];
         file.seek(SeekFrom::Start(meta_range.0))
             .and_then(|_| file.read_exact(&mut meta_bytes))
@@ -202,7 +245,7 @@ impl Store {
             .and_then(|_| file.read_exact(&mut index))
             .map_err(read_error)?;
         Self::finish(
-            Backing::File(Mutex::new(file)),
+            Backing::File(Mutex::new((file, Vec::new()))),
             actual_len,
             path,
             &header,
@@ -276,15 +319,23 @@ impl Store {
         &self.path
     }
 
-    /// The entry of package number `i`: (name, blob offset, length, CRC).
-    fn entry(&self, i: usize) -> Option<(&[u8], u64, u32, u32)> {
+    /// The entry of package number `i`: name, blob offset, (length, CRC)
+    /// of the core and of the full records.
+    fn entry(&self, i: usize) -> Option<(&[u8], u64, BlobParts)> {
         let at = i * ENTRY_LEN;
         let e = self.index.get(at..at + ENTRY_LEN)?;
         let names = self.count * ENTRY_LEN;
         let name_off = names + le_u32(e, 0) as usize;
         let name_len = le_u32(e, 4) as usize;
         let name = self.index.get(name_off..name_off.checked_add(name_len)?)?;
-        Some((name, le_u64(e, 8), le_u32(e, 16), le_u32(e, 20)))
+        Some((
+            name,
+            le_u64(e, 8),
+            [
+                (le_u32(e, 16), le_u32(e, 20)),
+                (le_u32(e, 24), le_u32(e, 28)),
+            ],
+        ))
     }
 
     /// Every package name, sorted.
@@ -295,9 +346,16 @@ impl Store {
         })
     }
 
-    /// The advisories of `name` (a PEP 503 normalized name): empty when
-    /// the database has none.
-    pub fn lookup(&self, name: &str) -> Result<Vec<Advisory>, DbError> {
+    /// Calls `read` with the JSON of one part of the records of `name` (a
+    /// PEP 503 normalized name); `None` when the database has none. The
+    /// built-in database hands out its bytes in place, a file reads into
+    /// a buffer reused across calls.
+    pub fn with_part<R>(
+        &self,
+        name: &str,
+        part: Part,
+        read: impl FnOnce(&[u8]) -> R,
+    ) -> Result<Option<R>, DbError> {
         let corrupt = |detail: String| DbError::Corrupt {
             path: self.path.clone(),
             detail,
@@ -306,59 +364,71 @@ impl Store {
         let mut found = None;
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let Some((entry_name, off, len, crc)) = self.entry(mid) else {
+            let Some((entry_name, off, parts)) = self.entry(mid) else {
                 return Err(corrupt(format!("index entry {mid} is out of bounds")));
             };
             match entry_name.cmp(name.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
-                    found = Some((off, len, crc));
+                    let [(core_len, core_crc), (full_len, full_crc)] = parts;
+                    found = Some(match part {
+                        Part::Core => (off, core_len, core_crc),
+                        Part::Full => (off + u64::from(core_len), full_len, full_crc),
+                    });
                     break;
                 }
             }
         }
         let Some((off, len, crc)) = found else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
-        let blob = self.read_blob(off, len)?;
-        if crc32fast::hash(&blob) != crc {
-            return Err(corrupt(format!("the records of `{name}` fail their checksum")));
+        // Checked before reading: a damaged entry must not ask for 4 GB.
+        if off
+            .checked_add(u64::from(len))
+            .is_none_or(|end| end > self.len)
+        {
+            return Err(corrupt("a record lies outside the file".into()));
         }
-        let mut json = Vec::new();
-        DeflateDecoder::new(blob.as_slice())
-            .take(MAX_BLOB_INFLATED)
-            .read_to_end(&mut json)
-            .map_err(|e| corrupt(format!("the records of `{name}` do not inflate: {e}")))?;
-        serde_json::from_slice(&json)
-            .map_err(|e| corrupt(format!("the records of `{name}` are unreadable: {e}")))
-    }
-
-    fn read_blob(&self, off: u64, len: u32) -> Result<Vec<u8>, DbError> {
-        let out_of_bounds = || DbError::Corrupt {
-            path: self.path.clone(),
-            detail: "a record lies outside the file".into(),
+        let finish = |blob: &[u8]| -> Result<R, DbError> {
+            if crc32fast::hash(blob) != crc {
+                return Err(corrupt(format!(
+                    "the records of `{name}` fail their checksum"
+                )));
+            }
+            if !part.is_deflated() {
+                return Ok(read(blob));
+            }
+            let mut json = Vec::new();
+            DeflateDecoder::new(blob)
+                .take(MAX_BLOB_INFLATED)
+                .read_to_end(&mut json)
+                .map_err(|e| corrupt(format!("the records of `{name}` do not inflate: {e}")))?;
+            Ok(read(&json))
         };
-        // Checked before allocating: a damaged entry must not ask for 4 GB.
-        if off.checked_add(u64::from(len)).is_none_or(|end| end > self.len) {
-            return Err(out_of_bounds());
-        }
         match &self.backing {
             Backing::Static(bytes) => {
-                let start = usize::try_from(off).map_err(|_| out_of_bounds())?;
-                let end = start.checked_add(len as usize).ok_or_else(out_of_bounds)?;
-                bytes.get(start..end).map(<[u8]>::to_vec).ok_or_else(out_of_bounds)
+                // In bounds: checked against the length just above.
+                let start = usize::try_from(off).map_err(|_| corrupt("offset too large".into()))?;
+                let blob = bytes
+                    .get(start..start + len as usize)
+                    .ok_or_else(|| corrupt("a record lies outside the file".into()))?;
+                finish(blob).map(Some)
             }
             Backing::File(file) => {
-                let mut file = file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                let mut blob = vec![0u8; len as usize];
+                let mut guard = file
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let (file, buffer) = &mut *guard;
+                buffer.clear();
+                buffer.resize(len as usize, 0);
                 file.seek(SeekFrom::Start(off))
-                    .and_then(|_| file.read_exact(&mut blob))
+                    .and_then(|_| file.read_exact(buffer))
                     .map_err(|cause| DbError::Read {
                         path: self.path.clone(),
                         cause,
                     })?;
-                Ok(blob)
+                finish(buffer).map(Some)
             }
         }
     }
@@ -405,7 +475,9 @@ fn parse_header(path: &Path, header: &[u8], actual_len: u64) -> Result<Ranges, D
     let section = |off_at: usize, len_at: usize| -> Result<(u64, u64), DbError> {
         let off = le_u64(header, off_at);
         let len = le_u64(header, len_at);
-        let end = off.checked_add(len).filter(|&e| e <= file_len && off >= HEADER_LEN as u64);
+        let end = off
+            .checked_add(len)
+            .filter(|&e| e <= file_len && off >= HEADER_LEN as u64);
         // Sections are read whole into memory: refuse absurd sizes.
         match end {
             Some(end) if len <= 1 << 30 => Ok((off, end)),

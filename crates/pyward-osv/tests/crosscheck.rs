@@ -26,11 +26,15 @@ fn matcher_agrees_with_python_packaging_over_the_builtin_database() {
     let mut by_package: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let mut fields = line.split('\t');
-        let (Some(name), Some(version), Some(expected)) = (fields.next(), fields.next(), fields.next())
+        let (Some(name), Some(version), Some(expected)) =
+            (fields.next(), fields.next(), fields.next())
         else {
             panic!("bad fixture line {line:?}");
         };
-        by_package.entry(name).or_default().push((version, expected));
+        by_package
+            .entry(name)
+            .or_default()
+            .push((version, expected));
     }
     assert!(by_package.len() > 600, "{} packages", by_package.len());
     let mut pairs = 0;
@@ -38,7 +42,10 @@ fn matcher_agrees_with_python_packaging_over_the_builtin_database() {
     let mut mismatches = Vec::new();
     for (name, cases) in &by_package {
         let package = db.package(&PackageName::new(name)).unwrap();
-        assert!(!package.advisories().is_empty(), "{name} missing from the built-in database");
+        assert!(
+            !package.advisories().is_empty(),
+            "{name} missing from the built-in database"
+        );
         for (version, expected) in cases {
             pairs += 1;
             let mut matches = package.matches(Some(version));
@@ -52,11 +59,16 @@ fn matcher_agrees_with_python_packaging_over_the_builtin_database() {
                 affected += 1;
             }
             if got != *expected {
-                mismatches.push(format!("{name} {version}:\n  python {expected}\n  pyward {got}"));
+                mismatches.push(format!(
+                    "{name} {version}:\n  python {expected}\n  pyward {got}"
+                ));
             }
         }
     }
-    assert!(pairs > 10_000 && affected > 5_000, "{pairs} pairs, {affected} affected");
+    assert!(
+        pairs > 10_000 && affected > 5_000,
+        "{pairs} pairs, {affected} affected"
+    );
     assert!(
         mismatches.is_empty(),
         "{} of {pairs} disagree, e.g.:\n{}",
@@ -90,5 +102,9 @@ fn pep440_rs_orders_versions_as_python_packaging_does() {
         checked += 1;
     }
     assert!(checked > 10_000, "{checked}");
-    assert!(wrong.is_empty(), "{}", wrong[..wrong.len().min(20)].join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{}",
+        wrong[..wrong.len().min(20)].join("\n")
+    );
 }

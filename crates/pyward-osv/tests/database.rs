@@ -45,12 +45,23 @@ fn imports_a_folder_skipping_malformed_withdrawn_and_other_ecosystems() {
     let dest = dir.path().join("osv.db");
     let report = import(&fixtures().join("osv"), &dest, &options()).unwrap();
     assert_eq!(report.meta.advisories, 6);
-    assert_eq!(report.meta.packages, 4, "demo-pkg, evil-pkg, 3web-py, 0requests");
+    assert_eq!(
+        report.meta.packages, 4,
+        "demo-pkg, evil-pkg, 3web-py, 0requests"
+    );
     assert_eq!(report.withdrawn, 1);
     assert_eq!(report.other_ecosystems, 1);
     assert_eq!(report.skipped.len(), 1);
-    assert!(report.skipped[0].file.ends_with("broken.json"), "{:?}", report.skipped);
-    assert!(report.skipped[0].message.contains("line"), "{:?}", report.skipped);
+    assert!(
+        report.skipped[0].file.ends_with("broken.json"),
+        "{:?}",
+        report.skipped
+    );
+    assert!(
+        report.skipped[0].message.contains("line"),
+        "{:?}",
+        report.skipped
+    );
     assert_eq!(report.meta.skipped, 1);
     assert_eq!(
         report.meta.newest_modified.as_deref(),
@@ -66,10 +77,17 @@ fn imports_a_folder_skipping_malformed_withdrawn_and_other_ecosystems() {
     assert_eq!(names, vec!["0requests", "3web-py", "demo-pkg", "evil-pkg"]);
     let demo = db.advisories(&PackageName::new("Demo.Pkg")).unwrap();
     let ids: Vec<&str> = demo.iter().map(|a| a.id.as_str()).collect();
-    assert_eq!(ids, vec!["GHSA-aaaa-bbbb-cccc", "GHSA-zzzz-zzzz-zzzz", "PYSEC-2099-1"]);
+    assert_eq!(
+        ids,
+        vec!["GHSA-aaaa-bbbb-cccc", "GHSA-zzzz-zzzz-zzzz", "PYSEC-2099-1"]
+    );
     // The npm entry of GHSA-zzzz is not kept.
     assert!(demo.iter().all(|a| a.affected.len() == 1));
-    assert!(db.advisories(&PackageName::new("absent")).unwrap().is_empty());
+    assert!(
+        db.advisories(&PackageName::new("absent"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -86,7 +104,10 @@ fn aliases_collapse_into_one_finding_with_every_id() {
     assert_eq!(f.version, Some(Some("1.0".to_string())));
     assert_eq!(f.fix_versions, Some(vec!["1.5".to_string()]));
     assert_eq!(f.severity, Severity::Critical);
-    assert_eq!(f.summary.as_deref(), Some("Remote code execution in demo-pkg"));
+    assert_eq!(
+        f.summary.as_deref(),
+        Some("Remote code execution in demo-pkg")
+    );
     assert_eq!(f.source.as_deref(), Some("requirements.txt"));
     assert_eq!(
         f.fingerprint,
@@ -126,10 +147,30 @@ fn audit_orders_findings_and_uses_labels_details_and_last_affected() {
     assert_eq!(
         got,
         vec![
-            ("1.3".into(), "GHSA-zzzz-zzzz-zzzz", Severity::Unknown, vec![]),
-            ("1.3".into(), "PYSEC-2099-1", Severity::Critical, vec!["1.5".into()]),
-            ("2.0".into(), "GHSA-aaaa-bbbb-cccc", Severity::Medium, vec!["2.1".into()]),
-            ("2.0".into(), "GHSA-zzzz-zzzz-zzzz", Severity::Unknown, vec![]),
+            (
+                "1.3".into(),
+                "GHSA-zzzz-zzzz-zzzz",
+                Severity::Unknown,
+                vec![]
+            ),
+            (
+                "1.3".into(),
+                "PYSEC-2099-1",
+                Severity::Critical,
+                vec!["1.5".into()]
+            ),
+            (
+                "2.0".into(),
+                "GHSA-aaaa-bbbb-cccc",
+                Severity::Medium,
+                vec!["2.1".into()]
+            ),
+            (
+                "2.0".into(),
+                "GHSA-zzzz-zzzz-zzzz",
+                Severity::Unknown,
+                vec![]
+            ),
         ]
     );
     assert_eq!(
@@ -188,8 +229,18 @@ fn malicious_packages_flag_pins_and_unpinned_requirements_when_every_version_is_
     assert_eq!(
         got,
         vec![
-            ("MAL-2024-9934", Some("1.0.0"), FindingKind::Malicious, Severity::Critical),
-            ("MAL-2099-1", None, FindingKind::Malicious, Severity::Critical),
+            (
+                "MAL-2024-9934",
+                Some("1.0.0"),
+                FindingKind::Malicious,
+                Severity::Critical
+            ),
+            (
+                "MAL-2099-1",
+                None,
+                FindingKind::Malicious,
+                Severity::Critical
+            ),
         ]
     );
     let json = serde_json::to_value(&findings[1]).unwrap();
@@ -218,7 +269,10 @@ fn imports_a_zip_and_a_single_file() {
     assert!(report.skipped[0].file.ends_with("all.zip:bad.json"));
     assert!(report.meta.source.ends_with("all.zip"));
     let db = Database::open(&dest).unwrap();
-    assert_eq!(db.audit(&[dep("demo-pkg", Some("2.0.5"), "r.txt")]).len(), 1);
+    assert_eq!(
+        db.audit(&[dep("demo-pkg", Some("2.0.5"), "r.txt")]).len(),
+        1
+    );
 
     let single = dir.path().join("single.db");
     let report = import(
@@ -231,7 +285,11 @@ fn imports_a_zip_and_a_single_file() {
 }
 
 fn assert_unchanged(dest: &Path, before: &[u8]) {
-    assert_eq!(std::fs::read(dest).unwrap(), before, "the old database changed");
+    assert_eq!(
+        std::fs::read(dest).unwrap(),
+        before,
+        "the old database changed"
+    );
     Database::open(dest).expect("the old database still opens");
     let leftovers: Vec<_> = std::fs::read_dir(dest.parent().unwrap())
         .unwrap()
@@ -260,7 +318,10 @@ fn failed_imports_leave_the_old_database_working() {
 
     // Not a zip at all, though named one.
     std::fs::write(&zip, b"<html>proxy error</html>").unwrap();
-    assert!(matches!(import(&zip, &dest, &options()), Err(DbError::Zip { .. })));
+    assert!(matches!(
+        import(&zip, &dest, &options()),
+        Err(DbError::Zip { .. })
+    ));
     assert_unchanged(&dest, &before);
 
     // A zip of JSON that is not OSV.
@@ -295,10 +356,20 @@ fn damaged_databases_are_refused_with_a_clear_error() {
     assert!(err.to_string().contains("truncated.db"), "{err}");
 
     let foreign = dir.path().join("foreign.db");
-    std::fs::write(&foreign, b"SQLite format 3\0 and more bytes to fill the header.....").unwrap();
-    assert!(matches!(Database::open(&foreign), Err(DbError::NotADatabase { .. })));
+    std::fs::write(
+        &foreign,
+        b"SQLite format 3\0 and more bytes to fill the header.....",
+    )
+    .unwrap();
+    assert!(matches!(
+        Database::open(&foreign),
+        Err(DbError::NotADatabase { .. })
+    ));
     std::fs::write(&foreign, b"").unwrap();
-    assert!(matches!(Database::open(&foreign), Err(DbError::NotADatabase { .. })));
+    assert!(matches!(
+        Database::open(&foreign),
+        Err(DbError::NotADatabase { .. })
+    ));
 
     // A flipped byte in the index: the checksum catches it.
     let mut flipped = bytes.clone();
@@ -306,7 +377,10 @@ fn damaged_databases_are_refused_with_a_clear_error() {
     flipped[at] ^= 0xff;
     let damaged = dir.path().join("damaged.db");
     std::fs::write(&damaged, &flipped).unwrap();
-    assert!(matches!(Database::open(&damaged), Err(DbError::Corrupt { .. })));
+    assert!(matches!(
+        Database::open(&damaged),
+        Err(DbError::Corrupt { .. })
+    ));
 
     // A flipped byte in a package's records: found when it is read.
     let mut flipped = bytes.clone();
@@ -320,7 +394,10 @@ fn damaged_databases_are_refused_with_a_clear_error() {
     let mut other = bytes.clone();
     other[8] = 99;
     std::fs::write(&damaged, &other).unwrap();
-    assert!(matches!(Database::open(&damaged), Err(DbError::Format { found: 99, .. })));
+    assert!(matches!(
+        Database::open(&damaged),
+        Err(DbError::Format { found: 99, .. })
+    ));
 }
 
 #[test]

@@ -58,7 +58,12 @@ pub fn open(args: &DbArgs) -> anyhow::Result<Database> {
     if args.offline {
         return Ok(database);
     }
-    match stale_source(&database) {
+    let max_age = std::env::var("PYWARD_DB_MAX_AGE")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(MAX_AGE_SECONDS);
+    let url_override = std::env::var("PYWARD_DB_URL").ok();
+    match stale_source(&database, max_age, url_override.as_deref()) {
         Some(url) => Ok(refresh(database, &path, &url)),
         None => Ok(database),
     }
@@ -98,27 +103,22 @@ fn builtin(warn: bool) -> anyhow::Result<Database> {
     Ok(database)
 }
 
-/// The URL to refresh `database` from, when it was downloaded and is older
-/// than the maximum age.
-fn stale_source(database: &Database) -> Option<String> {
+/// The URL to refresh `database` from, when it was downloaded (its source
+/// is a URL) and is older than `max_age` seconds: `url_override`
+/// (`PYWARD_DB_URL`) or the URL it was downloaded from.
+fn stale_source(database: &Database, max_age: i64, url_override: Option<&str>) -> Option<String> {
     let info = database.info();
     let recorded = &info.source;
     if !(recorded.starts_with("https://") || recorded.starts_with("http://")) {
         return None;
     }
-    let max_age = std::env::var("PYWARD_DB_MAX_AGE")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(MAX_AGE_SECONDS);
-    let age = database.age_seconds()?;
-    if age <= max_age {
+    if database.age_seconds()? <= max_age {
         return None;
     }
     Some(
-        std::env::var("PYWARD_DB_URL")
-            .ok()
+        url_override
             .filter(|u| !u.trim().is_empty())
-            .unwrap_or_else(|| recorded.clone()),
+            .map_or_else(|| recorded.clone(), str::to_string),
     )
 }
 
@@ -157,4 +157,120 @@ fn refresh(old: Database, _path: &std::path::Path, _url: &str) -> Database {
         old.info().built
     ));
     old
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../pyward-osv/tests/fixtures")
+    }
+
+    /// A database of the fixture records that says it was downloaded from
+    /// `source` at `built`.
+    fn downloaded(dir: &Path, source: &str, built: &str) -> PathBuf {
+        let dest = dir.join("osv.db");
+        let records = pyward_osv::read_source(&fixtures().join("osv")).unwrap();
+        pyward_osv::build(
+            records,
+            Path::new("fixtures"),
+            &dest,
+            source,
+            Some(built.into()),
+        )
+        .unwrap();
+        dest
+    }
+
+    /// Serves each response (status line, body) to one connection.
+    fn serve(responses: Vec<(&'static str, Vec<u8>)>) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for (status, body) in responses {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut stream = reader.into_inner();
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        });
+        format!("http://{addr}/PyPI/all.zip")
+    }
+
+    #[test]
+    fn only_stale_downloaded_databases_are_refreshed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = "https://mirror.example/all.zip";
+        let old = Database::open(&downloaded(dir.path(), url, "2020-01-01T00:00:00Z")).unwrap();
+        assert_eq!(
+            stale_source(&old, MAX_AGE_SECONDS, None).as_deref(),
+            Some(url)
+        );
+        assert_eq!(
+            stale_source(&old, MAX_AGE_SECONDS, Some("http://127.0.0.1:1/x.zip")).as_deref(),
+            Some("http://127.0.0.1:1/x.zip")
+        );
+        assert_eq!(stale_source(&old, i64::MAX, None), None, "not old enough");
+
+        let local = dir.path().join("local");
+        std::fs::create_dir(&local).unwrap();
+        let imported =
+            Database::open(&downloaded(&local, "/data/osv", "2020-01-01T00:00:00Z")).unwrap();
+        assert_eq!(
+            stale_source(&imported, 0, None),
+            None,
+            "imported from a folder"
+        );
+        assert_eq!(stale_source(&Database::builtin().unwrap(), 0, None), None);
+    }
+
+    #[cfg(feature = "fetch")]
+    #[test]
+    fn refresh_replaces_a_stale_database_and_keeps_it_when_the_download_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let zip = std::fs::read(fixtures().join("demo-all.zip")).unwrap();
+        let url = serve(vec![
+            ("500 Internal Server Error", b"down".to_vec()),
+            ("200 OK", zip),
+        ]);
+        let path = downloaded(dir.path(), &url, "2020-01-01T00:00:00Z");
+        let old = Database::open(&path).unwrap();
+        assert_eq!(old.info().advisories, 6);
+
+        let kept = refresh(old, &path, &url);
+        assert_eq!(kept.info().advisories, 6, "the old database is kept");
+        assert_eq!(kept.info().built, "2020-01-01T00:00:00Z");
+
+        let fresh = refresh(kept, &path, &url);
+        assert_eq!(fresh.info().advisories, 2);
+        assert_eq!(fresh.info().source, url);
+        assert!(fresh.age_seconds().unwrap() < 3600);
+    }
+
+    #[test]
+    fn an_explicit_database_that_does_not_exist_is_an_error() {
+        let args = DbArgs {
+            db: Some(PathBuf::from("/nonexistent/osv.db")),
+            offline: true,
+        };
+        let err = open(&args).unwrap_err().to_string();
+        assert!(err.contains("does not exist"), "{err}");
+        assert!(err.contains("pyward db update"), "{err}");
+    }
 }
