@@ -162,14 +162,27 @@ impl Reader<'_, '_> {
     /// (`[tool.setuptools.dynamic] dependencies = {file = [...]}`), as a
     /// hint for the note.
     fn setuptools_dynamic_files(&self, field: &str) -> String {
-        let files: Vec<&str> = self
-            .doc
-            .get(&["tool", "setuptools", "dynamic", field, "file"])
-            .map(|item| match item.as_array() {
+        fn files_of(item: &Item) -> Vec<&str> {
+            match item.as_array() {
                 Some(array) => array.iter().filter_map(|v| v.as_str()).collect(),
                 None => item.as_str().into_iter().collect(),
-            })
-            .unwrap_or_default();
+            }
+        }
+        let Some(dynamic) = self.doc.get(&["tool", "setuptools", "dynamic", field]) else {
+            return String::new();
+        };
+        let mut files: Vec<&str> = Vec::new();
+        if let Some(table) = dynamic.as_table_like() {
+            if let Some(item) = table.get("file") {
+                files.extend(files_of(item));
+            }
+            // `optional-dependencies.<extra> = {file = [...]}`, one per extra.
+            for (_, extra) in table.iter() {
+                if let Some(item) = extra.as_table_like().and_then(|t| t.get("file")) {
+                    files.extend(files_of(item));
+                }
+            }
+        }
         if files.is_empty() {
             String::new()
         } else {
