@@ -126,9 +126,7 @@ fn has_script_block(path: &Path) -> bool {
     // Scripts worth scanning are small; a huge `.py` (generated code) is
     // still checked, only read once.
     match fs_err::read(path) {
-        Ok(bytes) => bytes
-            .windows(b"# /// script".len())
-            .any(|window| window == b"# /// script"),
+        Ok(bytes) => memchr::memmem::find(&bytes, b"# /// script").is_some(),
         Err(_) => false,
     }
 }
