@@ -1,6 +1,7 @@
 //! PEP 723 inline script metadata: the `# /// script` … `# ///` comment
 //! block of a `.py` file, whose TOML `dependencies` are what `uv run` or
-//! `pipx run` install for the script (group `main`).
+//! `pipx run` install for the script (group `main`), with uv's
+//! `[tool.uv.sources]` applied.
 //!
 //! The block is found exactly as the PEP's reference regular expression
 //! finds it: `(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$`.
@@ -43,6 +44,7 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
             manifest.dependencies.push(dependency);
         }
     }
+    super::pyproject::apply_uv_sources(&doc, &mut manifest.dependencies);
     if let Some(python) = doc.get(&["requires-python"]).and_then(|i| i.as_str()) {
         manifest
             .notes
@@ -236,6 +238,15 @@ mod tests {
         let start = std::time::Instant::now();
         assert!(parse(&script, "s.py").unwrap().is_empty());
         assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn uv_sources_in_scripts() {
+        let script = "# /// script\n# dependencies = [\"mylib\", \"rich\"]\n#\n\
+                      # [tool.uv.sources]\n# mylib = { path = \"../mylib\", editable = true }\n# ///\n";
+        let deps = parse(script, "s.py").unwrap();
+        assert_eq!(deps[0].kind, pyward_model::DependencyKind::Path);
+        assert_eq!(deps[1].kind, pyward_model::DependencyKind::Registry);
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
     reader.read_pdm()?;
     reader.read_uv()?;
     reader.resolve_self_references();
-    reader.apply_uv_sources();
+    apply_uv_sources(&doc, &mut reader.dependencies);
     let mut dependencies = merge_duplicates(reader.dependencies);
     // File order, whatever order the sections were read in.
     dependencies.sort_by_key(|d| d.line.unwrap_or(u32::MAX));
@@ -462,48 +462,47 @@ impl Reader<'_, '_> {
         }
         self.dependencies = resolved;
     }
+}
 
-    /// `[tool.uv.sources]`: a dependency listed there comes from git, a
-    /// path, a URL or the workspace rather than from the index.
-    fn apply_uv_sources(&mut self) {
-        let doc = self.doc;
-        let Some(sources) = doc
-            .get(&["tool", "uv", "sources"])
-            .and_then(Item::as_table_like)
-        else {
-            return;
+/// `[tool.uv.sources]` (in `pyproject.toml` or a PEP 723 script): a
+/// dependency listed there comes from git, a path, a URL or the workspace
+/// rather than from the index.
+pub(crate) fn apply_uv_sources(doc: &TomlDoc<'_>, dependencies: &mut [Dependency]) {
+    let Some(sources) = doc
+        .get(&["tool", "uv", "sources"])
+        .and_then(Item::as_table_like)
+    else {
+        return;
+    };
+    for (name, item) in sources.iter() {
+        let mut tables: Vec<&dyn TableLike> = Vec::new();
+        if let Some(table) = item.as_table_like() {
+            tables.push(table);
+        } else if let Some(array) = item.as_array() {
+            tables.extend(
+                array
+                    .iter()
+                    .filter_map(|v| v.as_inline_table())
+                    .map(|t| t as &dyn TableLike),
+            );
+        }
+        // With per-platform sources, one of which is an index, the
+        // package still comes from an index somewhere: keep it auditable.
+        let resolved: Vec<_> = tables.iter().map(|t| uv_source(name, *t)).collect();
+        if resolved.iter().any(Option::is_none) {
+            continue;
+        }
+        let Some((kind, requirement)) = resolved.into_iter().flatten().next() else {
+            continue;
         };
-        for (name, item) in sources.iter() {
-            let mut tables: Vec<&dyn TableLike> = Vec::new();
-            if let Some(table) = item.as_table_like() {
-                tables.push(table);
-            } else if let Some(array) = item.as_array() {
-                tables.extend(
-                    array
-                        .iter()
-                        .filter_map(|v| v.as_inline_table())
-                        .map(|t| t as &dyn TableLike),
-                );
-            }
-            // With per-platform sources, one of which is an index, the
-            // package still comes from an index somewhere: keep it auditable.
-            let resolved: Vec<_> = tables.iter().map(|t| uv_source(name, *t)).collect();
-            if resolved.iter().any(Option::is_none) {
-                continue;
-            }
-            let Some((kind, requirement)) = resolved.into_iter().flatten().next() else {
-                continue;
-            };
-            let package = PackageName::new(name);
-            for dependency in self
-                .dependencies
-                .iter_mut()
-                .filter(|d| d.name == package && d.kind == DependencyKind::Registry)
-            {
-                dependency.kind = kind;
-                dependency.version = None;
-                dependency.requirement = Some(requirement.clone());
-            }
+        let package = PackageName::new(name);
+        for dependency in dependencies
+            .iter_mut()
+            .filter(|d| d.name == package && d.kind == DependencyKind::Registry)
+        {
+            dependency.kind = kind;
+            dependency.version = None;
+            dependency.requirement = Some(requirement.clone());
         }
     }
 }
