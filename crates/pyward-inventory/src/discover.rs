@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::format::Format;
 
 /// Folder names never worth entering: virtual environments, caches,
@@ -96,14 +98,18 @@ pub(crate) fn walk(root: &Path) -> Walk {
         let Some(format) = Format::discover(path) else {
             continue;
         };
-        if format == Format::Pep723Script && !has_script_block(path) {
-            continue;
-        }
         walk.found.push(Found {
             path: path.to_path_buf(),
             format,
         });
     }
+    // Every `.py` file is a candidate; reading them is most of a walk's
+    // time, so it is spread over the cores.
+    walk.found = walk
+        .found
+        .into_par_iter()
+        .filter(|found| found.format != Format::Pep723Script || has_script_block(&found.path))
+        .collect();
     walk.found.sort_by(|a, b| a.path.cmp(&b.path));
     walk
 }
