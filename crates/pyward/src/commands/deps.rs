@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use pyward_inventory::Inventory;
-use pyward_model::{Finding, Report};
+use std::collections::HashMap;
+
+use pyward_model::{Dependency, Finding, PackageName, Report};
 
 use crate::cli::{DbArgs, ReportArgs};
 use crate::config::{self, LoadedConfig};
@@ -190,23 +192,82 @@ fn tag_environment(finding: &mut Finding, inventory: &Inventory) {
     }
 }
 
-/// CONTRACT.md: every dependency once per (name, version, source).
-fn dedup_dependencies(
-    mut dependencies: Vec<pyward_model::Dependency>,
-) -> Vec<pyward_model::Dependency> {
-    let mut seen = std::collections::HashSet::new();
-    dependencies.retain(|d| {
-        seen.insert((
-            d.name.clone(),
-            d.version.clone(),
-            d.source.clone(),
-            d.environment.clone(),
-        ))
-    });
-    dependencies
+/// CONTRACT.md: every dependency once per (name, version, source). Entries
+/// that differ only in their markers (a Poetry dependency with one
+/// constraint per platform) become one whose markers say "either".
+fn dedup_dependencies(dependencies: Vec<Dependency>) -> Vec<Dependency> {
+    let mut index: HashMap<(PackageName, Option<String>, String, Option<String>), usize> =
+        HashMap::new();
+    let mut kept: Vec<Dependency> = Vec::with_capacity(dependencies.len());
+    for dependency in dependencies {
+        let key = (
+            dependency.name.clone(),
+            dependency.version.clone(),
+            dependency.source.clone(),
+            dependency.environment.clone(),
+        );
+        match index.get(&key) {
+            None => {
+                index.insert(key, kept.len());
+                kept.push(dependency);
+            }
+            Some(&at) => {
+                let first = &mut kept[at];
+                first.markers = match (first.markers.take(), dependency.markers) {
+                    // Either entry applies everywhere: so does the union.
+                    (None, _) | (_, None) => None,
+                    (Some(a), Some(b)) if a == b => Some(a),
+                    (Some(a), Some(b)) => Some(format!("({a}) or ({b})")),
+                };
+                for group in dependency.groups {
+                    if !first.groups.contains(&group) {
+                        first.groups.push(group);
+                    }
+                }
+            }
+        }
+    }
+    kept
 }
 
 fn finish(report: Report, args: &ReportArgs, config: &LoadedConfig) -> anyhow::Result<ExitStatus> {
     let incomplete = !report.errors.is_empty();
     outcome::conclude(report, args, config, incomplete)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dependency(markers: Option<&str>, group: &str) -> Dependency {
+        let mut d = Dependency::new("numpy", Some("1.26.4"), "pyproject.toml");
+        d.markers = markers.map(str::to_string);
+        d.groups = vec![group.to_string()];
+        d
+    }
+
+    #[test]
+    fn same_dependency_under_two_markers_is_listed_once_with_both() {
+        let merged = dedup_dependencies(vec![
+            dependency(Some("python_version < \"3.9\""), "main"),
+            dependency(Some("python_version >= \"3.9\""), "dev"),
+            Dependency::new("numpy", Some("1.26.4"), "other/requirements.txt"),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(
+            merged[0].markers.as_deref(),
+            Some("(python_version < \"3.9\") or (python_version >= \"3.9\")")
+        );
+        assert_eq!(merged[0].groups, ["main", "dev"]);
+    }
+
+    #[test]
+    fn an_unconditional_entry_makes_the_union_unconditional() {
+        let merged = dedup_dependencies(vec![
+            dependency(Some("sys_platform == \"win32\""), "main"),
+            dependency(None, "main"),
+        ]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].markers, None);
+    }
 }
