@@ -8,6 +8,7 @@
 //! direct; their `parse_with_roots` takes the requirements from the
 //! manifest beside the lock instead, which is exact.
 
+mod fast_toml;
 pub(crate) mod graph;
 pub mod pdm_lock;
 pub mod pipfile_lock;
@@ -203,6 +204,19 @@ fn is_simple_key_value(line: &str) -> bool {
         && !key.contains(['[', '{', '"', '\''])
         && !value.is_empty()
         && !opens_multi_line
+}
+
+/// A lockfile read from TOML: the distribution-file lists left out (see
+/// [`without_file_lists`]), by the fast reader where it can, else by the
+/// `toml` crate, whose errors carry their place.
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
+    let text = without_file_lists(text);
+    if let Some(Ok(value)) =
+        fast_toml::parse(&text).map(|table| toml::Value::Table(table).try_into::<T>())
+    {
+        return Ok(value);
+    }
+    toml::from_str(&text)
 }
 
 /// A TOML error as a [`ParseError`] on the line where it starts.

@@ -12,7 +12,7 @@ use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
 use super::graph::{LockGraph, MarkerMode, Node, any_of};
-use super::{Root, line_of_key, requirement_name_and_marker, toml_error, without_file_lists};
+use super::{Root, from_toml, line_of_key, requirement_name_and_marker, toml_error};
 use crate::ParseError;
 
 const SUPPORTED: &str = "1.x and 2.x";
@@ -72,7 +72,7 @@ pub fn parse_with_roots(
     source: &str,
     roots: &[Root],
 ) -> Result<Vec<Dependency>, ParseError> {
-    let lock: PoetryLock = match toml::from_str(&without_file_lists(text)) {
+    let lock: PoetryLock = match from_toml(text) {
         Ok(lock) => lock,
         Err(error) => {
             if let Ok(only) = toml::from_str::<MetadataOnly>(text) {

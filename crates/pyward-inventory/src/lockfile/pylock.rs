@@ -12,7 +12,7 @@ use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
 use super::graph::{LockGraph, MarkerMode, Node, sort_groups};
-use super::{Root, line_of_key, toml_error, without_file_lists};
+use super::{Root, from_toml, line_of_key, toml_error};
 use crate::ParseError;
 
 #[derive(Deserialize)]
@@ -77,7 +77,7 @@ pub fn parse_with_roots(
     source: &str,
     roots: &[Root],
 ) -> Result<Vec<Dependency>, ParseError> {
-    let lock: Pylock = match toml::from_str(&without_file_lists(text)) {
+    let lock: Pylock = match from_toml(text) {
         Ok(lock) => lock,
         Err(error) => {
             if let Ok(only) = toml::from_str::<VersionOnly>(text) {

@@ -12,7 +12,7 @@ use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
 use super::graph::{LockGraph, MarkerMode, Node, RootEdge, any_of};
-use super::{line_of_key, toml_error, without_file_lists};
+use super::{from_toml, line_of_key, toml_error};
 use crate::ParseError;
 
 /// The `version` of `uv.lock` this reader understands.
@@ -66,7 +66,7 @@ struct VersionOnly {
 }
 
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    let lock: UvLock = match toml::from_str(&without_file_lists(text)) {
+    let lock: UvLock = match from_toml(text) {
         Ok(lock) => lock,
         Err(error) => {
             // A future format may fail the typed parse: say so rather than
@@ -133,12 +133,17 @@ fn is_project(package: &Package, members: &HashSet<PackageName>) -> bool {
     }
 }
 
+/// A package's source as a key to compare with a dependency's (values are
+/// strings in every source uv writes).
 fn source_key(source: &BTreeMap<String, toml::Value>) -> String {
-    source
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    let mut key = String::new();
+    for (name, value) in source {
+        key.push_str(name);
+        key.push('=');
+        key.push_str(value.as_str().unwrap_or("?"));
+        key.push(',');
+    }
+    key
 }
 
 fn build(lock: UvLock, source: &str) -> Vec<Dependency> {
