@@ -27,7 +27,7 @@ DB="$WORK/osv.db"
 
 peak_rss_mb() { # command... -> prints peak RSS in MB of one run
   /usr/bin/time -f '%M' -o "$WORK/time.txt" "$@" > /dev/null 2>&1 || true
-  awk '{printf "%.1f", $1 / 1024}' "$WORK/time.txt"
+  tail -1 "$WORK/time.txt" | awk '{printf "%.1f", $1 / 1024}'
 }
 
 echo "== db import of $PYPA/vulns" >&2
@@ -44,7 +44,7 @@ import_rss=$(peak_rss_mb "$BIN" db import "$PYPA/vulns" --db "$DB")
 import_cpu=$( { /usr/bin/time -f '%U %S' "$BIN" db import "$PYPA/vulns" --db "$DB" > /dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
 
 echo "== generating a 700-package pinned requirements file" >&2
-python3 - "$PYPA/vulns" "$ROOT/../shared/data/top-pypi-packages.json" > "$WORK/requirements.txt" <<'PY'
+python3 - "$PYPA/vulns" "$PYPA/../top-pypi-packages.json" > "$WORK/requirements.txt" <<'PY'
 import json, os, re, sys
 vulns, top = sys.argv[1], sys.argv[2]
 names = sorted(n for n in os.listdir(vulns) if os.path.isdir(os.path.join(vulns, n)))
@@ -57,7 +57,8 @@ for name in names:
     for f in sorted(os.listdir(folder)):
         text = open(os.path.join(folder, f), encoding="utf-8").read()
         m = re.search(r"^  versions:\n  - ['\"]?([^'\"\n]+)", text, re.M)
-        if m:
+        # Plain PEP 440 versions only: the requirements file must parse.
+        if m and re.fullmatch(r"[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?", m.group(1)):
             version = m.group(1)
             break
     pins.append((name, version or "1.0"))
@@ -85,7 +86,7 @@ findings=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(le
 echo "== pyward deps (warm)" >&2
 if command -v hyperfine > /dev/null; then
   hyperfine -N -i --warmup 5 --runs 50 --export-json "$WORK/hyperfine.json" "${DEPS[*]}" >&2
-  deps_ms=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(f\"{r['mean']*1000:.1f} ms mean, {r['min']*1000:.1f} ms min\")" "$WORK/hyperfine.json")
+  deps_ms=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(f\"{r['mean']*1000:.1f} ms mean, {r['min']*1000:.1f} ms min wall, {(r['user'] + r['system'])*1000:.1f} ms CPU\")" "$WORK/hyperfine.json")
 else
   for _ in 1 2 3 4 5; do "${DEPS[@]}" > /dev/null || true; done
   start=$(date +%s%N)
@@ -110,7 +111,6 @@ for name, version in pins:
     folder = os.path.join(vulns, name)
     if not os.path.isdir(folder):
         continue
-    v = Version(version)
     for f in os.listdir(folder):
         rec = yaml.load(open(os.path.join(folder, f)), Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
         for a in rec.get("affected", []):

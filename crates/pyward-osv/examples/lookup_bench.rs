@@ -92,12 +92,32 @@ fn audit_only(
         Some(p) => Database::open(p)?,
         None => Database::builtin()?,
     };
+    let opened = started.elapsed();
+    let t = Instant::now();
+    let mut cores = Vec::new();
+    for dep in &deps {
+        cores.push(db.cores(&dep.name)?);
+    }
+    let decode = t.elapsed();
+    let t = Instant::now();
+    let prepared: Vec<_> = cores
+        .into_iter()
+        .map(pyward_osv::PackageAdvisories::new)
+        .collect();
+    let prepare = t.elapsed();
+    let t = Instant::now();
+    let mut matched = 0;
+    for (dep, package) in deps.iter().zip(&prepared) {
+        matched += package.matches(dep.version.as_deref()).len();
+    }
+    let matching = t.elapsed();
+    let t = Instant::now();
     let findings = db.try_audit(&deps)?;
+    let audit = t.elapsed();
     println!(
-        "{} pins, {} findings in {:?}",
+        "{} pins, {} findings ({matched} matches): read+open {opened:?}; decode cores {decode:?}, prepare {prepare:?}, match {matching:?}; whole audit {audit:?}",
         deps.len(),
         findings.len(),
-        started.elapsed()
     );
     Ok(())
 }
