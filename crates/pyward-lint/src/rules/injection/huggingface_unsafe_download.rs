@@ -71,22 +71,14 @@ fn is_truthy(value: &Value<'_>) -> bool {
 }
 
 fn huggingface_unsafe_download(checker: &mut Checker<'_>, call: &ExprCall) {
-    let name = match &*call.func {
-        Expr::Attribute(attribute) => attribute.attr.as_str(),
-        Expr::Name(name) => name.id.as_str(),
+    // Cheap tests first: this runs on every call. An attribute callee must
+    // have one of the names; a plain name may be an alias, so it is
+    // resolved (the engine caches that) before the import test.
+    match &*call.func {
+        Expr::Attribute(attribute) if UNSAFE.iter().any(|(f, _)| *f == attribute.attr.as_str()) => {
+        }
+        Expr::Name(_) => {}
         _ => return,
-    };
-    // The last name after aliases is checked below; this only skips the
-    // calls that cannot be one of these.
-    let aliased = matches!(&*call.func, Expr::Name(_));
-    if !aliased && !UNSAFE.iter().any(|(function, _)| *function == name) {
-        return;
-    }
-    if !["transformers", "datasets", "huggingface_hub"]
-        .iter()
-        .any(|module| checker.is_module_imported_like(module))
-    {
-        return;
     }
     let Some(qualified) = qualified_name(checker, call) else {
         return;
@@ -96,6 +88,12 @@ fn huggingface_unsafe_download(checker: &mut Checker<'_>, call: &ExprCall) {
         return;
     };
     if !qualified.split('.').any(|segment| segment == module) {
+        return;
+    }
+    if !["transformers", "datasets", "huggingface_hub"]
+        .iter()
+        .any(|module| checker.is_module_imported_like(module))
+    {
         return;
     }
     let keywords = &call.arguments.keywords;

@@ -58,28 +58,34 @@ const BIDI_CHARACTERS: [(char, &str); 10] = [
 
 fn trojansource(checker: &mut Checker<'_>, _module: &ModModule) {
     let source = checker.source();
-    // All of them are three bytes in UTF-8 starting with 0xE2.
+    // All of them are three bytes in UTF-8 starting with 0xE2; one pass
+    // finds the first, whose line is the one reported.
     if !source.as_bytes().contains(&0xE2) {
         return;
     }
-    let mut line_start = 0;
+    let Some(first) = source.find(|c: char| BIDI_CHARACTERS.iter().any(|&(bidi, _)| bidi == c))
+    else {
+        return;
+    };
     // Lines end at \n, \r\n or \r, as Python's tokenizer sees them (not at
     // form feeds, where Bandit's str.splitlines() also breaks).
-    for line in source.split_inclusive(['\n', '\r']) {
-        let found = BIDI_CHARACTERS
-            .iter()
-            .find_map(|&(c, escaped)| line.find(c).map(|at| (at, escaped)));
-        if let Some((at, escaped)) = found {
-            let start = TextSize::try_from(line_start + at).unwrap_or_default();
-            let range = TextRange::at(start, TextSize::from(3));
-            let message = format!(
-                "A Python source file contains bidirectional control characters ('{escaped}')."
-            );
-            checker.report_issue(Issue::new(&TROJANSOURCE, range).message(message));
-            return;
-        }
-        line_start += line.len();
-    }
+    let line_start = source[..first].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+    let line_end = source[first..]
+        .find(['\n', '\r'])
+        .map_or(source.len(), |at| first + at);
+    let line = &source[line_start..line_end];
+    // On a line with several, the first in Bandit's list is reported.
+    let Some((at, escaped)) = BIDI_CHARACTERS
+        .iter()
+        .find_map(|&(c, escaped)| line.find(c).map(|at| (at, escaped)))
+    else {
+        return;
+    };
+    let start = TextSize::try_from(line_start + at).unwrap_or_default();
+    let range = TextRange::at(start, TextSize::from(3));
+    let message =
+        format!("A Python source file contains bidirectional control characters ('{escaped}').");
+    checker.report_issue(Issue::new(&TROJANSOURCE, range).message(message));
 }
 
 #[cfg(test)]

@@ -182,9 +182,13 @@ fn exception_details_in_response(checker: &mut Checker<'_>, stmt: &Stmt) {
     let Some(value) = value else {
         return;
     };
+    // Cheap test first: most functions are not web handlers.
     let Some(function) = checker.enclosing_function() else {
         return;
     };
+    if !is_handler(checker, function) {
+        return;
+    }
     // The innermost `except` clause around the statement, inside the
     // function.
     let range = stmt.range();
@@ -212,7 +216,7 @@ fn exception_details_in_response(checker: &mut Checker<'_>, stmt: &Stmt) {
         .filter(|handler| is_broad(handler))
         .and_then(|handler| handler.name.as_ref())
         .map(ast::Identifier::as_str);
-    if !exposes(checker, value, name) || !is_handler(checker, function) {
+    if !exposes(checker, value, name) {
         return;
     }
     if is_test_path(checker.path()) {
