@@ -8,7 +8,7 @@
 //! and follows its `-r` and `-c` includes, relative to the including file,
 //! as pip does.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
 use pyward_model::{Dependency, DependencyKind, PackageName, ScanError};
@@ -596,50 +596,53 @@ fn link_graph(dependencies: &mut [Dependency], parents: &[Vec<String>]) {
                 .collect()
         })
         .collect();
+    let previous = shortest_chains(&direct, &parent_indices);
     for index in 0..dependencies.len() {
         dependencies[index].direct = direct[index];
-        if direct[index] {
-            dependencies[index].via.clear();
-            continue;
+        let mut chain = Vec::new();
+        if !direct[index] {
+            let mut current = previous[index];
+            while let Some(parent) = current {
+                chain.push(parent);
+                current = previous[parent];
+            }
+            if chain.is_empty() {
+                // No direct ancestor (a cycle, or parents missing from the
+                // file): the immediate parent is the best chain there is.
+                chain.extend(parent_indices[index].first().copied());
+            }
+            chain.reverse();
         }
-        dependencies[index].via = chain_to_direct(index, &direct, &parent_indices)
+        dependencies[index].via = chain
             .into_iter()
             .map(|i| dependencies[i].name.clone())
             .collect();
     }
 }
 
-/// Breadth-first search up the parent edges from `start` to the nearest
-/// direct dependency; the chain from it down to `start`'s parent.
-fn chain_to_direct(start: usize, direct: &[bool], parents: &[Vec<usize>]) -> Vec<usize> {
-    let mut came_from: HashMap<usize, usize> = HashMap::new();
-    let mut seen: HashSet<usize> = HashSet::from([start]);
-    let mut queue = VecDeque::from([start]);
-    while let Some(node) = queue.pop_front() {
-        for &parent in &parents[node] {
-            if !seen.insert(parent) {
-                continue;
-            }
-            came_from.insert(parent, node);
-            if direct[parent] {
-                // Walk back down: parent, ..., start's parent.
-                let mut chain = vec![parent];
-                let mut current = parent;
-                while let Some(&child) = came_from.get(&current) {
-                    if child == start {
-                        break;
-                    }
-                    chain.push(child);
-                    current = child;
-                }
-                return chain;
-            }
-            queue.push_back(parent);
+/// One breadth-first search down the graph from every direct dependency
+/// at once: for each dependency, its parent on a shortest chain from a
+/// direct one (`None` for direct dependencies and unreachable ones).
+fn shortest_chains(direct: &[bool], parents: &[Vec<usize>]) -> Vec<Option<usize>> {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); parents.len()];
+    for (child, list) in parents.iter().enumerate() {
+        for &parent in list {
+            children[parent].push(child);
         }
     }
-    // No direct ancestor (a cycle, or parents missing from the file): the
-    // immediate parent is the best chain there is.
-    parents[start].first().copied().into_iter().collect()
+    let mut previous: Vec<Option<usize>> = vec![None; parents.len()];
+    let mut seen: Vec<bool> = direct.to_vec();
+    let mut queue: VecDeque<usize> = (0..direct.len()).filter(|&i| direct[i]).collect();
+    while let Some(node) = queue.pop_front() {
+        for &child in &children[node] {
+            if !seen[child] {
+                seen[child] = true;
+                previous[child] = Some(node);
+                queue.push_back(child);
+            }
+        }
+    }
+    previous
 }
 
 /// A requirements file read from disk with its includes followed.
