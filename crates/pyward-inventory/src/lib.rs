@@ -310,8 +310,10 @@ fn scan_folder(root: &Path, base: &Path) -> Inventory {
 fn finish(inventory: &mut Inventory, options: &Options) {
     match select::Target::from_options(options) {
         Ok(target) => select::apply(&mut inventory.dependencies, options, &target),
+        // The CLI checks options first (`validate_options`); a library
+        // caller that did not still learns the selection was not applied.
         Err(e) => inventory.errors.push(ScanError {
-            path: String::new(),
+            path: e.option().to_string(),
             line: None,
             message: e.to_string(),
         }),

@@ -25,6 +25,16 @@ pub enum InvalidOption {
     Platform(String),
 }
 
+impl InvalidOption {
+    /// The command-line option at fault.
+    pub fn option(&self) -> &'static str {
+        match self {
+            Self::PythonVersion(_) => "--python-version",
+            Self::Platform(_) => "--platform",
+        }
+    }
+}
+
 /// The platforms `--platform` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {

@@ -240,3 +240,17 @@ fn markers_are_evaluated_for_the_options() {
         .collect();
     assert_eq!(names, ["requests", "uvloop", "celery"]);
 }
+
+#[test]
+fn invalid_options_are_an_error_not_ignored() {
+    let base = fixtures("requirements");
+    let options = Options {
+        python_version: Some("three".to_string()),
+        ..Options::default()
+    };
+    assert!(pyward_inventory::validate_options(&options).is_err());
+    let inventory = scan_requirements_file(&base.join("pins.txt"), &base, &options);
+    assert_eq!(inventory.errors.len(), 1);
+    assert_eq!(inventory.errors[0].path, "--python-version");
+    assert!(inventory.errors[0].message.contains("three"));
+}
