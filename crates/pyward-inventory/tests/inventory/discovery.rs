@@ -204,3 +204,18 @@ fn no_dev_drops_dev_requirements_files() {
     // from requirements.txt stays main.
     assert_eq!(sources, ["docs/requirements.txt", "requirements.txt"]);
 }
+
+/// The folder the user names is read even when it is itself a link; links
+/// inside it are still never followed.
+#[cfg(unix)]
+#[test]
+fn a_named_folder_may_be_a_link() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let real = tmp.path().join("real");
+    copy_tree(&fixtures("projects/simple"), &real);
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let inventory = scan(&link);
+    let sources: Vec<&str> = inventory.dependencies.iter().map(|d| d.source.as_str()).collect();
+    assert!(sources.contains(&"requirements.txt"), "{sources:?}");
+}
