@@ -216,6 +216,10 @@ fn a_named_folder_may_be_a_link() {
     let link = tmp.path().join("link");
     std::os::unix::fs::symlink(&real, &link).expect("symlink");
     let inventory = scan(&link);
-    let sources: Vec<&str> = inventory.dependencies.iter().map(|d| d.source.as_str()).collect();
+    let sources: Vec<&str> = inventory
+        .dependencies
+        .iter()
+        .map(|d| d.source.as_str())
+        .collect();
     assert!(sources.contains(&"requirements.txt"), "{sources:?}");
 }
