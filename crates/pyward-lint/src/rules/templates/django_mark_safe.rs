@@ -108,6 +108,10 @@ enum Item<'a> {
 struct Evaluator<'a, 'i> {
     lines: &'i LineIndex,
     scope: Scope<'a>,
+    /// Variable look-ups left: branches of assignments can make the
+    /// search exponential on contrived code, where pyward gives up (and
+    /// reports nothing, as when Bandit's plugin fails).
+    budget: std::cell::Cell<u32>,
 }
 
 impl<'a> Evaluator<'a, '_> {
@@ -220,9 +224,10 @@ impl<'a> Evaluator<'a, '_> {
     /// `until` is made of string constants.
     fn variable(&self, name: &str, until: usize, depth: usize) -> Outcome<bool> {
         // Bandit would hit Python's recursion limit; give up the same way.
-        if depth > 200 {
+        if depth > 200 || self.budget.get() == 0 {
             return Err(Crash);
         }
+        self.budget.set(self.budget.get() - 1);
         if self.scope.is_parameter(name) {
             return Ok(false);
         }
@@ -459,6 +464,7 @@ impl<'a> Visitor<'a> for Walk<'a, '_> {
                 let evaluator = Evaluator {
                     lines: self.lines,
                     scope,
+                    budget: std::cell::Cell::new(10_000),
                 };
                 if matches!(evaluator.is_secure(call, first), Ok(false)) {
                     self.found.push(call);
@@ -485,5 +491,60 @@ fn django_mark_safe(checker: &mut Checker<'_>, module: &ModModule) {
     walk.visit_body(&module.body);
     for call in walk.found {
         checker.report_issue(Issue::new(&DJANGO_MARK_SAFE, call.range()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Settings;
+
+    fn lines(source: &str) -> Vec<u32> {
+        crate::check_source("views.py", source, &Settings::for_rules(&["B703"]))
+            .unwrap()
+            .iter()
+            .map(|f| f.location.as_ref().unwrap().line)
+            .collect()
+    }
+
+    #[test]
+    fn needs_the_import_before_the_call() {
+        let source = "mark_safe(x)\nfrom django.utils.safestring import mark_safe\nmark_safe(y)\n";
+        assert_eq!(lines(source), vec![3]);
+    }
+
+    #[test]
+    fn follows_constants_and_rejects_parameters() {
+        let import = "from django.utils.safestring import mark_safe\n";
+        assert!(
+            lines(&format!(
+                "{import}def f():\n    a = 'x'\n    b = a\n    mark_safe(b)\n"
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            lines(&format!("{import}def f(a):\n    mark_safe(a)\n")),
+            vec![3]
+        );
+    }
+
+    #[test]
+    fn bandit_fails_on_starred_targets_and_reports_nothing() {
+        let source = "from django.utils.safestring import mark_safe\ndef f():\n    a, *b = 'x', 'y'\n    mark_safe(a)\n";
+        assert!(lines(source).is_empty());
+    }
+
+    #[test]
+    fn long_chains_end() {
+        let mut source = String::from("from django.utils.safestring import mark_safe\ndef f(c):\n");
+        for i in 0..300 {
+            source.push_str(&format!(
+                "    if c:\n        v{i} = v{}\n    else:\n        v{i} = v{}\n",
+                i + 1,
+                i + 1
+            ));
+        }
+        source.push_str("    mark_safe(v0)\n");
+        // Bandit gives up (recursion limit) and so does pyward.
+        assert!(lines(&source).len() <= 1);
     }
 }
