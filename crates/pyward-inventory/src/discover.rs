@@ -127,14 +127,20 @@ fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
 }
 
 /// A cheap check before a `.py` file is handed to the PEP 723 reader:
-/// does it contain a `# /// script` line at all?
+/// does it have a `# /// script` line (the whole line, as PEP 723's
+/// regular expression requires)?
 fn has_script_block(path: &Path) -> bool {
-    // Scripts worth scanning are small; a huge `.py` (generated code) is
-    // still checked, only read once.
-    match fs_err::read(path) {
-        Ok(bytes) => memchr::memmem::find(&bytes, b"# /// script").is_some(),
-        Err(_) => false,
-    }
+    fs_err::read(path).is_ok_and(|bytes| contains_script_line(&bytes))
+}
+
+fn contains_script_line(bytes: &[u8]) -> bool {
+    const MARKER: &[u8] = b"# /// script";
+    memchr::memmem::find_iter(bytes, MARKER).any(|start| {
+        let at_line_start = start == 0 || bytes[start - 1] == b'\n';
+        let rest = &bytes[start + MARKER.len()..];
+        let at_line_end = rest.is_empty() || rest.starts_with(b"\n") || rest.starts_with(b"\r\n");
+        at_line_start && at_line_end
+    })
 }
 
 /// The files of each project folder, a lockfile and the manifest it
@@ -183,6 +189,18 @@ mod tests {
             path: PathBuf::from(path),
             format,
         }
+    }
+
+    #[test]
+    fn script_blocks_are_whole_lines() {
+        assert!(contains_script_line(
+            b"# /// script\n# dependencies = []\n# ///\n"
+        ));
+        assert!(contains_script_line(b"import x\r\n# /// script\r\n"));
+        assert!(contains_script_line(b"x = 1\n# /// script"));
+        assert!(!contains_script_line(b"s = '# /// script'\n"));
+        assert!(!contains_script_line(b"# /// scripts\n"));
+        assert!(!contains_script_line(b""));
     }
 
     #[test]
