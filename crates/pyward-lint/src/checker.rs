@@ -191,15 +191,19 @@ impl<'a> Checker<'a> {
         node: TextRange,
         compute: impl FnOnce(&mut Self) -> Option<&'static Rule>,
     ) -> Option<&'static Rule> {
+        // Families are told apart by the address of their key: one
+        // `const` per family, so one address (a family whose key had two
+        // addresses would only compute twice).
+        let same = |f: &&'static str| std::ptr::eq(f.as_ptr(), family.as_ptr());
         if let Some(&(_, _, answer)) = self
             .memo
             .iter()
-            .find(|(f, range, _)| *range == node && *f == family)
+            .find(|(f, range, _)| *range == node && same(f))
         {
             return answer;
         }
         let answer = compute(self);
-        match self.memo.iter_mut().find(|(f, _, _)| *f == family) {
+        match self.memo.iter_mut().find(|(f, _, _)| same(f)) {
             Some(slot) => *slot = (family, node, answer),
             None => self.memo.push((family, node, answer)),
         }

@@ -12,6 +12,9 @@ use ruff_text_size::Ranged;
 use crate::checker::{Checker, Issue};
 use crate::registry::Rule;
 
+/// This family's key for [`Checker::memo_rule`].
+const FAMILY: &str = "blacklist_calls";
+
 crate::rules! {
     pickle::PICKLE,
     marshal::MARSHAL,
@@ -98,7 +101,7 @@ fn index() -> &'static HashMap<&'static str, &'static Rule> {
 /// Reports `rule` when `call`'s function resolves to one of its names.
 /// One lookup per call serves every rule of the family.
 fn check_call(checker: &mut Checker<'_>, call: &ExprCall, rule: &'static Rule) {
-    let winner = checker.memo_rule("blacklist_calls", call.range(), |checker| {
+    let winner = checker.memo_rule(FAMILY, call.range(), |checker| {
         let name = checker.call_qualified_name(call)?;
         index().get(name.as_str()).copied()
     });
