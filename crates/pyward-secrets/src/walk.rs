@@ -19,6 +19,21 @@ const BINARY_PROBE: usize = 8 * 1024;
 const MINIFIED_MIN_SIZE: usize = 16 * 1024;
 const MINIFIED_AVERAGE_LINE: usize = 500;
 
+/// Scripts and style sheets with a line this long are minified, whatever
+/// their size (`select2/i18n/sr-Cyrl.js`).
+const MINIFIED_SCRIPT_LINE: usize = 1000;
+
+fn is_minified_script(path: &str, bytes: &[u8]) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let script = [".js", ".mjs", ".cjs", ".css", ".svg"]
+        .iter()
+        .any(|ext| lower.ends_with(ext));
+    script
+        && bytes
+            .split(|&b| b == b'\n')
+            .any(|line| line.len() > MINIFIED_SCRIPT_LINE)
+}
+
 /// Scans files and folders. Folders are walked in parallel, honouring
 /// `.gitignore` (inside git repositories), skipping `.git` and never
 /// following symbolic links; files named on their own are scanned even if
@@ -202,6 +217,11 @@ pub(crate) fn scan_bytes(path: &str, bytes: &[u8], settings: &Settings) -> FileR
     if file_kind::is_generated_name(path) {
         return FileResult::Skipped(Some(format!(
             "skipped `{path}`: minified or generated file"
+        )));
+    }
+    if is_minified_script(path, bytes) {
+        return FileResult::Skipped(Some(format!(
+            "skipped `{path}`: minified or generated file (a line over {MINIFIED_SCRIPT_LINE} bytes)"
         )));
     }
     if bytes.len() >= MINIFIED_MIN_SIZE {

@@ -148,6 +148,14 @@ fn check(ctx: &Context<'_>, start: usize, end: usize, out: &mut Vec<Candidate>) 
     // identifiers (`Python3TracebackLexer`), digests named inside the value
     // (`gss-group1-sha1-…`), and base64 of readable text
     // (`dXNlcm5hbWU6cGFzc3dvcmQ=` is `username:password`): none is a key.
+    // `=` only pads the end of base64: `KEY=VALUE` and `a=b+c` are not.
+    if value.trim_end_matches('=').contains('=') {
+        return;
+    }
+    // Paths: `/usr/share/i18n/SUPPORTED`.
+    if (value.starts_with('/') || value.starts_with("./")) && value.matches('/').count() >= 3 {
+        return;
+    }
     if looks_like_words(value)
         || wordiness(value) >= WORDY
         || value
@@ -342,6 +350,18 @@ mod tests {
         assert!(decodes_to_text("dXNlcm5hbWU6cGFzc3dvcmQ="));
         assert!(!decodes_to_text("hQ7x9Kd2LmZp4RtV8wYc3NbF6gJ1sA0e"));
         assert!(looks_like_words("PLATLIB/pywin32_system32"));
+        let ctx = |text: &'static str| Context {
+            text,
+            kind: crate::file_kind::FileKind::Python,
+        };
+        for text in [
+            "x = \"/DPythonArchitecture=AMD64\"",
+            "x = \"/usr/share/i18n/SUPPORTED\"",
+        ] {
+            let mut out = Vec::new();
+            find(&ctx(text), &mut out);
+            assert!(out.is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -212,6 +212,17 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "protocol",
     "proto",
     "magic",
+    // Django ORM lookups: `password__startswith="md5$"`.
+    "startswith",
+    "endswith",
+    "istartswith",
+    "iendswith",
+    "contains",
+    "icontains",
+    "exact",
+    "iexact",
+    "isnull",
+    "model",
     "type_hint",
     "dialog",
     "button",
@@ -366,10 +377,15 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     if parts.len() > 1 && QUESTION_PREFIXES.contains(&first.as_str()) {
         return false;
     }
-    let names_secret = parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
-        || parts
-            .windows(2)
-            .any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())));
+    // `auth` and `pass` are too common as prefixes (`AUTH_USER_MODEL`,
+    // `pass_through`) to count anywhere but at the end (`basic_auth`,
+    // `smtp_pass`).
+    let names_secret = parts.iter().enumerate().any(|(index, p)| {
+        SECRET_PARTS.contains(&p.as_str())
+            && (index + 1 == parts.len() || !matches!(p.as_str(), "auth" | "pass"))
+    }) || parts
+        .windows(2)
+        .any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())));
     if !names_secret {
         return false;
     }
@@ -407,6 +423,33 @@ fn is_secret_value(value: &str) -> bool {
         || lower.starts_with("!")
         || value.contains('{')
         || value.ends_with(':')
+    {
+        return false;
+    }
+    // Password hashes (`pbkdf2_sha256$…`, `bcrypt$…`, `{SSHA}…`) are what
+    // a system stores instead of the password.
+    let hash_prefixes = [
+        "pbkdf2_",
+        "pbkdf2$",
+        "argon2",
+        "bcrypt",
+        "scrypt",
+        "sha1$",
+        "md5$",
+        "crypt$",
+        "unsalted_",
+        "{ssha}",
+        "{sha}",
+        "{crypt}",
+    ];
+    if hash_prefixes.iter().any(|p| lower.starts_with(p)) {
+        return false;
+    }
+    // Dotted names: `auth.User`, `app.models.Token`.
+    if value.contains('.')
+        && value.split('.').all(|piece| {
+            !piece.is_empty() && piece.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+        })
     {
         return false;
     }
@@ -572,6 +615,9 @@ mod tests {
             "bypass",
             "compass",
             "_PassArg.context",
+            "AUTH_USER_MODEL",
+            "password__startswith",
+            "pass_through",
         ] {
             assert!(!is_secret_name(name), "{name}");
         }
@@ -598,6 +644,8 @@ mod tests {
             "config",
             "comment",
             "dev",
+            "auth.User",
+            "pbkdf2_sha256$10000$LUyhxJjuLwXF$f6Zbpnx1L5dPze8m0itBaHMDyZ",
         ] {
             assert!(!is_secret_value(value), "{value}");
         }

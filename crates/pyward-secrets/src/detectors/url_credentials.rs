@@ -60,7 +60,14 @@ fn find(ctx: &Context<'_>, out: &mut Vec<Candidate>) {
         }
         // Documentation hosts (`example.com`, `host`, `hostname`).
         let host = host.as_str().to_ascii_lowercase();
-        if host.contains("example") || matches!(host.as_str(), "host" | "hostname" | "server") {
+        if host.contains("example")
+            || host.starts_with("acme.")
+            || host.contains(".acme.")
+            || matches!(
+                host.as_str(),
+                "host" | "hostname" | "server" | "myhost" | "dbhost"
+            )
+        {
             continue;
         }
         let mut candidate = Candidate::new(ctx.text, password.start(), password.end());
