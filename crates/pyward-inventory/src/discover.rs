@@ -165,12 +165,13 @@ pub(crate) fn plan(found: Vec<Found>) -> Plan {
     let mut files = Vec::new();
     let mut replaced = Vec::new();
     for (_, in_dir) in by_dir {
-        let locked: Vec<(Format, PathBuf)> = in_dir
+        let lockfiles: Vec<(Format, PathBuf)> = in_dir
             .iter()
-            .filter_map(|f| f.format.locked_manifest().map(|m| (m, f.path.clone())))
+            .filter(|f| f.format.is_lockfile())
+            .map(|f| (f.format, f.path.clone()))
             .collect();
         for file in in_dir {
-            match locked.iter().find(|(manifest, _)| *manifest == file.format) {
+            match lockfiles.iter().find(|(lock, _)| lock.locks(file.format)) {
                 Some((_, lockfile)) => replaced.push((lockfile.clone(), file.path)),
                 None => files.push(file),
             }
@@ -212,6 +213,11 @@ mod tests {
             found("b/pyproject.toml", Format::PyProject),
             found("c/Pipfile", Format::Pipfile),
             found("c/Pipfile.lock", Format::PipfileLock),
+            found("d/poetry.lock", Format::PoetryLock),
+            found("d/pyproject.toml", Format::PyProject),
+            found("d/setup.cfg", Format::SetupCfg),
+            found("e/pdm.lock", Format::PdmLock),
+            found("e/setup.cfg", Format::SetupCfg),
         ]);
         let kept: Vec<_> = plan
             .files
@@ -224,7 +230,10 @@ mod tests {
                 "a/requirements.txt",
                 "a/uv.lock",
                 "b/pyproject.toml",
-                "c/Pipfile.lock"
+                "c/Pipfile.lock",
+                "d/poetry.lock",
+                "d/setup.cfg",
+                "e/pdm.lock",
             ]
         );
         assert_eq!(
@@ -235,6 +244,11 @@ mod tests {
                     PathBuf::from("a/pyproject.toml")
                 ),
                 (PathBuf::from("c/Pipfile.lock"), PathBuf::from("c/Pipfile")),
+                (
+                    PathBuf::from("d/poetry.lock"),
+                    PathBuf::from("d/pyproject.toml")
+                ),
+                (PathBuf::from("e/pdm.lock"), PathBuf::from("e/setup.cfg")),
             ]
         );
     }

@@ -120,6 +120,22 @@ impl Format {
         )
     }
 
+    /// Whether a lockfile of this format, in the same folder, locks what a
+    /// manifest of `manifest`'s format states (so only the lock is read):
+    /// uv, PDM and `pylock.toml` lock a project whose dependencies may be
+    /// in `pyproject.toml` or `setup.cfg`; Poetry only reads
+    /// `pyproject.toml`; `Pipfile.lock` locks the `Pipfile`.
+    pub fn locks(self, manifest: Self) -> bool {
+        match self {
+            Self::UvLock | Self::PdmLock | Self::Pylock => {
+                matches!(manifest, Self::PyProject | Self::SetupCfg)
+            }
+            Self::PoetryLock => manifest == Self::PyProject,
+            Self::PipfileLock => manifest == Self::Pipfile,
+            _ => false,
+        }
+    }
+
     /// The manifest a lockfile of this format is generated from.
     pub fn locked_manifest(self) -> Option<Self> {
         match self {
