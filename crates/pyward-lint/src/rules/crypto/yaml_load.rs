@@ -43,14 +43,14 @@ crate::declare_rule! {
 const SAFE_LOADERS: &[&str] = &["SafeLoader", "CSafeLoader"];
 
 fn yaml_load(checker: &mut Checker<'_>, call: &ExprCall) {
-    if !checker.is_module_imported("yaml") {
-        return;
-    }
     let Some(qualified) = qualified_name(checker, call) else {
         return;
     };
     let mut segments = qualified.split('.');
     if segments.next_back() != Some("load") || !qualified.split('.').any(|s| s == "yaml") {
+        return;
+    }
+    if !checker.is_module_imported("yaml") {
         return;
     }
     if keyword_is(call, "Loader", SAFE_LOADERS) == Some(true) {

@@ -37,13 +37,11 @@ crate::declare_rule! {
 }
 
 fn pytorch_load(checker: &mut Checker<'_>, call: &ExprCall) {
-    if !checker.is_module_imported("torch") {
-        return;
-    }
     if !matches!(
         qualified_name(checker, call),
         Some("torch.load" | "torch.serialization.load")
-    ) {
+    ) || !checker.is_module_imported("torch")
+    {
         return;
     }
     let weights_only = keyword_value(call, "weights_only");

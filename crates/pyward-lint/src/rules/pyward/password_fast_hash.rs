@@ -105,6 +105,16 @@ const NOT_A_PASSWORD: &[&str] = &[
 
 /// Whether an identifier names a password (`new_password`, `userPwd`).
 fn is_password_name(identifier: &str) -> bool {
+    // Cheap test first: this runs on the first argument of every call.
+    let bytes = identifier.as_bytes();
+    let mentions = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if !mentions(b"pass") && !mentions(b"pwd") {
+        return false;
+    }
     let words = words(identifier);
     let names_password = words.iter().any(|w| {
         PASSWORD_WORDS.contains(&w.as_str()) || w.contains("password") || w.contains("passwd")
