@@ -2,8 +2,8 @@
 //! each format's snapshot shows the same facts.
 
 use pyward_model::{
-    Confidence, DatabaseInfo, Dependency, DependencyKind, Finding, FindingKind, Location,
-    PackageName, Report, ScanError, Severity, fingerprint,
+    Confidence, DatabaseInfo, Dependency, DependencyKind, Environment, Finding, FindingKind,
+    Location, PackageName, Report, ScanError, Severity, fingerprint,
 };
 
 pub fn sample_report() -> Report {
@@ -24,7 +24,46 @@ pub fn sample_report() -> Report {
     let mut url = Dependency::new("mylib", None, "requirements.txt");
     url.kind = DependencyKind::Url;
     url.requirement = Some("mylib @ git+https://example.com/mylib.git".into());
-    report.dependencies = vec![django, werkzeug, unpinned, url];
+    let mut installed = Dependency::new(
+        "pip",
+        Some("23.2.1"),
+        "lib/python3.11/site-packages/pip-23.2.1.dist-info",
+    );
+    installed.environment = Some("/home/dev/project/.venv".into());
+    let mut clean = Dependency::new(
+        "six",
+        Some("1.16.0"),
+        "lib/python3.12/site-packages/six-1.16.0.dist-info",
+    );
+    clean.environment = Some("/home/dev/.local/pipx/venvs/tool".into());
+    report.environments = vec![
+        Environment {
+            path: "/home/dev/project/.venv".into(),
+            interpreter: Some("/home/dev/project/.venv/bin/python3".into()),
+            python_version: Some("3.11".into()),
+            origin: Some("venv".into()),
+        },
+        Environment {
+            path: "/home/dev/.local/pipx/venvs/tool".into(),
+            interpreter: None,
+            python_version: Some("3.12".into()),
+            origin: Some("pipx".into()),
+        },
+    ];
+    report.dependencies = vec![django, werkzeug, unpinned, url, installed, clean];
+
+    let mut in_env = Finding::new(FindingKind::Vulnerability, "PYSEC-2023-228", Severity::Low);
+    in_env.aliases = vec!["CVE-2023-5752".into()];
+    in_env.package = Some(PackageName::new("pip"));
+    in_env.version = Some(Some("23.2.1".into()));
+    in_env.fix_versions = Some(vec!["23.3".into()]);
+    in_env.summary = Some("Mercurial configuration injectable in repo revision".into());
+    in_env.source = Some("lib/python3.11/site-packages/pip-23.2.1.dist-info".into());
+    in_env.fingerprint = fingerprint(&["PYSEC-2023-228", "pip", "23.2.1"]);
+    in_env.extra.insert(
+        "environment".into(),
+        serde_json::json!("/home/dev/project/.venv"),
+    );
 
     let mut vuln = Finding::new(FindingKind::Vulnerability, "PYSEC-2021-9", Severity::Medium);
     vuln.aliases = vec!["CVE-2021-3281".into(), "GHSA-fvgf-6h6h-3322".into()];
@@ -70,7 +109,7 @@ pub fn sample_report() -> Report {
     secret.message = Some("GitHub token `ghp_…` (40 chars)".into());
     secret.fingerprint = fingerprint(&["github-token", "0123"]);
 
-    report.findings = vec![vuln, transitive, code, secret];
+    report.findings = vec![vuln, transitive, in_env, code, secret];
     report.errors = vec![ScanError {
         path: "broken/requirements.txt".into(),
         line: Some(4),

@@ -48,38 +48,82 @@ fn write_dependency_findings(
             .push(finding);
     }
 
-    let mut current_environment: Option<&str> = None;
+    // Project files first, then one section per environment audited, in
+    // the order they were found: a clean environment still gets its line,
+    // so the reader sees it was looked at.
+    let mut written = std::collections::BTreeSet::new();
     for ((environment, package, version), findings) in &groups {
-        if !environment.is_empty() && current_environment != Some(environment.as_str()) {
-            write_environment_heading(report, environment, out)?;
-            current_environment = Some(environment.as_str());
+        if environment.is_empty() {
+            write_package_group(package, version, findings, out)?;
+            written.insert(environment.as_str());
         }
-        let first = findings[0];
-        let version_text = if version.is_empty() {
-            "(unpinned)"
-        } else {
-            version.as_str()
-        };
-        let mut heading = format!("{package} {version_text}");
-        if let Some(source) = &first.source {
-            heading.push_str(&format!("  {source}"));
+    }
+    for env in &report.environments {
+        write_environment_heading(report, &env.path, out)?;
+        let mut any = false;
+        for ((environment, package, version), findings) in &groups {
+            if *environment == env.path {
+                write_package_group(package, version, findings, out)?;
+                any = true;
+            }
         }
-        if let Some(via) = via_text(first) {
-            heading.push_str(&format!("  via {via}"));
+        if !any {
+            let packages = report
+                .dependencies
+                .iter()
+                .filter(|d| d.environment.as_deref() == Some(env.path.as_str()))
+                .count();
+            writeln!(
+                out,
+                "no known vulnerabilities in {packages} {}",
+                plural(packages, "package", "packages")
+            )?;
+            writeln!(out)?;
         }
-        writeln!(out, "{heading}")?;
-        for finding in findings {
-            write_dependency_finding(finding, out)?;
+        written.insert(env.path.as_str());
+    }
+    // Findings tagged with an environment the report does not list.
+    for ((environment, package, version), findings) in &groups {
+        if !written.contains(environment.as_str()) {
+            write_package_group(package, version, findings, out)?;
         }
-        writeln!(out)?;
     }
     Ok(())
+}
+
+fn write_package_group(
+    package: &str,
+    version: &str,
+    findings: &[&Finding],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let first = findings[0];
+    let version_text = if version.is_empty() {
+        "(unpinned)"
+    } else {
+        version
+    };
+    let mut heading = format!("{package} {version_text}");
+    if let Some(source) = &first.source {
+        heading.push_str(&format!("  {source}"));
+    }
+    if let Some(via) = via_text(first) {
+        heading.push_str(&format!("  via {via}"));
+    }
+    writeln!(out, "{heading}")?;
+    for finding in findings {
+        write_dependency_finding(finding, out)?;
+    }
+    writeln!(out)
 }
 
 fn write_environment_heading(report: &Report, path: &str, out: &mut dyn Write) -> io::Result<()> {
     let env = report.environments.iter().find(|e| e.path == path);
     let mut line = format!("== environment {path}");
     if let Some(env) = env {
+        if let Some(origin) = &env.origin {
+            line.push_str(&format!("  ({origin})"));
+        }
         if let Some(interpreter) = &env.interpreter {
             line.push_str(&format!("  interpreter {interpreter}"));
         }
