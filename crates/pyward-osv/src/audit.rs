@@ -7,16 +7,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use pyward_model::{Dependency, DependencyKind, Finding, FindingKind, PackageName, Severity};
 
 use crate::matching::{self, PreparedEntry, QueryVersion};
-use crate::record::AdvisoryCore;
+use crate::record::{AdvisoryCore, AdvisoryDisplay};
 use crate::{Database, DbError};
 
 /// How many reference URLs a finding carries.
-const MAX_REFERENCES: usize = crate::record::CORE_REFERENCES;
+const MAX_REFERENCES: usize = crate::record::DISPLAY_REFERENCES;
 
 /// One advisory that covers a (package, version).
 #[derive(Debug, Clone)]
 pub struct AdvisoryMatch<'a> {
     pub advisory: &'a AdvisoryCore,
+    /// Its position among the package's advisories (and displays).
+    pub index: usize,
     /// The `fixed` versions ending the ranges the version is in.
     pub fix_versions: Vec<String>,
 }
@@ -59,6 +61,7 @@ impl Database {
                 .push(dep);
         }
         let mut cache: HashMap<&PackageName, PackageAdvisories> = HashMap::new();
+        let mut display_cache: HashMap<&PackageName, Vec<AdvisoryDisplay>> = HashMap::new();
         let mut errors = Vec::new();
         let mut findings = Vec::new();
         for ((name, version), stated_by) in wanted {
@@ -77,8 +80,26 @@ impl Database {
                 }
             };
             let matches = prepared.matches(version);
+            if matches.is_empty() {
+                continue;
+            }
+            // Only packages with a finding read what findings show.
+            let displays = match display_cache.entry(name) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let displays = match self.displays(name) {
+                        Ok(d) => d,
+                        Err(err) if strict => return Err(err),
+                        Err(err) => {
+                            errors.push(err);
+                            Vec::new()
+                        }
+                    };
+                    e.insert(displays)
+                }
+            };
             for group in group_by_alias(matches) {
-                findings.push(finding(name, version, &group, &stated_by));
+                findings.push(finding(name, version, &group, &stated_by, displays));
             }
         }
         findings
@@ -119,7 +140,9 @@ impl PackageAdvisories {
         match version {
             Some(raw) => {
                 let query = QueryVersion::new(raw);
-                for (advisory, entries) in self.advisories.iter().zip(&self.entries) {
+                for (index, (advisory, entries)) in
+                    self.advisories.iter().zip(&self.entries).enumerate()
+                {
                     let mut hit = false;
                     let mut fix_versions = Vec::new();
                     for (entry, affected) in entries.iter().zip(&advisory.affected) {
@@ -132,13 +155,14 @@ impl PackageAdvisories {
                         matching::sort_versions(&mut fix_versions);
                         out.push(AdvisoryMatch {
                             advisory,
+                            index,
                             fix_versions,
                         });
                     }
                 }
             }
             None => {
-                for advisory in &self.advisories {
+                for (index, advisory) in self.advisories.iter().enumerate() {
                     if advisory.is_malicious()
                         && advisory
                             .affected
@@ -147,6 +171,7 @@ impl PackageAdvisories {
                     {
                         out.push(AdvisoryMatch {
                             advisory,
+                            index,
                             fix_versions: Vec::new(),
                         });
                     }
@@ -212,18 +237,17 @@ fn finding(
     version: Option<&str>,
     group: &[AdvisoryMatch<'_>],
     stated_by: &[&Dependency],
+    displays: &[AdvisoryDisplay],
 ) -> Finding {
-    let chosen = group
-        .iter()
-        .min_by(|a, b| {
-            (id_rank(&a.advisory.id), &a.advisory.id)
-                .cmp(&(id_rank(&b.advisory.id), &b.advisory.id))
-        })
-        .map(|m| m.advisory);
+    let chosen_match = group.iter().min_by(|a, b| {
+        (id_rank(&a.advisory.id), &a.advisory.id).cmp(&(id_rank(&b.advisory.id), &b.advisory.id))
+    });
     // A group is never empty; the fallback only keeps this total.
-    let Some(chosen) = chosen else {
+    let Some(chosen_match) = chosen_match else {
         return Finding::new(FindingKind::Vulnerability, "", Severity::Unknown);
     };
+    let chosen = chosen_match.advisory;
+    let display = |m: &AdvisoryMatch<'_>| displays.get(m.index);
     let malicious = group.iter().any(|m| m.advisory.is_malicious());
     let kind = if malicious {
         FindingKind::Malicious
@@ -254,18 +278,20 @@ fn finding(
         .collect();
     matching::sort_versions(&mut fixes);
     finding.fix_versions = Some(fixes);
-    finding.summary = chosen
-        .headline
-        .clone()
-        .or_else(|| group.iter().find_map(|m| m.advisory.headline.clone()));
+    finding.summary = display(chosen_match)
+        .and_then(|d| d.headline.clone())
+        .or_else(|| group.iter().find_map(|m| display(m)?.headline.clone()));
     let first = stated_by.first();
     finding.source = first.map(|d| d.source.clone());
     finding.fingerprint =
         pyward_model::fingerprint(&[&chosen.id, name.as_str(), version.unwrap_or("")]);
 
     let mut references: Vec<&str> = Vec::new();
-    for advisory in std::iter::once(chosen).chain(group.iter().map(|m| m.advisory)) {
-        for url in &advisory.references {
+    for m in std::iter::once(chosen_match).chain(group) {
+        for url in display(m)
+            .map(|d| d.references.as_slice())
+            .unwrap_or_default()
+        {
             if references.len() < MAX_REFERENCES && !references.contains(&url.as_str()) {
                 references.push(url);
             }

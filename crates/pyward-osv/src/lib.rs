@@ -27,7 +27,7 @@ use pyward_model::{DatabaseInfo, PackageName};
 pub use error::DbError;
 #[cfg(feature = "fetch")]
 pub use fetch::{DEFAULT_URL, FetchOptions, update};
-pub use record::{Advisory, AdvisoryCore};
+pub use record::{Advisory, AdvisoryCore, AdvisoryDisplay};
 pub use source::{SkippedRecord, SourceRecords, read_source};
 pub use store::Meta;
 
@@ -121,6 +121,12 @@ impl Database {
     /// What the audit needs of every advisory of `package`.
     pub fn cores(&self, package: &PackageName) -> Result<Vec<AdvisoryCore>, DbError> {
         self.decode(package, store::Part::Core)
+    }
+
+    /// What findings show of every advisory of `package`, in the order of
+    /// [`Database::cores`].
+    pub fn displays(&self, package: &PackageName) -> Result<Vec<AdvisoryDisplay>, DbError> {
+        self.decode(package, store::Part::Display)
     }
 
     fn decode<T: serde::de::DeserializeOwned>(
@@ -220,7 +226,8 @@ pub fn build(
         }
     }
     let mut newest: Option<(jiff::Timestamp, &str)> = None;
-    let mut by_package: BTreeMap<String, (Vec<AdvisoryCore>, Vec<Advisory>)> = BTreeMap::new();
+    type Parts = (Vec<AdvisoryCore>, Vec<AdvisoryDisplay>, Vec<Advisory>);
+    let mut by_package: BTreeMap<String, Parts> = BTreeMap::new();
     for advisory in by_id.values() {
         if let Some((ts, modified)) = advisory
             .modified
@@ -239,7 +246,8 @@ pub fn build(
             one.affected.retain(|a| &a.package == package);
             let slot = by_package.entry(package.as_str().to_string()).or_default();
             slot.0.push(AdvisoryCore::from_advisory(&one));
-            slot.1.push(one);
+            slot.1.push(AdvisoryDisplay::from_advisory(&one));
+            slot.2.push(one);
         }
     }
     let built = built.unwrap_or_else(|| {
@@ -259,10 +267,13 @@ pub fn build(
         withdrawn: records.withdrawn,
     };
     let mut blobs = BTreeMap::new();
-    for (name, (cores, full)) in by_package {
-        let core = to_json(dest, &cores)?;
-        let full = to_json(dest, &full)?;
-        blobs.insert(name, store::PackageBlobs { core, full });
+    for (name, (cores, displays, full)) in by_package {
+        let blob = store::PackageBlobs {
+            core: to_json(dest, &cores)?,
+            display: to_json(dest, &displays)?,
+            full: to_json(dest, &full)?,
+        };
+        blobs.insert(name, blob);
     }
     store::write_atomically(dest, &blobs, &meta)?;
     Ok(ImportReport {

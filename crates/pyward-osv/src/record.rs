@@ -115,14 +115,8 @@ pub struct AdvisoryCore {
     pub id: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    /// The first line of the summary, else of the details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headline: Option<String>,
     /// Computed when the database is built (see [`crate::severity`]).
     pub severity: Severity,
-    /// The first few reference URLs.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
     /// The package's entries. Their `versions` lists keep only the
     /// versions outside every range of the entry: a listed version inside
     /// a range cannot change an answer (affected means listed *or* in a
@@ -130,8 +124,35 @@ pub struct AdvisoryCore {
     pub affected: Vec<Affected>,
 }
 
-/// How many reference URLs the core keeps.
-pub const CORE_REFERENCES: usize = 5;
+/// What a finding shows of an advisory, stored apart from the core: read
+/// only for packages with a finding.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvisoryDisplay {
+    /// The first line of the summary, else of the details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// The first few reference URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+/// How many reference URLs a finding carries.
+pub const DISPLAY_REFERENCES: usize = 5;
+
+impl AdvisoryDisplay {
+    pub fn from_advisory(advisory: &Advisory) -> Self {
+        let mut references: Vec<String> = Vec::new();
+        for r in &advisory.references {
+            if references.len() < DISPLAY_REFERENCES && !references.contains(&r.url) {
+                references.push(r.url.clone());
+            }
+        }
+        Self {
+            headline: advisory.headline(),
+            references,
+        }
+    }
+}
 
 impl AdvisoryCore {
     pub fn from_advisory(advisory: &Advisory) -> Self {
@@ -162,18 +183,10 @@ impl AdvisoryCore {
                 }
             })
             .collect();
-        let mut references: Vec<String> = Vec::new();
-        for r in &advisory.references {
-            if references.len() < CORE_REFERENCES && !references.contains(&r.url) {
-                references.push(r.url.clone());
-            }
-        }
         Self {
             id: advisory.id.clone(),
             aliases: advisory.aliases.clone(),
-            headline: advisory.headline(),
             severity: crate::severity::advisory_severity(advisory),
-            references,
             affected,
         }
     }

@@ -3,13 +3,15 @@
 //! ```text
 //! header   64 bytes   magic "PYWARDDB", format, checksum, file length,
 //!                     where the meta and index are, how many packages
-//! blobs               two per package: the core as JSON (what the audit
-//!                     needs: ids, ranges, severity, headline), then the
-//!                     full records as deflated JSON (details, every
-//!                     reference, every listed version)
+//! blobs               three per package: the core as JSON (what matching
+//!                     needs: ids, ranges, severity), the display as JSON
+//!                     (headline, first references; read only when the
+//!                     package has a finding), then the full records as
+//!                     deflated JSON (details, every reference, every
+//!                     listed version)
 //! meta                JSON: built, source, counts, newest modified
 //! index               fixed-size entries sorted by package name (name
-//!                     offset/length, blob offset, core and full
+//!                     offset/length, blob offset, each part's
 //!                     length/CRC-32), then the names
 //! ```
 //!
@@ -33,9 +35,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::DbError;
 
 pub const MAGIC: &[u8; 8] = b"PYWARDDB";
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 const HEADER_LEN: usize = 64;
-const ENTRY_LEN: usize = 32;
+const ENTRY_LEN: usize = 40;
 /// A package's advisories inflate to far less than this; a larger claim is
 /// damage.
 const MAX_BLOB_INFLATED: u64 = 256 * 1024 * 1024;
@@ -59,12 +61,14 @@ pub struct Meta {
     pub withdrawn: usize,
 }
 
-/// (length, CRC-32) of a package's core and full blobs.
-type BlobParts = [(u32, u32); 2];
+/// (length, CRC-32) of a package's blobs, in [`Part`] order.
+type BlobParts = [(u32, u32); 3];
 
-/// One package's records, as JSON: the audit's core and the full records.
+/// One package's records, as JSON: what matching needs, what findings
+/// show, and the full records.
 pub struct PackageBlobs {
     pub core: Vec<u8>,
+    pub display: Vec<u8>,
     pub full: Vec<u8>,
 }
 
@@ -72,13 +76,22 @@ pub struct PackageBlobs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Core,
+    Display,
     Full,
 }
 
 impl Part {
-    /// The core, read on every audit, is stored as plain JSON: inflating it
-    /// took a quarter of an audit's time. The full records, read only on
-    /// request, are deflated.
+    fn index(self) -> usize {
+        match self {
+            Part::Core => 0,
+            Part::Display => 1,
+            Part::Full => 2,
+        }
+    }
+
+    /// The core and display, read by audits, are stored as plain JSON:
+    /// inflating them took a quarter of an audit's time. The full records,
+    /// read only on request, are deflated.
     fn is_deflated(self) -> bool {
         self == Part::Full
     }
@@ -129,11 +142,12 @@ pub fn write_to(
     let mut entries: Vec<(&str, u64, BlobParts)> = Vec::with_capacity(by_package.len());
     for (name, blobs) in by_package {
         let start = offset;
-        let mut parts = [(0u32, 0u32); 2];
-        for (slot, (json, part)) in parts
-            .iter_mut()
-            .zip([(&blobs.core, Part::Core), (&blobs.full, Part::Full)])
-        {
+        let mut parts = [(0u32, 0u32); 3];
+        for (slot, (json, part)) in parts.iter_mut().zip([
+            (&blobs.core, Part::Core),
+            (&blobs.display, Part::Display),
+            (&blobs.full, Part::Full),
+        ]) {
             let blob = if part.is_deflated() {
                 let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
                 enc.write_all(json)?;
@@ -320,7 +334,7 @@ impl Store {
     }
 
     /// The entry of package number `i`: name, blob offset, (length, CRC)
-    /// of the core and of the full records.
+    /// of each part.
     fn entry(&self, i: usize) -> Option<(&[u8], u64, BlobParts)> {
         let at = i * ENTRY_LEN;
         let e = self.index.get(at..at + ENTRY_LEN)?;
@@ -334,6 +348,7 @@ impl Store {
             [
                 (le_u32(e, 16), le_u32(e, 20)),
                 (le_u32(e, 24), le_u32(e, 28)),
+                (le_u32(e, 32), le_u32(e, 36)),
             ],
         ))
     }
@@ -371,11 +386,12 @@ impl Store {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
-                    let [(core_len, core_crc), (full_len, full_crc)] = parts;
-                    found = Some(match part {
-                        Part::Core => (off, core_len, core_crc),
-                        Part::Full => (off + u64::from(core_len), full_len, full_crc),
-                    });
+                    let before: u64 = parts[..part.index()]
+                        .iter()
+                        .map(|(len, _)| u64::from(*len))
+                        .sum();
+                    let (len, crc) = parts[part.index()];
+                    found = Some((off.saturating_add(before), len, crc));
                     break;
                 }
             }
