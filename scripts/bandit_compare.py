@@ -18,6 +18,11 @@ Deliberate differences (places where Bandit is wrong) are listed in
 ALLOWLIST below, each with the reason and the fixture that shows it; they
 are reported but do not count.
 
+`--fuzz SEED` generates 200 files of random combinations of the patterns
+the B5xx-B7xx rules look at (callees, aliases, arguments, SQL strings,
+`mark_safe` data flow, imports after use) and compares on them: a
+differential test of the corner cases real projects rarely have.
+
 `--fixtures` compares the two tools on the rule fixtures
 (crates/pyward-lint/resources/fixtures) instead, where every finding must
 agree on file, line, id, severity and confidence.
@@ -272,6 +277,126 @@ def compare_tree(name: str, tree: Path, bandit_report: dict, pyward_report: dict
     return result
 
 
+# ---- differential fuzzing: random snippets of the B5xx-B7xx patterns ----
+
+import random  # noqa: E402
+
+IMPORTS = [
+    "import subprocess", "import subprocess as sp", "from subprocess import Popen, call, run",
+    "import os", "from os import system, popen", "import os as o", "import ssl", "from ssl import wrap_socket",
+    "import requests", "import httpx", "from requests import get", "import yaml", "from yaml import load",
+    "import torch", "import jinja2", "from jinja2 import Environment, select_autoescape",
+    "from mako.template import Template", "from mako import template", "from markupsafe import Markup", "import flask",
+    "from django.utils.safestring import mark_safe, SafeString", "from django.utils import safestring",
+    "from django.db.models.expressions import RawSQL", "from django.db import models",
+    "from pysnmp.hlapi import CommunityData, UsmUserData", "import paramiko", "from paramiko import client",
+    "import logging.config", "from transformers import AutoModel", "from datasets import load_dataset",
+    "from huggingface_hub import hf_hub_download", "from cryptography.hazmat.primitives.asymmetric import rsa, dsa, ec",
+    "from Crypto.PublicKey import RSA, DSA", "from OpenSSL import SSL", "import commands", "import popen2",
+]
+CALLEES = [
+    "subprocess.Popen", "sp.Popen", "Popen", "call", "run", "subprocess.check_output", "subprocess.getoutput",
+    "os.system", "system", "o.system", "popen", "os.popen2", "os.execv", "os.spawnlp", "os.startfile",
+    "commands.getoutput", "popen2.Popen3", "foo", "obj.method", "ssl.wrap_socket", "wrap_socket", "SSL.Context",
+    "requests.get", "get", "requests.post", "httpx.Client", "httpx.request", "requests.request",
+    "yaml.load", "load", "torch.load", "jinja2.Environment", "Environment", "Template", "template.Template",
+    "Markup", "flask.Markup", "mark_safe", "safestring.mark_safe", "SafeString", "RawSQL", "models.RawSQL",
+    "CommunityData", "UsmUserData", "c.set_missing_host_key_policy", "c.exec_command", "logging.config.listen",
+    "AutoModel.from_pretrained", "load_dataset", "hf_hub_download", "rsa.generate_private_key",
+    "dsa.generate_private_key", "ec.generate_private_key", "RSA.generate", "DSA.generate", "qs.extra", "extra",
+    "cur.execute", "cur.executemany", "f()", "x[0].run",
+]
+ARGS = [
+    '"ls"', '"/bin/ls -l"', '["ls", "-l"]', '["/bin/ls"]', "[]", "cmd", 'f"ls {x}"', '"tar cf a.tar *"',
+    '["chmod", "*"]', '"chown *"', "1", "None", "True", "512", "1024", "4096", "65537", "ec.SECP192R1",
+    "ec.SECT163K1", "ec.SECP384R1()", '"./model"', '"org/model"', "model_name", "client.AutoAddPolicy",
+    "client.AutoAddPolicy()", "client.RejectPolicy", '"<b>x</b>"', 'f"<b>{x}</b>"', "html", '"{}".format(x)',
+    '"%s" % x', '"SELECT * FROM t WHERE a = %s" % x', '"SELECT a FROM t"', "*args", "b''", "3.0",
+    '"select x from t where y = " + y', '"%s FROM t" % "SELECT *"', "yaml.SafeLoader", "SafeLoader",
+]
+KWARGS = [
+    "shell=True", "shell=False", "shell=1", "shell=0", "shell=None", 'shell="x"', "shell=[]", "shell=flag",
+    "verify=False", "verify=True", "ssl_version=ssl.PROTOCOL_SSLv2", "ssl_version=ssl.PROTOCOL_TLSv1_2",
+    "ssl_version=choose()", "method=SSL.SSLv3_METHOD", "Loader=yaml.SafeLoader", "Loader=yaml.Loader",
+    "weights_only=True", "weights_only=False", "autoescape=False", "autoescape=True",
+    "autoescape=select_autoescape()", "autoescape=x", "mpModel=0", "mpModel=1", "mpModel=2", "key_size=512",
+    "key_size=1024", "key_size=size", "bits=1024", "curve=ec.SECT163R2", 'revision="abc1234"',
+    'revision="main"', "revision=rev", "commit_id=None", "where=[x]", 'where=["a = 1"]', 'select={"a": "b"}',
+    "select={'a': x}", "tables=t", "sql=x", 'sql="SELECT 1"', "verify=check", "timeout=None", "**kw",
+    "load=1", "params=[x]",
+]
+SQL = [
+    'q = "SELECT * FROM t WHERE a = %s" % x',
+    'q = "DELETE FROM t WHERE a = " + x + " AND b = 1"',
+    'q = "UPDATE t SET a = {}".format(x)',
+    'q = "INSERT INTO t VALUES (IDENT)".replace("IDENT", x)',
+    'q = f"SELECT * FROM t WHERE a = {x}"',
+    'cur.execute("SELECT * FROM t WHERE a = %s" % x)',
+    'cur.execute(sql="SELECT * FROM t WHERE a = %s" % x)',
+    'cur.execute(f"DELETE FROM t WHERE a = {x}", p)',
+    'cur.execute("select a " + "from t " + x)',
+    'q = x + "select * from t where a = " + y',
+    'q = ("SELECT * "\n     "FROM t WHERE a = %s" % x)',
+    'q = (f"SELECT * FROM t "\n     f"WHERE a = {x}")',
+    'run(("SELECT * FROM t WHERE a = %s" % x))',
+    'q = "select * from t where a = %s" % (x,) if c else "b"',
+    'q = ["SELECT * FROM t WHERE a = %s" % x]',
+    'cur.execute("SELECT * FROM t WHERE a = {}".format(x))',
+    'q = "%s" % "UPDATE t SET a = 1 WHERE b = "',
+]
+BODIES = [
+    "a = 'x'\n    mark_safe(a)", "a = x\n    mark_safe(a)", "a = '{}'.format('b')\n    mark_safe(a)",
+    "a = '{}'.format(b)\n    mark_safe(a)", "if c:\n        a = 'x'\n    else:\n        a = 'y'\n    mark_safe(a)",
+    "a, b = 'x', y\n    mark_safe(a)", "a, b = 'x', y\n    mark_safe(b)", "with open(p) as a:\n        mark_safe(a)",
+    "mark_safe('%s' % 'x')", "mark_safe('%s' % x)", "mark_safe(p)", "a = 'x'\n    a += y\n    mark_safe(a)",
+    "try:\n        a = 'x'\n    except E:\n        a = y\n    mark_safe(a)", "for i in z:\n        a = i\n    mark_safe(a)",
+]
+def call():
+    callee = random.choice(CALLEES)
+    args = random.sample(ARGS, random.choice([0, 1, 1, 2, 3]))
+    kws = random.sample(KWARGS, random.choice([0, 1, 1, 2]))
+    seen = set(); kw2 = []
+    for k in kws:
+        name = k.split("=")[0]
+        if name in seen: continue
+        seen.add(name); kw2.append(k)
+    if any(a.startswith("*") for a in args):
+        args = [a for a in args if not a.startswith("*")] + [a for a in args if a.startswith("*")]
+    parts = args + kw2
+    if random.random() < 0.2 and parts:
+        return f"{callee}(\n    " + ",\n    ".join(parts) + ",\n)"
+    return f"{callee}({', '.join(parts)})"
+def fuzz_tree(out, seed, files):
+    random.seed(seed)
+    os.makedirs(out, exist_ok=True)
+    for n in range(files):
+        lines = []
+        imps = random.sample(IMPORTS, random.randint(3, 12))
+        late = random.random() < 0.3
+        if not late:
+            lines += imps
+        for _ in range(random.randint(10, 40)):
+            r = random.random()
+            if r < 0.6:
+                lines.append(call())
+            elif r < 0.8:
+                lines.append(random.choice(SQL))
+            elif r < 0.9:
+                default = random.choice(["ssl.PROTOCOL_SSLv2", "SSL.TLSv1_METHOD", "ssl.PROTOCOL_TLS", "x"])
+                kind = random.choice(["def", "def", "async def"])
+                lines.append(f"{kind} f{len(lines)}(p, version={default}):\n    " + random.choice(BODIES))
+            else:
+                lines.append(f"def g{len(lines)}(p):\n    " + random.choice(BODIES))
+            if late and random.random() < 0.1:
+                lines.append(random.choice(imps))
+        src = "\n".join(lines) + "\n"
+        try:
+            compile(src, "x", "exec")
+        except SyntaxError:
+            continue
+        open(os.path.join(out, f"f{n}.py"), "w").write(src)
+
+
 def compare_fixtures(bandit: str, pyward: str) -> int:
     """Both tools on the fixtures: id, line, severity and confidence must agree."""
     proc = subprocess.run(
@@ -313,11 +438,26 @@ def main() -> int:
     parser.add_argument("--bandit-only", action="store_true", help="only run (and cache) Bandit")
     parser.add_argument("--fixtures", action="store_true", help="compare on the rule fixtures instead")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument(
+        "--fuzz",
+        type=int,
+        metavar="SEED",
+        help="generate a tree of random snippets (calls, SQL strings, mark_safe) from SEED in "
+        "bench/work/fuzz and compare on it",
+    )
     args = parser.parse_args()
 
     bandit = ensure_bandit(args.bandit)
     if args.fixtures:
         return compare_fixtures(bandit, find_pyward(args.pyward))
+
+    if args.fuzz is not None:
+        args.trees = WORK / "fuzz"
+        name = f"seed{args.fuzz}"
+        if not (args.trees / name).is_dir():
+            fuzz_tree(str(args.trees / name), args.fuzz, 200)
+        args.projects = [name]
+        args.refresh = True
 
     if not args.trees.is_dir():
         sys.exit(f"no trees in {args.trees}: run scripts/fetch_sdists.sh first")
