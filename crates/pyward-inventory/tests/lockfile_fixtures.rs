@@ -121,7 +121,10 @@ fn uv_workspace_lock_agrees_with_uv_export() {
     // A member's requirements are direct; requests[socks] brings pysocks.
     assert!(find(&deps, "requests").direct);
     assert!(find(&deps, "pyyaml").direct);
-    assert_eq!(find(&deps, "pysocks").via, vec![PackageName::new("requests")]);
+    assert_eq!(
+        find(&deps, "pysocks").via,
+        vec![PackageName::new("requests")]
+    );
     assert_eq!(find(&deps, "ruff").groups, vec!["lint"]);
     let attrs = find(&deps, "attrs");
     assert_eq!(attrs.kind, DependencyKind::Url);
