@@ -302,6 +302,14 @@ write("decoys/lookups.py", [
     'DSN = "postgresql://%(user)s:%(password)s@%(host)s/db"',
     'REDIS = "redis://:{password}@localhost:6379"',
     'URL = "https://user:<password>@example.com"',
+    'ENGINE = "postgresql://scott:tiger@localhost/test"',
+    'conn = e.execution_options(logging_token="track1")',
+    'User.objects.filter(password__startswith="md5$$")',
+    'AUTH_USER_MODEL = "auth.User"',
+    '"password": "pbkdf2_sha256$10000$LUyhxJjuLwXF$f6Zbpnx1L5dPze8m0itBaHMDyZ/n6JyhuavQy2RrBIM="',
+    'FORMATTER = "Terminal256Formatter"',
+    'ENCODED = "dXNlcm5hbWU6cGFzc3dvcmQ="',
+    'FLAG = "/DPythonArchitecture=AMD64"',
 ])
 write("decoys/requirements.txt", [
     "flask==3.0.0 \\",

@@ -235,6 +235,17 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
 /// A first name part that asks about a secret instead of holding one:
 /// `is_password`, `show_password`, `max_token`.
 const QUESTION_PREFIXES: &[&str] = &[
+    // Tokens that are not credentials: `logging_token`, `identity_token`
+    // (SQLAlchemy), `cancel_token`, `page_token`, `lexer_token`.
+    "logging",
+    "identity",
+    "cancel",
+    "cancellation",
+    "continuation",
+    "page",
+    "next",
+    "lexer",
+    "syntax",
     "is",
     "has",
     "use",
@@ -412,6 +423,9 @@ fn is_secret_value(value: &str) -> bool {
     }
     // References and paths: `$VAR`, `%s`, `/etc/secret`, `~/.token`,
     // `./key.pem`, URLs (their credentials are `url-credentials`).
+    if value.contains("%s") || value.contains("%(") || value.contains("%d") {
+        return false;
+    }
     if value.starts_with(['$', '%', '/', '~', '@', '\\'])
         || value.starts_with("./")
         || value.starts_with("../")

@@ -33,6 +33,13 @@ const PLACEHOLDER_PASSWORDS: &[&str] = &[
     "access_key",
     "secret_key",
     "s3cr3t",
+    // Well-known demo credentials: Oracle's `scott:tiger`, and friends.
+    "tiger",
+    "mysecret",
+    "mysecretpassword",
+    "secret123",
+    "password123",
+    "hunter2",
 ];
 
 fn find(ctx: &Context<'_>, out: &mut Vec<Candidate>) {
@@ -43,7 +50,9 @@ fn find(ctx: &Context<'_>, out: &mut Vec<Candidate>) {
         };
         let value = password.as_str();
         let lower = value.to_ascii_lowercase();
+        let demo = lower.starts_with("tiger");
         if PLACEHOLDER_PASSWORDS.contains(&lower.as_str())
+            || demo
             || value.starts_with('$')
             || value.starts_with('%')
             || value.contains("{")
