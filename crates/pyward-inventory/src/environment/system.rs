@@ -21,7 +21,8 @@
 //! `~/.virtualenvs/*`); pipenv (`~/.local/share/virtualenvs/*`); poetry
 //! (`$POETRY_VIRTUALENVS_PATH`, `~/.cache/pypoetry/virtualenvs/*`,
 //! `~/Library/Caches/pypoetry/virtualenvs/*`); pdm
-//! (`~/.local/share/pdm/venvs/*`); the user site (`~/.local`); and last
+//! (`~/.local/share/pdm/venvs/*`); the user site (`~/.local`,
+//! `~/Library/Python/*`); and last
 //! the interpreters on `PATH`. `$XDG_DATA_HOME` and `$XDG_CACHE_HOME`
 //! replace `~/.local/share` and `~/.cache` when set.
 
@@ -282,6 +283,8 @@ fn candidates(host: &Host, root: Option<&Path>) -> Vec<(PathBuf, Hint)> {
     if let Some(user) = host.home_join(".local") {
         out.push((user, hint("user")));
     }
+    // macOS keeps `pip install --user` in ~/Library/Python/3.X.
+    each_child(&mut out, host.home_join("Library/Python"), "user");
 
     for (prefix, interpreter) in path_interpreters(&host.path) {
         let origin = if prefix.join("pyvenv.cfg").is_file() {
