@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use pyward_model::{Dependency, Environment, ScanError};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 pub use format::{Format, ParseError};
 pub use select::{InvalidOption, Platform, validate as validate_options};
@@ -218,7 +219,7 @@ fn scan_file(path: &Path, base: &Path) -> Inventory {
 /// A file in any format but requirements (which has includes).
 fn read_other(path: &Path, format: Format, source: String) -> Inventory {
     let text = match fs_err::read(path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(bytes) => text_of(bytes),
         Err(e) => return Inventory::error(source, format!("cannot read: {}", io_reason(&e))),
     };
     match parse_in_place(path, format, &text, &source) {
@@ -237,6 +238,13 @@ fn read_other(path: &Path, format: Format, source: String) -> Inventory {
             ..Inventory::default()
         },
     }
+}
+
+/// A file's text: UTF-8 as it should be, or with invalid bytes replaced
+/// (a stray Latin-1 comment must not hide the requirements around it).
+pub(crate) fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 fn io_reason(error: &std::io::Error) -> String {
@@ -320,7 +328,8 @@ fn finish(inventory: &mut Inventory, options: &Options) {
     }
     // Keys borrow from the list; the mask is applied after.
     let keep: Vec<bool> = {
-        let mut seen = HashSet::with_capacity(inventory.dependencies.len());
+        let mut seen = FxHashSet::default();
+        seen.reserve(inventory.dependencies.len());
         inventory
             .dependencies
             .iter()

@@ -12,6 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
 use pyward_model::{Dependency, DependencyKind, PackageName, ScanError};
+use rustc_hash::FxHashMap;
 
 use crate::format::ParseError;
 use crate::manifest::is_dev_group;
@@ -571,7 +572,7 @@ fn is_direct_marker(parent: &str) -> bool {
 /// annotated at all; otherwise the shortest chain of parents back to a
 /// direct dependency.
 fn link_graph(dependencies: &mut [Dependency], parents: &[Vec<String>]) {
-    let by_name: HashMap<PackageName, usize> = dependencies
+    let by_name: FxHashMap<PackageName, usize> = dependencies
         .iter()
         .enumerate()
         .map(|(index, d)| (d.name.clone(), index))
@@ -712,7 +713,7 @@ impl TreeReader<'_> {
             return;
         }
         let text = match fs_err::read(&canonical) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(bytes) => crate::text_of(bytes),
             Err(e) => {
                 let error = error_at(format!("cannot read `{name}`: {}", io_reason(&e)));
                 self.result.errors.push(error);
