@@ -165,3 +165,94 @@ fn describe_age(seconds: i64) -> String {
     let plural = if n == 1 { "" } else { "s" };
     format!("{n} {unit}{plural}")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../pyward-osv/tests/fixtures")
+    }
+
+    fn args(db: &Path, offline: bool) -> DbArgs {
+        DbArgs {
+            db: Some(db.to_path_buf()),
+            offline,
+        }
+    }
+
+    #[test]
+    fn import_then_status_and_a_failed_import_keeps_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("osv.db");
+        let import = DbCommand::Import {
+            source: fixtures().join("osv"),
+            db: args(&db, true),
+        };
+        assert_eq!(run(&import).unwrap(), ExitStatus::Success);
+        let before = std::fs::read(&db).unwrap();
+        let status = DbCommand::Status {
+            db: args(&db, true),
+        };
+        assert_eq!(run(&status).unwrap(), ExitStatus::Success);
+
+        let bad = DbCommand::Import {
+            source: fixtures().join("not-osv.json"),
+            db: args(&db, true),
+        };
+        let err = run(&bad).unwrap_err().to_string();
+        assert!(err.contains("not-osv.json"), "{err}");
+        assert_eq!(std::fs::read(&db).unwrap(), before);
+    }
+
+    #[test]
+    fn status_of_a_missing_database_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let status = DbCommand::Status {
+            db: args(&dir.path().join("absent.db"), true),
+        };
+        let err = run(&status).unwrap_err().to_string();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+
+    #[cfg(feature = "fetch")]
+    #[test]
+    fn update_refuses_offline_and_reports_an_unreachable_server_in_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("osv.db");
+        let offline = DbCommand::Update {
+            url: None,
+            timeout: 5,
+            db: args(&db, true),
+        };
+        let err = run(&offline).unwrap_err().to_string();
+        assert!(err.contains("--offline"), "{err}");
+
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/all.zip", closed.local_addr().unwrap());
+        drop(closed);
+        let update = DbCommand::Update {
+            url: Some(url),
+            timeout: 5,
+            db: args(&db, false),
+        };
+        let err = run(&update).unwrap_err().to_string();
+        assert!(
+            err.starts_with("cannot download http://127.0.0.1:"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "{err}");
+        assert!(!db.exists(), "nothing written");
+    }
+
+    #[test]
+    fn ages_read_well() {
+        assert_eq!(describe_age(1), "1 second");
+        assert_eq!(describe_age(600), "10 minutes");
+        assert_eq!(describe_age(3 * 3600), "3 hours");
+        assert_eq!(describe_age(86_400 * 400), "400 days");
+        assert_eq!(describe_age(-5), "0 seconds");
+    }
+}
