@@ -162,7 +162,8 @@ pub fn audit(inventory: Inventory, db_args: &DbArgs) -> anyhow::Result<Report> {
     let database = database::open(db_args)?;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"));
     report.database = Some(database.info());
-    let mut findings: Vec<Finding> = database.audit(&inventory.dependencies);
+    // A package whose records are damaged is an error, not a silent miss.
+    let mut findings: Vec<Finding> = database.try_audit(&inventory.dependencies)?;
     for finding in &mut findings {
         tag_environment(finding, &inventory);
     }
