@@ -8,7 +8,7 @@
 //! and follows its `-r` and `-c` includes, relative to the including file,
 //! as pip does.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
 use pyward_model::{Dependency, DependencyKind, PackageName, ScanError};
@@ -25,7 +25,7 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
 }
 
 /// What a `-r` or `-c` line brings in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum IncludeKind {
     Requirements,
     Constraints,
@@ -651,6 +651,7 @@ pub(crate) fn read_file(path: &Path, base: &Path) -> ReadResult {
     let mut reader = TreeReader {
         base,
         stack: Vec::new(),
+        done: HashSet::new(),
         result: ReadResult::default(),
     };
     reader.read(path, IncludeKind::Requirements, None);
@@ -676,6 +677,9 @@ struct TreeReader<'a> {
     /// Files being read, outermost first (canonical path, display name):
     /// an include of one of them is a cycle.
     stack: Vec<(PathBuf, String)>,
+    /// Files already read whole, and as what: a file two others include
+    /// is read once (include graphs can be diamonds, nested).
+    done: HashSet<(PathBuf, IncludeKind)>,
     result: ReadResult,
 }
 
@@ -710,6 +714,9 @@ impl TreeReader<'_> {
                 .collect();
             let error = error_at(format!("include cycle: {}", chain.join(" -> ")));
             self.result.errors.push(error);
+            return;
+        }
+        if !self.done.insert((canonical.clone(), kind)) {
             return;
         }
         let text = match fs_err::read(&canonical) {

@@ -254,3 +254,23 @@ fn invalid_options_are_an_error_not_ignored() {
     assert_eq!(inventory.errors[0].path, "--python-version");
     assert!(inventory.errors[0].message.contains("three"));
 }
+
+/// Nested diamonds of includes: every file is read once, not once per path
+/// to it (2^20 paths here).
+#[test]
+fn diamond_includes_are_read_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let levels = 20;
+    for level in 0..levels {
+        let text = format!("-r l{0}a.txt\n-r l{0}b.txt\npkg{level}==1.0\n", level + 1);
+        std::fs::write(dir.join(format!("l{level}a.txt")), &text).expect("write");
+        std::fs::write(dir.join(format!("l{level}b.txt")), &text).expect("write");
+    }
+    std::fs::write(dir.join(format!("l{levels}a.txt")), "leaf==1.0\n").expect("write");
+    std::fs::write(dir.join(format!("l{levels}b.txt")), "leaf==1.0\n").expect("write");
+    let inventory = scan_requirements_file(&dir.join("l0a.txt"), dir, &Options::default());
+    assert_eq!(inventory.errors, []);
+    // pkg0 from l0a; pkg1..pkg19 from both files of each level; leaf twice.
+    assert_eq!(inventory.dependencies.len(), 1 + 2 * (levels - 1) + 2);
+}
