@@ -3,7 +3,9 @@
 # locked packages in all, spread over every lockfile format pyward reads
 # (uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pylock.toml) and compiled
 # requirements files (pip-compile style, with hashes and `# via`), each lock
-# beside the manifest it locks. Target: under 100 ms. Not run by CI.
+# beside the manifest it locks. Target: under 100 ms wall (discovery + parsing
+# on 2 idle cores; the CPU time per run is printed too, steadier on a busy
+# machine). Not run by CI.
 #
 # usage: bench/inventory.sh
 # env:   RUNS=20 (timed runs; best and median are printed)
