@@ -142,9 +142,15 @@ def run_pyward(pyward: str, tree: Path) -> dict:
         capture_output=True,
         text=True,
     )
-    if proc.returncode not in (0, 1):
+    # Status 2 with a report: some files did not parse (as with Bandit,
+    # the rest were checked; the report lists them in `errors`).
+    try:
+        report = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        report = None
+    if proc.returncode not in (0, 1, 2) or not isinstance(report, dict) or "findings" not in report:
         sys.exit(f"pyward failed on {tree} (status {proc.returncode}): {proc.stderr[-2000:]}")
-    return json.loads(proc.stdout)
+    return report
 
 
 class Finding(tuple):
