@@ -223,3 +223,31 @@ fn a_named_folder_may_be_a_link() {
         .collect();
     assert!(sources.contains(&"requirements.txt"), "{sources:?}");
 }
+
+/// A lockfile named on its own still takes its direct dependencies from
+/// the manifest beside it (poetry.lock does not record them).
+#[test]
+fn a_named_lockfile_reads_its_manifest_for_direct_dependencies() {
+    let root = fixtures("projects/monorepo");
+    let inventory = scan_path(
+        &root.join("services/billing/poetry.lock"),
+        &root,
+        &Options::default(),
+    );
+    assert_eq!(inventory.errors, []);
+    let direct: Vec<&str> = inventory
+        .dependencies
+        .iter()
+        .filter(|d| d.direct)
+        .map(|d| d.name.as_str())
+        .collect();
+    assert!(direct.contains(&"flask"), "{direct:?}");
+    assert!(direct.contains(&"requests"), "{direct:?}");
+    assert!(!direct.contains(&"werkzeug"), "{direct:?}");
+    assert!(
+        inventory
+            .dependencies
+            .iter()
+            .all(|d| d.source == "services/billing/poetry.lock")
+    );
+}
