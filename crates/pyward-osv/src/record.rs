@@ -92,20 +92,33 @@ impl Advisory {
         self.id.starts_with("MAL-")
     }
 
-    /// The first line of the summary, else of the details.
+    /// The summary, else the first paragraph of the details, on one line.
+    /// Details are often hard-wrapped, so a paragraph (not a line) is the
+    /// unit that keeps a sentence whole; reports shorten it further.
     pub fn headline(&self) -> Option<String> {
         [self.summary.as_deref(), self.details.as_deref()]
             .into_iter()
             .flatten()
-            .filter_map(|text| text.lines().map(str::trim).find(|line| !line.is_empty()))
-            .map(str::to_string)
-            .next()
+            .map(first_paragraph)
+            .find(|paragraph| !paragraph.is_empty())
     }
 
     /// The id and every alias.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
+}
+
+/// The first run of non-blank lines, whitespace collapsed to single spaces.
+fn first_paragraph(text: &str) -> String {
+    let mut words = Vec::new();
+    for line in text.lines().skip_while(|line| line.trim().is_empty()) {
+        if line.trim().is_empty() {
+            break;
+        }
+        words.extend(line.split_whitespace());
+    }
+    words.join(" ")
 }
 
 /// What the audit needs of an advisory, for one package: stored apart
@@ -441,12 +454,12 @@ mod tests {
 
     #[test]
     fn keeps_severity_label_and_headline() {
-        let json = br#"{"id":"GHSA-x","summary":"","details":"\n  First line.\nSecond","aliases":["CVE-1","GHSA-x"],
+        let json = br#"{"id":"GHSA-x","summary":"","details":"\n  First line\n  goes on.\n\nSecond","aliases":["CVE-1","GHSA-x"],
             "database_specific":{"severity":"MODERATE"},
             "affected":[{"package":{"ecosystem":"PyPI","name":"a"},"versions":["1"]}]}"#;
         let a = advisory(parse_json(json).unwrap());
         assert_eq!(a.database_severity.as_deref(), Some("MODERATE"));
-        assert_eq!(a.headline().as_deref(), Some("First line."));
+        assert_eq!(a.headline().as_deref(), Some("First line goes on."));
         assert_eq!(a.aliases, vec!["CVE-1"]);
     }
 }

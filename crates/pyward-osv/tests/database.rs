@@ -175,7 +175,7 @@ fn audit_orders_findings_and_uses_labels_details_and_last_affected() {
     );
     assert_eq!(
         findings[0].summary.as_deref(),
-        Some("Denial of service through long headers.")
+        Some("Denial of service through long headers. More text.")
     );
     assert_eq!(findings[2].aliases, vec!["CVE-2099-1"]);
 }

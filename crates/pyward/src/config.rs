@@ -20,14 +20,15 @@ pub struct Config {
     /// Reasoned, optionally expiring ignores.
     #[serde(default)]
     pub ignore: Vec<IgnoreRule>,
-    /// License policy (read now so a policy file written for a later
-    /// pyward is not rejected; applied by the license check).
-    pub licenses: Option<LicensePolicy>,
+    /// `[licenses]`: accepted so that a policy file written for the license
+    /// check is not rejected, but not applied yet (a warning says so).
+    pub licenses: Option<toml::Table>,
     /// `[code]`: the code scanner's settings.
     pub code: Option<pyward_lint::CodeConfig>,
     /// `[secrets]`: the secrets scanner's settings.
     pub secrets: Option<pyward_secrets::SecretsConfig>,
-    /// `[gateway]`: the package-index gateway's settings.
+    /// `[gateway]`: the package-index gateway's settings; not used by the
+    /// scanning commands (a warning says so).
     pub gateway: Option<toml::Table>,
 }
 
@@ -45,17 +46,6 @@ pub struct IgnoreRule {
     pub package: Option<String>,
     /// Only for files matching this glob (code and secret findings).
     pub path: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LicensePolicy {
-    #[serde(default)]
-    pub allow: Vec<String>,
-    #[serde(default)]
-    pub deny: Vec<String>,
-    #[serde(default)]
-    pub deny_categories: Vec<String>,
 }
 
 /// A configuration and the file it came from.
@@ -119,6 +109,17 @@ fn read(path: &Path) -> anyhow::Result<Option<Config>> {
             .with_context(|| format!("invalid configuration in `{}`", path.display()))?
     };
     validate(&config, path)?;
+    for (section, present) in [
+        ("licenses", config.licenses.is_some()),
+        ("gateway", config.gateway.is_some()),
+    ] {
+        if present {
+            crate::output::warn(&format!(
+                "`[{section}]` in `{}` is not applied by this version of pyward",
+                path.display()
+            ));
+        }
+    }
     Ok(Some(config))
 }
 

@@ -47,27 +47,38 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     // but does not stop the scan (as Bandit and detect-secrets do).
     let incomplete = !report.errors.is_empty();
 
-    let (more_findings, more_errors) = std::thread::scope(|scope| {
+    let (more, more_errors, baselined) = std::thread::scope(|scope| {
         let code = runs("code").then(|| scope.spawn(|| scan_code(&paths, &base, &config)));
         let secrets = runs("secrets").then(|| scope.spawn(|| scan_secrets(&paths, &base, &config)));
         let mut findings = Vec::new();
         let mut errors = Vec::new();
+        let mut baselined = Vec::new();
         for handle in [code, secrets].into_iter().flatten() {
-            let (f, e) = handle
+            let found = handle
                 .join()
                 .map_err(|_| anyhow::anyhow!("a scanner stopped unexpectedly"))??;
-            findings.extend(f);
-            errors.extend(e);
+            findings.extend(found.findings);
+            errors.extend(found.errors);
+            baselined.extend(found.ignored);
         }
-        anyhow::Ok((findings, errors))
+        anyhow::Ok((findings, errors, baselined))
     })?;
-    report.findings.extend(more_findings);
+    report.findings.extend(more);
     report.errors.extend(more_errors);
+    report.ignored.extend(baselined);
 
     outcome::conclude(report, &args.report, &config, incomplete)
 }
 
-type ScannerResult = anyhow::Result<(Vec<Finding>, Vec<ScanError>)>;
+/// What one file scanner found; `ignored` holds findings its own baseline
+/// suppressed (the secrets baseline), kept for the report's record.
+struct Found {
+    findings: Vec<Finding>,
+    errors: Vec<ScanError>,
+    ignored: Vec<Finding>,
+}
+
+type ScannerResult = anyhow::Result<Found>;
 
 fn scan_code(
     paths: &[PathBuf],
@@ -76,7 +87,11 @@ fn scan_code(
 ) -> ScannerResult {
     let settings = pyward_lint::Settings::from_config(config.config.code.as_ref(), base)?;
     let outcome = pyward_lint::check_paths(paths, base, &settings);
-    Ok((outcome.findings, outcome.errors))
+    Ok(Found {
+        findings: outcome.findings,
+        errors: outcome.errors,
+        ignored: Vec::new(),
+    })
 }
 
 fn scan_secrets(
@@ -89,5 +104,9 @@ fn scan_secrets(
     for warning in &outcome.warnings {
         output::warn(warning);
     }
-    Ok((outcome.findings, outcome.errors))
+    Ok(Found {
+        findings: outcome.findings,
+        errors: outcome.errors,
+        ignored: outcome.baselined,
+    })
 }
