@@ -274,3 +274,32 @@ fn diamond_includes_are_read_once() {
     // pkg0 from l0a; pkg1..pkg19 from both files of each level; leaf twice.
     assert_eq!(inventory.dependencies.len(), 1 + 2 * (levels - 1) + 2);
 }
+
+/// The compiled fixtures list exactly what pip itself would install from
+/// them (`expected-pip-install-*.list`, from `pip install --dry-run --report`).
+#[test]
+fn compiled_files_agree_with_what_pip_installs() {
+    for (compiled, expected) in [
+        (
+            "compiled/pip-compile.txt",
+            "compiled/expected-pip-install-pip-compile.list",
+        ),
+        (
+            "compiled/uv-pip-compile-pyproject.txt",
+            "compiled/expected-pip-install-uv-pip-compile-pyproject.list",
+        ),
+    ] {
+        let inventory = read(compiled);
+        let mut listed: Vec<String> = inventory
+            .dependencies
+            .iter()
+            .map(|d| format!("{}=={}", d.name, d.version.as_deref().unwrap_or("?")))
+            .collect();
+        listed.sort();
+        let expected_text = std::fs::read_to_string(fixtures("requirements").join(expected))
+            .expect("expected list");
+        let mut expected: Vec<String> = expected_text.lines().map(str::to_string).collect();
+        expected.sort();
+        assert_eq!(listed, expected, "{compiled}");
+    }
+}
