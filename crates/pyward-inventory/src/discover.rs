@@ -129,7 +129,7 @@ fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
 /// A cheap check before a `.py` file is handed to the PEP 723 reader:
 /// does it have a `# /// script` line (the whole line, as PEP 723's
 /// regular expression requires)?
-fn has_script_block(path: &Path) -> bool {
+pub(crate) fn has_script_block(path: &Path) -> bool {
     fs_err::read(path).is_ok_and(|bytes| contains_script_line(&bytes))
 }
 

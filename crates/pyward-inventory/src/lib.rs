@@ -206,6 +206,12 @@ fn scan_file(path: &Path, base: &Path) -> Inventory {
     let source = requirements::relative_source(path, base);
     match Format::for_named_file(path) {
         Some(Format::Requirements) => read_requirements(path, base).0,
+        // A script without inline metadata states nothing pyward can read
+        // (`setup.py` is code, and pyward never runs it).
+        Some(Format::Pep723Script) if !discover::has_script_block(path) => Inventory::error(
+            source,
+            "no `# /// script` block (PEP 723 inline metadata) in this Python file;              pyward does not run code such as setup.py to learn its dependencies",
+        ),
         Some(format) => read_other(path, format, source),
         None => Inventory::error(
             source,

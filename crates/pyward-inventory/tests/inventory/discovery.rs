@@ -275,3 +275,17 @@ fn a_named_lockfile_reads_its_manifest_for_direct_dependencies() {
             .all(|d| d.source == "services/billing/poetry.lock")
     );
 }
+
+/// A Python file named on its own must carry inline metadata: `setup.py`
+/// is code, never run, and saying nothing would look like "no dependencies".
+#[test]
+fn a_named_python_file_without_metadata_is_an_error() {
+    let root = fixtures("projects/monorepo");
+    let inventory = scan_path(&root.join("tools/plain.py"), &root, &Options::default());
+    assert_eq!(inventory.dependencies, []);
+    assert_eq!(inventory.errors.len(), 1);
+    assert_eq!(inventory.errors[0].path, "tools/plain.py");
+    let inventory = scan_path(&root.join("tools/report.py"), &root, &Options::default());
+    assert_eq!(inventory.errors, []);
+    assert_eq!(inventory.dependencies.len(), 2);
+}
