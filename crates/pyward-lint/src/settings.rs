@@ -74,11 +74,23 @@ pub struct BanditConfig {
 }
 
 impl BanditConfig {
-    /// The same choices as a `[code]` table.
+    /// The same choices as a `[code]` table. Bandit's `B001` (every
+    /// blacklist check) becomes `B3` and `B4`; ids pyward does not know
+    /// (third-party plugins) are left out: see [`BanditConfig::unknown_ids`].
     pub fn to_code_config(&self) -> CodeConfig {
+        let known = |ids: &[String]| -> Vec<String> {
+            ids.iter()
+                .flat_map(|id| match id.trim() {
+                    "B001" => vec!["B3".to_string(), "B4".to_string()],
+                    other => vec![other.to_string()],
+                })
+                .filter(|id| registry::all_rules().any(|r| r.matches_prefix(id)))
+                .collect()
+        };
+        let tests = known(&self.tests);
         CodeConfig {
-            select: (!self.tests.is_empty()).then(|| self.tests.clone()),
-            ignore: self.skips.clone(),
+            select: (!tests.is_empty()).then_some(tests),
+            ignore: known(&self.skips),
             exclude: self
                 .exclude_dirs
                 .iter()
@@ -88,6 +100,18 @@ impl BanditConfig {
             severity: None,
             confidence: None,
         }
+    }
+}
+
+impl BanditConfig {
+    /// The `tests` and `skips` ids that name no pyward rule.
+    pub fn unknown_ids(&self) -> Vec<&str> {
+        self.tests
+            .iter()
+            .chain(&self.skips)
+            .map(|id| id.trim())
+            .filter(|id| *id != "B001" && !registry::all_rules().any(|r| r.matches_prefix(id)))
+            .collect()
     }
 }
 
@@ -451,6 +475,7 @@ mod tests {
         .unwrap();
         let config = bandit_config(dir.path()).unwrap().unwrap();
         assert_eq!(config.skips, vec!["B101"]);
+        assert!(config.unknown_ids().is_empty());
         let code = config.to_code_config();
         assert_eq!(code.exclude, vec!["tests", "venv"]);
         assert_eq!(code.ignore, vec!["B101"]);
@@ -467,6 +492,17 @@ mod tests {
         assert_eq!(yaml.tests, vec!["B1"]);
         assert_eq!(yaml.exclude_dirs, vec!["x"]);
         assert!(parse_dot_bandit("skips: [").is_err());
+    }
+
+    #[test]
+    fn bandit_blacklist_id_and_plugin_ids() {
+        let config = BanditConfig {
+            skips: vec!["B001".into(), "B999".into(), "B101".into()],
+            ..BanditConfig::default()
+        };
+        assert_eq!(config.to_code_config().ignore, vec!["B3", "B4", "B101"]);
+        assert_eq!(config.unknown_ids(), vec!["B999"]);
+        assert!(Settings::from_code_config(&config.to_code_config()).is_ok());
     }
 
     #[test]

@@ -60,6 +60,12 @@ pub fn run(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
                     "note: using Bandit's settings from `{}` (no `[code]` configuration)",
                     bandit.source.display()
                 ));
+                for id in bandit.unknown_ids() {
+                    output::warn(&format!(
+                        "`{id}` in `{}` is not a pyward rule; left out",
+                        bandit.source.display()
+                    ));
+                }
                 bandit.to_code_config()
             }
             None => CodeConfig::default(),

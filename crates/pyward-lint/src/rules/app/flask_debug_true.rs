@@ -44,20 +44,21 @@ crate::declare_rule! {
 }
 
 fn flask_debug_true(checker: &mut Checker<'_>, call: &ExprCall) {
-    if !checker.is_module_imported_like("flask") {
-        return;
-    }
-    if !checker
-        .call_qualified_name(call)
-        .is_some_and(|name| name.as_str().ends_with(".run"))
-    {
-        return;
-    }
+    // Cheapest test first: this runs on every call.
     if helpers::keyword_is(call, "debug", &["True"]) != Some(true) {
         return;
     }
     let Some(debug) = helpers::keyword(call, "debug") else {
         return;
     };
+    if !checker
+        .call_qualified_name(call)
+        .is_some_and(|name| name.as_str().ends_with(".run"))
+    {
+        return;
+    }
+    if !checker.is_module_imported_like("flask") {
+        return;
+    }
     checker.report_issue(Issue::new(&FLASK_DEBUG_TRUE, call.range()).line_at(debug.range().start()));
 }

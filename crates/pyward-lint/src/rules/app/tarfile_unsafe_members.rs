@@ -48,13 +48,13 @@ crate::declare_rule! {
 }
 
 fn tarfile_unsafe_members(checker: &mut Checker<'_>, call: &ExprCall) {
-    if !checker.is_module_imported("tarfile") {
-        return;
-    }
     if !checker
         .call_qualified_name(call)
         .is_some_and(|name| name.last().contains("extractall"))
     {
+        return;
+    }
+    if !checker.is_module_imported("tarfile") {
         return;
     }
     if let Some(Expr::StringLiteral(filter)) = helpers::keyword(call, "filter")
