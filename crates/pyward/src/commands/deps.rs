@@ -90,7 +90,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<ExitStatus> {
     );
     let base = base_dir(&paths, &args.requirements);
     let config = config::load(args.report.config.as_deref(), &base)?;
-    let inventory = read_inventory(&paths, &args.requirements, &args.selection, &base);
+    let inventory = read_inventory(&paths, &args.requirements, &args.selection, &base)?;
     let report = audit(inventory, &args.db)?;
     finish(report, &args.report, &config)
 }
@@ -123,8 +123,9 @@ pub fn read_inventory(
     requirements: &[PathBuf],
     selection: &SelectionArgs,
     base: &Path,
-) -> Inventory {
+) -> anyhow::Result<Inventory> {
     let options = selection.options();
+    pyward_inventory::validate_options(&options)?;
     let mut inventory = Inventory::default();
     for path in paths {
         if !path.exists() {
@@ -154,7 +155,7 @@ pub fn read_inventory(
     for note in &inventory.notes {
         output::error_line(&format!("note: {note}"));
     }
-    inventory
+    Ok(inventory)
 }
 
 /// Matches the inventory against the vulnerability database.

@@ -37,7 +37,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let runs = |scanner: &str| !args.skip.iter().any(|s| s == scanner);
 
     let mut report = if runs("deps") {
-        let inventory = deps::read_inventory(&paths, &[], &args.selection, &base);
+        let inventory = deps::read_inventory(&paths, &[], &args.selection, &base)?;
         deps::audit(inventory, &args.db)?
     } else {
         pyward_model::Report::new(env!("CARGO_PKG_VERSION"))

@@ -246,3 +246,71 @@ fn missing_path_exits_2() {
         .code(2)
         .stderr(predicates::str::contains("/no/such/folder"));
 }
+
+#[test]
+fn bad_python_version_exits_2_naming_the_option() {
+    let dir = project(&[("requirements.txt", "six==1.16.0\n")]);
+    let pyward = Pyward::new();
+    pyward
+        .cmd()
+        .args(["deps", "--offline", "--python-version", "three"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--python-version three"));
+}
+
+#[test]
+fn markers_narrow_the_audit_to_the_platform_asked_for() {
+    let dir = project(&[(
+        "requirements.txt",
+        "pywin32==300 ; sys_platform == 'win32'\njinja2==2.10 ; sys_platform == 'linux'\n",
+    )]);
+    let pyward = Pyward::new();
+    let names = |platform: &str| -> Vec<String> {
+        let output = pyward
+            .cmd()
+            .args([
+                "deps",
+                "--offline",
+                "--format",
+                "json",
+                "--platform",
+                platform,
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let report = stdout_json(&output);
+        report["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names("linux"), ["jinja2"]);
+    assert_eq!(names("windows"), ["pywin32"]);
+}
+
+#[test]
+fn installed_environment_is_audited_with_its_own_section() {
+    let dir = project(&[
+        ("venv/pyvenv.cfg", "home = /usr/bin\nversion = 3.11.7\n"),
+        (
+            "venv/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: Jinja2\nVersion: 2.10\n",
+        ),
+    ]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--env"])
+        .arg(dir.path().join("venv"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("== environment"), "{text}");
+    assert!(text.contains("jinja2 2.10"), "{text}");
+}
