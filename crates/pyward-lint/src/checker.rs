@@ -15,6 +15,10 @@ use crate::registry::Rule;
 use crate::settings::Settings;
 use crate::suppress::NosecLines;
 
+/// Rules whose findings point at a hardcoded password or key: their source
+/// line is not copied into the report (as `snippet`).
+const SECRET_BEARING_RULES: [&str; 4] = ["B105", "B106", "B107", "PW203"];
+
 /// One finding before it becomes a [`Finding`]: what a rule reports when
 /// the rule's default severity, confidence or message do not fit.
 #[derive(Debug, Clone)]
@@ -320,9 +324,13 @@ impl<'a> Checker<'a> {
         finding.fingerprint =
             pyward_model::fingerprint(&[issue.rule.code, self.path, &scope, &normalized]);
         finding.extra.insert("end_line".into(), end_line.into());
-        finding
-            .extra
-            .insert("snippet".into(), line_text.trim_end().to_string().into());
+        // The source line of a hardcoded-secret finding is the secret
+        // itself, and no report carries a secret in full.
+        if !SECRET_BEARING_RULES.contains(&issue.rule.code) {
+            finding
+                .extra
+                .insert("snippet".into(), line_text.trim_end().to_string().into());
+        }
         self.findings.push(finding);
     }
 

@@ -225,6 +225,16 @@ fn is_password_word(word: &str) -> bool {
     rest == "d"
 }
 
+/// A hardcoded password as a message shows it. Bandit prints the value
+/// whole; no pyward report carries a secret in full, so only its first
+/// characters (at most four, and never more than a quarter of it) and its
+/// length.
+pub fn redacted(secret: &str) -> String {
+    let length = secret.chars().count();
+    let shown: String = secret.chars().take((length / 4).min(4)).collect();
+    format!("'{shown}…' ({length} chars)")
+}
+
 /// Python's `repr()` of a bytes value: `b'...'`, or `b"..."` when it has
 /// a `'` and no `"`.
 pub fn bytes_repr(bytes: &[u8]) -> String {
@@ -304,6 +314,13 @@ mod tests {
             Some(Value::List(vec![Value::Int(1), Value::Name("name")]))
         );
         assert_eq!(Value::List(vec![]).truthy(), Some(false));
+    }
+
+    #[test]
+    fn redacted_shows_a_quarter_at_most() {
+        assert_eq!(redacted("q7Hk2Zt9VbN4mLp0"), "'q7Hk…' (16 chars)");
+        assert_eq!(redacted("hunter2"), "'h…' (7 chars)");
+        assert_eq!(redacted("abc"), "'…' (3 chars)");
     }
 
     #[test]

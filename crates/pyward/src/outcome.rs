@@ -34,6 +34,9 @@ pub fn conclude(
         .or(config.config.fail_on)
         .unwrap_or(Severity::Unknown);
     Ok(if incomplete && !args.keep_going {
+        output::error_line(
+            "hint: the scan is incomplete; fix or exclude the inputs above, or pass `--keep-going` to exit by the findings alone",
+        );
         ExitStatus::Error
     } else if report.has_finding_at_or_above(fail_on) {
         ExitStatus::Findings

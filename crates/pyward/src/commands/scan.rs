@@ -42,10 +42,6 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     } else {
         pyward_model::Report::new(env!("CARGO_PKG_VERSION"))
     };
-    // Unreadable dependency files leave the audit incomplete; a Python file
-    // that does not parse or a file the secrets scan cannot read is listed
-    // but does not stop the scan (as Bandit and detect-secrets do).
-    let incomplete = !report.errors.is_empty();
 
     let (more, more_errors, baselined) = std::thread::scope(|scope| {
         let code = runs("code").then(|| scope.spawn(|| scan_code(&paths, &base, &config)));
@@ -67,6 +63,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     report.errors.extend(more_errors);
     report.ignored.extend(baselined);
 
+    // Whatever could not be read, by any scanner, leaves the scan
+    // incomplete, as in `deps`, `code` and `secrets` alone.
+    let incomplete = !report.errors.is_empty();
     outcome::conclude(report, &args.report, &config, incomplete)
 }
 

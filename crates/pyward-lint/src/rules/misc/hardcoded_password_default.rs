@@ -72,7 +72,7 @@ fn hardcoded_password_default(checker: &mut Checker<'_>, stmt: &Stmt) {
             continue;
         };
         if helpers::looks_like_password(arg.parameter.name.as_str()) {
-            let message = format!("Possible hardcoded password: '{}'", string.value.to_str());
+            let message = format!("Possible hardcoded password: {}", helpers::redacted(string.value.to_str()));
             let def_line = def_keyword_range(checker.source(), function.name.range());
             checker.report_issue(
                 Issue::new(&HARDCODED_PASSWORD_DEFAULT, def_line)

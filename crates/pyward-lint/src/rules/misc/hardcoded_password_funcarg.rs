@@ -50,7 +50,7 @@ fn hardcoded_password_funcarg(checker: &mut Checker<'_>, call: &ExprCall) {
             continue;
         };
         if helpers::looks_like_password(arg.as_str()) {
-            let message = format!("Possible hardcoded password: '{}'", string.value.to_str());
+            let message = format!("Possible hardcoded password: {}", helpers::redacted(string.value.to_str()));
             checker.report_issue(
                 Issue::new(&HARDCODED_PASSWORD_FUNCARG, call.range())
                     .line_at(string.range.start())

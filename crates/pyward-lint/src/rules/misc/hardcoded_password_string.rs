@@ -123,7 +123,7 @@ fn hardcoded_password_string(checker: &mut Checker<'_>, expr: &Expr) {
         let context = checker.parent_range();
         checker.report_issue(
             Issue::new(&HARDCODED_PASSWORD_STRING, string.range)
-                .message(format!("Possible hardcoded password: '{secret}'"))
+                .message(format!("Possible hardcoded password: {}", helpers::redacted(&secret)))
                 .context(context),
         );
     }
