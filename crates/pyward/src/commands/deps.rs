@@ -164,9 +164,22 @@ pub fn audit(inventory: Inventory, db_args: &DbArgs) -> anyhow::Result<Report> {
     let mut report = Report::new(env!("CARGO_PKG_VERSION"));
     report.database = Some(database.info());
     // A package whose records are damaged is an error, not a silent miss.
-    let mut findings: Vec<Finding> = database.try_audit(&inventory.dependencies)?;
-    for finding in &mut findings {
-        tag_environment(finding, &inventory);
+    // One audit per installed environment (and one for the project's own
+    // files): the same vulnerable package in two environments is two
+    // problems to fix, each reported in its environment's section.
+    let mut by_environment: Vec<(Option<&str>, Vec<Dependency>)> = Vec::new();
+    for dependency in &inventory.dependencies {
+        let environment = dependency.environment.as_deref();
+        match by_environment.iter_mut().find(|(e, _)| *e == environment) {
+            Some((_, group)) => group.push(dependency.clone()),
+            None => by_environment.push((environment, vec![dependency.clone()])),
+        }
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    for (_, dependencies) in &by_environment {
+        let mut found = database.try_audit(dependencies)?;
+        tag_environments(&mut found, dependencies);
+        findings.extend(found);
     }
     report.findings = findings;
     report.dependencies = dedup_dependencies(inventory.dependencies);
@@ -177,20 +190,35 @@ pub fn audit(inventory: Inventory, db_args: &DbArgs) -> anyhow::Result<Report> {
 
 /// Installed packages get their environment named on the finding, so the
 /// text report gives each environment its own section.
-fn tag_environment(finding: &mut Finding, inventory: &Inventory) {
-    if finding.extra.contains_key("environment") {
+fn tag_environments(findings: &mut [Finding], dependencies: &[Dependency]) {
+    let by_package: HashMap<(&PackageName, Option<&str>, &str), &str> = dependencies
+        .iter()
+        .filter_map(|d| {
+            let environment = d.environment.as_deref()?;
+            Some((
+                (&d.name, d.version.as_deref(), d.source.as_str()),
+                environment,
+            ))
+        })
+        .collect();
+    if by_package.is_empty() {
         return;
     }
-    let environment = inventory.dependencies.iter().find_map(|d| {
-        let same = Some(&d.name) == finding.package.as_ref()
-            && finding.version.as_ref() == Some(&d.version)
-            && finding.source.as_deref() == Some(d.source.as_str());
-        if same { d.environment.clone() } else { None }
-    });
-    if let Some(environment) = environment {
-        finding
-            .extra
-            .insert("environment".into(), serde_json::Value::String(environment));
+    for finding in findings {
+        if finding.extra.contains_key("environment") {
+            continue;
+        }
+        let (Some(name), Some(source)) = (finding.package.as_ref(), finding.source.as_deref())
+        else {
+            continue;
+        };
+        let version = finding.version.clone().flatten();
+        if let Some(environment) = by_package.get(&(name, version.as_deref(), source)) {
+            finding.extra.insert(
+                "environment".into(),
+                serde_json::Value::String((*environment).to_string()),
+            );
+        }
     }
 }
 

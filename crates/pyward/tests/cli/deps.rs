@@ -314,3 +314,32 @@ fn installed_environment_is_audited_with_its_own_section() {
     assert!(text.contains("== environment"), "{text}");
     assert!(text.contains("jinja2 2.10"), "{text}");
 }
+
+#[test]
+fn same_vulnerable_package_in_two_environments_is_reported_in_each() {
+    let metadata = "Metadata-Version: 2.1\nName: Jinja2\nVersion: 2.10\n";
+    let dir = project(&[
+        ("one/pyvenv.cfg", "version = 3.11.7\n"),
+        ("one/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA", metadata),
+        ("two/pyvenv.cfg", "version = 3.11.7\n"),
+        ("two/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA", metadata),
+    ]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json", "--env"])
+        .arg(dir.path().join("one"))
+        .arg("--env")
+        .arg(dir.path().join("two"))
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    let environments: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f["id"] == "PYSEC-2019-217")
+        .map(|f| f["environment"].as_str().unwrap())
+        .collect();
+    assert_eq!(environments.len(), 2, "{findings:#?}");
+    assert_eq!(report["environments"].as_array().unwrap().len(), 2);
+}
