@@ -136,6 +136,12 @@ fn parse_in_place(
             .map(|manifest| (manifest.dependencies, manifest.notes)),
         Format::SetupCfg => manifest::setup_cfg::parse_with_notes(text, source)
             .map(|manifest| (manifest.dependencies, manifest.notes)),
+        Format::Pipfile => manifest::pipfile::parse_with_notes(text, source)
+            .map(|manifest| (manifest.dependencies, manifest.notes)),
+        Format::Pep723Script => manifest::pep723::parse_with_notes(text, source)
+            .map(|manifest| (manifest.dependencies, manifest.notes)),
+        Format::CondaEnvironment => manifest::conda::parse_with_notes(text, source)
+            .map(|manifest| (manifest.dependencies, manifest.notes)),
         Format::PoetryLock | Format::PdmLock | Format::PipfileLock | Format::Pylock => {
             let Some(roots) = manifest_roots(path, format) else {
                 return parse_text(format, text, source).map(no_notes);
