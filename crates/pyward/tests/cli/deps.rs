@@ -320,9 +320,15 @@ fn same_vulnerable_package_in_two_environments_is_reported_in_each() {
     let metadata = "Metadata-Version: 2.1\nName: Jinja2\nVersion: 2.10\n";
     let dir = project(&[
         ("one/pyvenv.cfg", "version = 3.11.7\n"),
-        ("one/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA", metadata),
+        (
+            "one/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA",
+            metadata,
+        ),
         ("two/pyvenv.cfg", "version = 3.11.7\n"),
-        ("two/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA", metadata),
+        (
+            "two/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA",
+            metadata,
+        ),
     ]);
     let pyward = Pyward::new();
     let output = pyward
