@@ -16,13 +16,6 @@ mod policy;
 
 use exit::ExitStatus;
 
-// A scan allocates many small, short-lived strings and vectors (advisory
-// records, dependency lists, findings); glibc's allocator spent about a
-// third of a `pyward deps` run's CPU on them, mimalloc much less (see
-// bench/README.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
