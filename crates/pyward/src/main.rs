@@ -16,6 +16,13 @@ mod policy;
 
 use exit::ExitStatus;
 
+// A scan allocates many small, short-lived strings and vectors (advisory
+// records, dependency lists, findings): with glibc's allocator they cost
+// about a fifth of a `pyward deps` run; mimalloc brings 700 pins from about
+// 20 ms to 15 ms (bench/deps.sh).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -33,6 +33,16 @@ pub fn write_report(
             lock.flush()?;
             Ok(())
         }
+        // `-o /dev/null`, a FIFO or a terminal: renaming a temporary file
+        // over it would replace the device with a regular file, so write
+        // straight into it.
+        Some(path) if path.exists() && !path.is_file() => {
+            let file = fs_err::OpenOptions::new().write(true).open(path)?;
+            let mut buffered = io::BufWriter::new(file);
+            render(&mut buffered)?;
+            buffered.flush()?;
+            Ok(())
+        }
         Some(path) => {
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,

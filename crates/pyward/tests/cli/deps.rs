@@ -349,3 +349,21 @@ fn same_vulnerable_package_in_two_environments_is_reported_in_each() {
     assert_eq!(environments.len(), 2, "{findings:#?}");
     assert_eq!(report["environments"].as_array().unwrap().len(), 2);
 }
+
+/// Writing the report to a device must not replace the device with a
+/// regular file (a temporary file renamed over `/dev/null` did).
+#[cfg(unix)]
+#[test]
+fn output_to_dev_null_leaves_the_device_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = project(&[("requirements.txt", "six==1.16.0\n")]);
+    let pyward = Pyward::new();
+    pyward
+        .cmd()
+        .args(["deps", "--offline", "-o", "/dev/null"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let kind = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null is no longer a device");
+}
