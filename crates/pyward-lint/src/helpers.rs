@@ -9,6 +9,31 @@
 use ruff_python_ast::{self as ast, Expr, Number};
 use ruff_text_size::TextRange;
 
+/// The handlers of a `try` statement that catch everything (`except:` or
+/// `except Exception:`, as with Bandit's default `check_typed_exception:
+/// False`) and whose whole body is one statement, with that statement:
+/// what B110 (`pass`) and B112 (`continue`) look at.
+pub fn catch_all_handlers_of_one_statement(
+    stmt: &ast::Stmt,
+) -> impl Iterator<Item = (&ast::ExceptHandlerExceptHandler, &ast::Stmt)> {
+    let handlers = match stmt {
+        ast::Stmt::Try(try_stmt) => try_stmt.handlers.as_slice(),
+        _ => &[],
+    };
+    handlers.iter().filter_map(|handler| {
+        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+        let catches_all = match handler.type_.as_deref() {
+            None => true,
+            Some(Expr::Name(name)) => name.id.as_str() == "Exception",
+            Some(_) => false,
+        };
+        match handler.body.as_slice() {
+            [only] if catches_all => Some((handler, only)),
+            _ => None,
+        }
+    })
+}
+
 /// A Bandit literal value (see the module docs).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {

@@ -1,6 +1,7 @@
-use ruff_python_ast::{ExceptHandler, Expr, Stmt};
+use ruff_python_ast::Stmt;
 
 use crate::checker::Checker;
+use crate::helpers;
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,22 +43,8 @@ crate::declare_rule! {
 }
 
 fn try_except_pass(checker: &mut Checker<'_>, stmt: &Stmt) {
-    let Stmt::Try(try_stmt) = stmt else {
-        return;
-    };
-    for handler in &try_stmt.handlers {
-        let ExceptHandler::ExceptHandler(handler) = handler;
-        if handler.body.len() != 1 {
-            continue;
-        }
-        // Bandit's default `check_typed_exception: False`: only bare
-        // `except:` and `except Exception:` count.
-        let catches_all = match handler.type_.as_deref() {
-            None => true,
-            Some(Expr::Name(name)) => name.id.as_str() == "Exception",
-            Some(_) => false,
-        };
-        if catches_all && matches!(handler.body[0], Stmt::Pass(_)) {
+    for (handler, only) in helpers::catch_all_handlers_of_one_statement(stmt) {
+        if matches!(only, Stmt::Pass(_)) {
             checker.report(&TRY_EXCEPT_PASS, handler.range);
         }
     }
