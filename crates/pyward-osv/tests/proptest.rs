@@ -73,6 +73,20 @@ fn entry() -> impl Strategy<Value = Affected> {
 }
 
 proptest! {
+    /// Brackets and list indicators in any arrangement: parsing stays
+    /// quick and never overflows the stack, however deep the nesting.
+    #[test]
+    fn nesting_never_overflows(
+        pieces in prop::collection::vec(prop::sample::select(vec!["[", "]", "{", "}", "- ", "\n", "a: ", "\"", "'", " "]), 0..400),
+        repeat in 1usize..400,
+    ) {
+        let body: String = pieces.concat().repeat(repeat);
+        let yaml = format!("id: X\naliases: {body}");
+        let _ = parse_yaml(yaml.as_bytes());
+        let json = format!(r#"{{"id": "X", "aliases": {body}}}"#);
+        let _ = parse_json(json.as_bytes());
+    }
+
     #[test]
     fn parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let _ = parse_json(&bytes);
@@ -119,8 +133,11 @@ proptest! {
             severity: vec![],
         };
         let got = entry_matches(&entry, &QueryVersion::new(&v)).map(|m| m.fix_versions);
-        let want = (pa <= pv && pv < pb).then(|| vec![b]);
+        let want = (pa <= pv && pv < pb).then(|| vec![pb.clone()]);
         prop_assert_eq!(got, want);
+        // The typed interval says the same.
+        let typed = pyward_osv::matching::PreparedEntry::new(&entry).affected_ranges();
+        prop_assert_eq!(typed.iter().any(|r| r.contains(&pv)), pa <= pv && pv < pb);
     }
 
     /// A listed version matches itself and every spelling PEP 440 calls equal.

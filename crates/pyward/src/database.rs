@@ -128,6 +128,7 @@ fn refresh(old: Database, path: &std::path::Path, url: &str) -> Database {
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(120),
         progress: std::io::stderr().is_terminal(),
+        ..pyward_osv::FetchOptions::default()
     };
     let failed = |cause: &dyn std::fmt::Display, old: &Database| {
         output::warn(&format!(

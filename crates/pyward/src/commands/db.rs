@@ -72,6 +72,7 @@ fn update(url: Option<&str>, timeout: u64, args: &DbArgs) -> anyhow::Result<Exit
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(timeout.max(1)),
         progress: std::io::stderr().is_terminal(),
+        ..pyward_osv::FetchOptions::default()
     };
     let started = Instant::now();
     let report = pyward_osv::update(url, &dest, &options)?;
