@@ -4,7 +4,7 @@
 
 use pyward_model::{Dependency, Finding, FindingKind, PackageName};
 
-use crate::query::{OnDamage, VulnerabilityMatch};
+use crate::query::{Fields, OnDamage, VulnerabilityMatch};
 use crate::{Database, DbError};
 
 impl Database {
@@ -13,44 +13,52 @@ impl Database {
     /// whose records cannot be read is left out; [`Database::try_audit`]
     /// reports that instead.
     pub fn audit(&self, deps: &[Dependency]) -> Vec<Finding> {
-        self.query_with(deps, OnDamage::Skip)
+        self.query_with(deps, OnDamage::Skip, Fields::ForFindings)
             .unwrap_or_default()
-            .iter()
-            .map(|m| finding(m, deps))
+            .into_iter()
+            .map(|m| into_finding(m, deps))
             .collect()
     }
 
     /// Like [`Database::audit`], but a damaged package record is an error.
     pub fn try_audit(&self, deps: &[Dependency]) -> Result<Vec<Finding>, DbError> {
-        Ok(self.query(deps)?.iter().map(|m| finding(m, deps)).collect())
+        Ok(self
+            .query_with(deps, OnDamage::Fail, Fields::ForFindings)?
+            .into_iter()
+            .map(|m| into_finding(m, deps))
+            .collect())
     }
 }
 
 /// The finding for `m`, whose `stated_by` index into `deps`.
 pub fn finding(m: &VulnerabilityMatch, deps: &[Dependency]) -> Finding {
+    into_finding(m.clone(), deps)
+}
+
+/// [`finding`], moving the text out of `m` rather than copying it.
+fn into_finding(m: VulnerabilityMatch, deps: &[Dependency]) -> Finding {
     let kind = if m.malicious {
         FindingKind::Malicious
     } else {
         FindingKind::Vulnerability
     };
-    let mut finding = Finding::new(kind, m.id.clone(), m.severity);
-    finding.aliases = m.aliases.clone();
-    finding.package = Some(m.package.clone());
-    finding.version = Some(m.version.clone());
-    finding.fix_versions = Some(m.fix_versions.iter().map(ToString::to_string).collect());
-    finding.summary = m.headline.clone();
-    let stated_by: Vec<&Dependency> = m.stated_by.iter().filter_map(|&i| deps.get(i)).collect();
-    let first = stated_by.first();
-    finding.source = first.map(|d| d.source.clone());
-    finding.fingerprint = pyward_model::fingerprint(&[
+    let fingerprint = pyward_model::fingerprint(&[
         &m.id,
         m.package.as_str(),
         m.version.as_deref().unwrap_or(""),
     ]);
+    let mut finding = Finding::new(kind, m.id, m.severity);
+    finding.aliases = m.aliases;
+    finding.fix_versions = Some(m.fix_versions.iter().map(ToString::to_string).collect());
+    finding.summary = m.headline;
+    let stated_by: Vec<&Dependency> = m.stated_by.iter().filter_map(|&i| deps.get(i)).collect();
+    let first = stated_by.first();
+    finding.source = first.map(|d| d.source.clone());
+    finding.fingerprint = fingerprint;
     if !m.references.is_empty() {
         finding
             .extra
-            .insert("references".into(), m.references.clone().into());
+            .insert("references".into(), m.references.into());
     }
     let mut sources: Vec<&str> = Vec::new();
     for dep in &stated_by {
@@ -68,5 +76,7 @@ pub fn finding(m: &VulnerabilityMatch, deps: &[Dependency]) -> Finding {
         }
         finding.extra.insert("direct".into(), dep.direct.into());
     }
+    finding.package = Some(m.package);
+    finding.version = Some(m.version);
     finding
 }

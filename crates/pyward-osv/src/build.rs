@@ -9,7 +9,9 @@ use pyward_model::PackageName;
 
 use crate::error::DbError;
 use crate::matching::{PreparedEntry, QueryVersion};
-use crate::record::{Advisory, AdvisoryCore, AdvisoryDisplay, Affected, DISPLAY_REFERENCES};
+use crate::record::{
+    Advisory, AdvisoryCore, AdvisoryDisplay, Affected, CvssScore, DISPLAY_REFERENCES,
+};
 use crate::source::{SourceRecords, read_source};
 use crate::store::{self, Meta};
 use crate::{severity, temporaries, text};
@@ -123,8 +125,9 @@ pub fn build(
             let mut one = advisory.clone();
             one.affected.retain(|a| &a.package == package);
             let slot = by_package.entry(package.as_str().to_string()).or_default();
-            slot.0.push(core_of(&one));
-            slot.1.push(display_of(&one));
+            let display = display_of(&one);
+            slot.0.push(core_of(&one, display.cvss.as_ref()));
+            slot.1.push(display);
             slot.2.push(one);
         }
     }
@@ -172,12 +175,13 @@ fn to_json<T: serde::Serialize>(dest: &Path, value: &T) -> Result<Vec<u8>, DbErr
     })
 }
 
-/// What matching needs of `advisory` (reduced to one package's entries).
-pub fn core_of(advisory: &Advisory) -> AdvisoryCore {
+/// What matching needs of `advisory` (reduced to one package's entries),
+/// given its best CVSS score.
+pub fn core_of(advisory: &Advisory, cvss: Option<&CvssScore>) -> AdvisoryCore {
     AdvisoryCore {
         id: advisory.id.clone(),
         aliases: advisory.aliases.clone(),
-        severity: severity::advisory_severity(advisory),
+        severity: severity::severity_of(advisory, cvss),
         affected: advisory
             .affected
             .iter()

@@ -181,6 +181,15 @@ pub(crate) enum OnDamage {
     Skip,
 }
 
+/// Which fields of a [`VulnerabilityMatch`] to fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fields {
+    All,
+    /// What a `pyward_model::Finding` carries: no details, ranges, CWEs,
+    /// dates or CVSS (the audit's hot path does not pay for them).
+    ForFindings,
+}
+
 impl Database {
     /// The advisories of `package`, prepared for matching many versions.
     pub fn package(&self, package: &PackageName) -> Result<PackageAdvisories, DbError> {
@@ -219,13 +228,14 @@ impl Database {
     /// requirement names no PyPI release). A package whose records cannot
     /// be read is an error.
     pub fn query(&self, deps: &[Dependency]) -> Result<Vec<VulnerabilityMatch>, DbError> {
-        self.query_with(deps, OnDamage::Fail)
+        self.query_with(deps, OnDamage::Fail, Fields::All)
     }
 
     pub(crate) fn query_with(
         &self,
         deps: &[Dependency],
         on_damage: OnDamage,
+        fields: Fields,
     ) -> Result<Vec<VulnerabilityMatch>, DbError> {
         // (package, version) -> the dependencies stating it, in input order.
         let mut wanted: BTreeMap<(&PackageName, Option<&str>), Vec<usize>> = BTreeMap::new();
@@ -269,12 +279,16 @@ impl Database {
             let displays = match display_cache.entry(name) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(read(self.displays(name), on_damage)?)
+                    let displays = match fields {
+                        Fields::All => self.displays(name),
+                        Fields::ForFindings => self.finding_displays(name),
+                    };
+                    e.insert(read(displays, on_damage)?)
                 }
             };
             for group in group_by_alias(matches) {
                 out.push(merge_group(
-                    name, version, &group, package, displays, &stated_by,
+                    name, version, &group, package, displays, &stated_by, fields,
                 ));
             }
         }
@@ -340,6 +354,7 @@ fn merge_group(
     package: &PackageAdvisories,
     displays: &[AdvisoryDisplay],
     stated_by: &[usize],
+    fields: Fields,
 ) -> VulnerabilityMatch {
     // A group is never empty (it holds the match that made it).
     let chosen = group
@@ -382,12 +397,12 @@ fn merge_group(
         .collect();
     fix_versions.sort();
     fix_versions.dedup();
-    let mut affected: Vec<AffectedRange> = group
-        .iter()
-        .flat_map(|m| package.affected_ranges(m.index))
-        .collect();
-    affected.sort();
-    affected.dedup();
+    let mut affected: Vec<AffectedRange> = Vec::new();
+    if fields == Fields::All {
+        affected.extend(group.iter().flat_map(|m| package.affected_ranges(m.index)));
+        affected.sort();
+        affected.dedup();
+    }
     let mut references: Vec<String> = Vec::new();
     let mut cwes: Vec<String> = Vec::new();
     let mut cvss: Option<CvssScore> = None;

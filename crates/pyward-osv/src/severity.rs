@@ -57,10 +57,17 @@ pub fn label_severity(label: &str) -> Option<Severity> {
 
 /// The severity of `advisory` for one package's entries.
 pub fn advisory_severity(advisory: &Advisory) -> Severity {
-    if let Some(score) = cvss_score(advisory_vectors(advisory))
-        && score > 0.0
+    let best = best_cvss(advisory_vectors(advisory));
+    severity_of(advisory, best.as_ref())
+}
+
+/// The severity of `advisory` given its best CVSS score (computed once
+/// by the caller, who also stores it).
+pub fn severity_of(advisory: &Advisory, best: Option<&CvssScore>) -> Severity {
+    if let Some(best) = best
+        && best.score > 0.0
     {
-        return Severity::from_cvss_score(score);
+        return Severity::from_cvss_score(best.score);
     }
     advisory
         .database_severity

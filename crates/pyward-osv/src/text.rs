@@ -20,12 +20,16 @@ pub fn headline(summary: Option<&str>, details: Option<&str>) -> Option<String> 
         return Some(shorten(line, MAX_HEADLINE_BYTES));
     }
     let text = prose(&unescape_html(details?));
-    let sentences = sentences(&text);
-    let chosen = sentences
-        .iter()
-        .find(|s| !describes_product(s))
-        .or(sentences.first())?;
-    Some(shorten(chosen.to_string(), MAX_HEADLINE_BYTES))
+    let mut first = None;
+    let mut chosen = None;
+    for sentence in sentences(&text) {
+        first.get_or_insert(sentence);
+        if !describes_product(sentence) {
+            chosen = Some(sentence);
+            break;
+        }
+    }
+    Some(shorten(chosen.or(first)?.to_string(), MAX_HEADLINE_BYTES))
 }
 
 /// The details with entities decoded and surrounding blank lines trimmed,
@@ -147,54 +151,89 @@ const ABBREVIATIONS: &[&str] = &[
 /// Splits one line of prose into sentences: at `.`, `!` or `?` followed by
 /// a space, unless the word is an abbreviation (`e.g.`), and at the marks
 /// [`prose`] leaves where a heading was.
-fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for (at, &b) in bytes.iter().enumerate() {
-        let next_is_space = bytes.get(at + 1).is_none_or(|n| *n == b' ');
-        let boundary = match b {
-            0 => Some(at),
-            b'.' | b'!' | b'?' if next_is_space => {
-                let word = text[start..at].rsplit(' ').next().unwrap_or("");
-                let word = word.trim_start_matches(['(', '"', '\'']);
-                let abbreviation =
-                    b == b'.' && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
-                (!abbreviation).then_some(at + 1)
+fn sentences(text: &str) -> Sentences<'_> {
+    Sentences { text, start: 0 }
+}
+
+/// The sentences of a line of prose, found one at a time (a headline
+/// usually needs the first or second only).
+struct Sentences<'a> {
+    text: &'a str,
+    start: usize,
+}
+
+impl<'a> Iterator for Sentences<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        while self.start < bytes.len() {
+            let begin = self.start;
+            let mut end = bytes.len();
+            for at in begin..bytes.len() {
+                let b = bytes[at];
+                let next_is_space = bytes.get(at + 1).is_none_or(|n| *n == b' ');
+                let boundary = match b {
+                    0 => Some(at),
+                    b'.' | b'!' | b'?' if next_is_space => {
+                        let word = text[begin..at].rsplit(' ').next().unwrap_or("");
+                        let word = word.trim_start_matches(['(', '"', '\'']);
+                        let abbreviation =
+                            b == b'.' && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+                        (!abbreviation).then_some(at + 1)
+                    }
+                    _ => None,
+                };
+                if let Some(found) = boundary {
+                    end = found;
+                    break;
+                }
             }
-            _ => None,
-        };
-        if let Some(end) = boundary {
-            let sentence = text[start..end].trim_matches([' ', '\u{0}']);
+            // A NUL boundary ends the sentence before it; step over it.
+            self.start = if end < bytes.len() && bytes[end] == 0 {
+                end + 1
+            } else {
+                end
+            };
+            let sentence = text[begin..end].trim_matches([' ', '\u{0}']);
             if !sentence.is_empty() {
-                out.push(sentence);
+                return Some(sentence);
             }
-            start = end;
         }
+        None
     }
-    let rest = text[start..].trim_matches([' ', '\u{0}']);
-    if !rest.is_empty() {
-        out.push(rest);
-    }
-    out
 }
 
 /// Subjects that make "X is a ..." a statement about the problem, not a
 /// product description ("There is a ...", "This is a ...").
 const NOT_PRODUCTS: &[&str] = &[
-    "there", "this", "that", "it", "here", "which", "what", "the", "a", "an",
+    "there", "this", "that", "it", "here", "which", "what", "a", "an",
+];
+
+/// Words that make a sentence a statement about the flaw, whatever its
+/// shape ("The issue is a regression" is not a product description).
+const FLAW_WORDS: &[&str] = &[
+    "vulnerab",
+    "attacker",
+    "exploit",
+    "flaw",
+    "bug",
+    "issue",
+    "overflow",
+    "injection",
+    "bypass",
+    "denial",
+    "crash",
+    "malicious code",
 ];
 
 /// Whether `sentence` describes the product rather than the flaw: "<name>
 /// is a/an/the ..." or "<name> are ..." with a name of at most eight words,
-/// and no mention of a vulnerability or an attacker (a sentence that runs
+/// and none of [`FLAW_WORDS`] (a sentence that runs
 /// on into the flaw, its full stop missing, is kept).
 fn describes_product(sentence: &str) -> bool {
     let lower = sentence.to_ascii_lowercase();
-    if ["vulnerab", "attacker", "exploit"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
+    if FLAW_WORDS.iter().any(|w| lower.contains(w)) {
         return false;
     }
     let words: Vec<&str> = lower.split(' ').take(11).collect();
@@ -361,6 +400,12 @@ mod tests {
             "aiohttp is an asynchronous HTTP client/server framework for asyncio and Python."
         ));
         assert!(describes_product(
+            "The Jupyter notebook is a web-based notebook environment for interactive computing."
+        ));
+        assert!(!describes_product(
+            "The issue is a regression of CVE-2023-1."
+        ));
+        assert!(describes_product(
             "Internet Routing Registry daemon version 4 is an IRR database server."
         ));
     }
@@ -378,11 +423,11 @@ mod tests {
     #[test]
     fn abbreviations_do_not_end_sentences() {
         assert_eq!(
-            sentences("Bad input, e.g. a long header, crashes it. Then more."),
+            sentences("Bad input, e.g. a long header, crashes it. Then more.").collect::<Vec<_>>(),
             vec!["Bad input, e.g. a long header, crashes it.", "Then more."]
         );
         assert_eq!(
-            sentences("Fixed in 1.2. dparse 0.5 is affected"),
+            sentences("Fixed in 1.2. dparse 0.5 is affected").collect::<Vec<_>>(),
             vec!["Fixed in 1.2.", "dparse 0.5 is affected"]
         );
     }
