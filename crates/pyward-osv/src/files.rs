@@ -62,18 +62,33 @@ pub enum Links {
 /// opening (so a FIFO is never opened), opened non-blocking, and checked
 /// again on the open file (so a swap in between is caught too).
 pub fn open_regular(path: &Path, links: Links) -> Result<std::fs::File, OpenError> {
-    let meta = match links {
-        Links::Follow => std::fs::metadata(path),
-        Links::Refuse => std::fs::symlink_metadata(path),
+    open_regular_with_metadata(path, links).map(|(file, _)| file)
+}
+
+/// [`open_regular`], also giving the open file's metadata.
+pub fn open_regular_with_metadata(
+    path: &Path,
+    links: Links,
+) -> Result<(std::fs::File, std::fs::Metadata), OpenError> {
+    // Where links are refused, the open itself cannot block or follow
+    // (O_NONBLOCK | O_NOFOLLOW) and the check on the open file decides;
+    // elsewhere the path is checked first, so a FIFO is never opened.
+    if links == Links::Follow || !cfg!(unix) {
+        let meta = match links {
+            Links::Follow => std::fs::metadata(path),
+            Links::Refuse => std::fs::symlink_metadata(path),
+        }
+        .map_err(OpenError::Io)?;
+        if let Some(kind) = special_kind(meta.file_type()) {
+            return Err(OpenError::NotRegular(kind));
+        }
+        if meta.is_dir() {
+            return Err(OpenError::NotRegular("a folder"));
+        }
     }
-    .map_err(OpenError::Io)?;
-    if let Some(kind) = special_kind(meta.file_type()) {
-        return Err(OpenError::NotRegular(kind));
-    }
-    if meta.is_dir() {
-        return Err(OpenError::NotRegular("a folder"));
-    }
-    if is_virtual(path) {
+    // A file found in a folder is as virtual as its folder, which the
+    // caller checked once; resolving every path costs an import dearly.
+    if links == Links::Follow && is_virtual(path) {
         return Err(OpenError::NotRegular("a virtual file (/proc, /sys, /dev)"));
     }
     let mut options = std::fs::OpenOptions::new();
@@ -88,12 +103,23 @@ pub fn open_regular(path: &Path, links: Links) -> Result<std::fs::File, OpenErro
         };
         options.custom_flags(libc::O_NONBLOCK | no_follow);
     }
-    let file = options.open(path).map_err(OpenError::Io)?;
+    let file = match options.open(path) {
+        Ok(file) => file,
+        // O_NOFOLLOW on a link fails with ELOOP.
+        #[cfg(unix)]
+        Err(e) if links == Links::Refuse && e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(OpenError::NotRegular("a symbolic link"));
+        }
+        Err(e) => return Err(OpenError::Io(e)),
+    };
     let opened = file.metadata().map_err(OpenError::Io)?;
+    if opened.is_dir() {
+        return Err(OpenError::NotRegular("a folder"));
+    }
     if let Some(kind) = special_kind(opened.file_type()) {
         return Err(OpenError::NotRegular(kind));
     }
-    Ok(file)
+    Ok((file, opened))
 }
 
 /// Reads `reader` to its end, or fails once it gives more than `limit`

@@ -200,12 +200,12 @@ fn read_dir(root: &Path) -> Result<SourceRecords, DbError> {
 /// One file of a folder: opened without following a link, read with a
 /// bound, parsed.
 fn read_record(path: &Path, kind: Kind) -> Result<Parsed, String> {
-    let file = match files::open_regular(path, Links::Refuse) {
-        Ok(file) => file,
+    let (file, meta) = match files::open_regular_with_metadata(path, Links::Refuse) {
+        Ok(opened) => opened,
         Err(OpenError::Io(e)) => return Err(format!("cannot read: {e}")),
         Err(OpenError::NotRegular(what)) => return Err(format!("not read: it is {what}")),
     };
-    let size = file.metadata().map_or(0, |m| m.len());
+    let size = meta.len();
     let bytes = files::read_bounded(file, MAX_RECORD_BYTES, size)
         .map_err(|e| format!("cannot read: {e}"))?;
     parse(kind, &bytes)
