@@ -5,7 +5,6 @@
 
 use globset::{Glob, GlobMatcher};
 use pyward_model::{Finding, Report};
-use serde_json::Value;
 
 use crate::config::{Config, IgnoreRule, parse_date};
 
@@ -47,9 +46,7 @@ pub fn apply(report: &mut Report, config: &Config, today: Day) -> PolicyNotes {
             ));
             kept.push(finding);
         } else {
-            finding
-                .extra
-                .insert("ignore_reason".into(), Value::String(rule.reason.clone()));
+            finding.ignore_reason = Some(rule.reason.clone());
             report.ignored.push(finding);
         }
     }
@@ -169,7 +166,10 @@ mod tests {
         let notes = apply(&mut report, &config, (2026, 11, 29));
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.ignored[0].id, "PYSEC-1");
-        assert_eq!(report.ignored[0].extra["ignore_reason"], "not deployed");
+        assert_eq!(
+            report.ignored[0].ignore_reason.as_deref(),
+            Some("not deployed")
+        );
         assert!(notes.warnings.is_empty());
     }
 
@@ -191,17 +191,9 @@ mod tests {
     #[test]
     fn path_and_package_narrow() {
         let mut code = Finding::new(FindingKind::Code, "B101", Severity::Low);
-        code.location = Some(Location {
-            path: "tests/test_x.py".into(),
-            line: 1,
-            column: 1,
-        });
+        code.location = Some(Location::new("tests/test_x.py", 1, 1));
         let mut elsewhere = code.clone();
-        elsewhere.location = Some(Location {
-            path: "app/x.py".into(),
-            line: 1,
-            column: 1,
-        });
+        elsewhere.location = Some(Location::new("app/x.py", 1, 1));
         let mut report = Report::new("0");
         report.findings = vec![code, elsewhere, vuln("PYSEC-1", "CVE-1", "django")];
         let mut by_path = rule("B101", None);

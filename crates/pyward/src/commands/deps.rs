@@ -205,7 +205,7 @@ fn tag_environments(findings: &mut [Finding], dependencies: &[Dependency]) {
         return;
     }
     for finding in findings {
-        if finding.extra.contains_key("environment") {
+        if finding.environment().is_some() {
             continue;
         }
         let (Some(name), Some(source)) = (finding.package.as_ref(), finding.source.as_deref())
@@ -214,10 +214,10 @@ fn tag_environments(findings: &mut [Finding], dependencies: &[Dependency]) {
         };
         let version = finding.version.clone().flatten();
         if let Some(environment) = by_package.get(&(name, version.as_deref(), source)) {
-            finding.extra.insert(
-                "environment".into(),
-                serde_json::Value::String((*environment).to_string()),
-            );
+            finding
+                .dependency
+                .get_or_insert_with(Default::default)
+                .environment = Some((*environment).to_string());
         }
     }
 }

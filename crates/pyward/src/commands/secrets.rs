@@ -113,10 +113,7 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitStatus> {
         .baselined
         .into_iter()
         .map(|mut finding| {
-            finding.extra.insert(
-                "ignore_reason".into(),
-                format!("listed in the baseline `{baseline_name}`").into(),
-            );
+            finding.ignore_reason = Some(format!("listed in the baseline `{baseline_name}`"));
             finding
         })
         .collect();
