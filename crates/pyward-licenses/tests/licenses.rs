@@ -303,7 +303,7 @@ fn any_metadata() -> impl Strategy<Value = LicenseMetadata> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(500))]
 
     #[test]
     fn any_metadata_resolves_without_panicking(metadata in any_metadata()) {
