@@ -1,10 +1,12 @@
 //! Times the checker: building the built-in index, then checking 20,000
 //! names (the 5,000 committed ordinary names, each in four spellings that
-//! miss the popular list, so every name takes the full path).
+//! miss the popular list, so every name takes the full path). Each is run
+//! several times and the fastest run is reported, which is what the code
+//! costs when the (shared) machine lets it run.
 //!
 //! `cargo run --release -p pyward-typosquat --example bench`
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use pyward_model::PackageName;
 use pyward_typosquat::Checker;
@@ -20,13 +22,21 @@ fn main() {
     }
     names.truncate(20_000);
 
-    let started = Instant::now();
-    let checker = Checker::builtin();
-    let built = started.elapsed();
+    let mut built = Duration::MAX;
+    let mut checker = Checker::builtin();
+    for _ in 0..10 {
+        let started = Instant::now();
+        checker = Checker::builtin();
+        built = built.min(started.elapsed());
+    }
 
-    let started = Instant::now();
-    let flagged = names.iter().filter(|n| checker.check(n).is_some()).count();
-    let checked = started.elapsed();
+    let mut checked = Duration::MAX;
+    let mut flagged = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        flagged = names.iter().filter(|n| checker.check(n).is_some()).count();
+        checked = checked.min(started.elapsed());
+    }
 
     println!(
         "built the index of {} popular names in {:.1} ms ({checker:?})",
