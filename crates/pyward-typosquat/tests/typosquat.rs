@@ -179,6 +179,31 @@ fn the_most_downloaded_of_several_is_named() {
 }
 
 #[test]
+fn look_alikes_serialize_for_reports() {
+    let found = Checker::builtin()
+        .check(&PackageName::new("python3-flask"))
+        .unwrap();
+    let json = serde_json::to_value(&found).unwrap();
+    assert_eq!(json["name"], "python3-flask");
+    assert_eq!(json["similar_to"], "flask");
+    assert_eq!(json["technique"]["kind"], "affix");
+    assert_eq!(json["technique"]["text"], "python3-");
+    assert_eq!(json["technique"]["position"], "prefix");
+    assert_eq!(json["similar_to_rank"], found.similar_to_rank);
+    let swapped = Checker::builtin()
+        .check(&PackageName::new("reqeusts"))
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&swapped).unwrap()["technique"],
+        serde_json::json!({"kind": "transposition"})
+    );
+    assert_eq!(
+        swapped.to_string(),
+        "`reqeusts` looks like `requests` (#7 most downloaded on PyPI): swapped letters"
+    );
+}
+
+#[test]
 fn allow_lists_win() {
     let allow: AllowList = ["reqeusts"].into_iter().collect();
     assert_eq!(check(&PackageName::new("reqeusts"), &allow), None);
