@@ -43,9 +43,9 @@ pub enum Command {
 /// `secrets`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// Report format: text, json
-    #[arg(long, default_value = "text", value_name = "FORMAT")]
-    pub format: String,
+    /// Report format
+    #[arg(long, default_value = "text", value_name = "FORMAT", value_parser = parse_format)]
+    pub format: pyward_report::Format,
 
     /// Write the report to FILE instead of standard output
     #[arg(short = 'o', long, value_name = "FILE")]
@@ -66,6 +66,13 @@ pub struct ReportArgs {
     pub keep_going: bool,
 }
 
+/// `--format`, checked when the arguments are read, so that a bad name
+/// stops the run before any scanning work.
+fn parse_format(text: &str) -> Result<pyward_report::Format, String> {
+    text.parse()
+        .map_err(|e: pyward_report::UnknownFormat| e.to_string())
+}
+
 /// Which vulnerability database to use: shared by `scan`, `deps`, `db`.
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
@@ -76,4 +83,13 @@ pub struct DbArgs {
     /// Never touch the network; use the local or built-in database
     #[arg(long)]
     pub offline: bool,
+}
+
+impl DbArgs {
+    pub fn request(&self) -> pyward_engine::database::DbRequest {
+        pyward_engine::database::DbRequest {
+            path: self.db.clone(),
+            offline: self.offline,
+        }
+    }
 }

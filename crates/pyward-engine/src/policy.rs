@@ -4,12 +4,10 @@
 //! nothing are pointed out so the policy file does not rot.
 
 use globset::{Glob, GlobMatcher};
+use jiff::civil::Date;
 use pyward_model::{Finding, Report};
 
-use crate::config::{Config, IgnoreRule, parse_date};
-
-/// A date as (year, month, day), comparable with `parse_date`'s output.
-pub type Day = (i32, u32, u32);
+use crate::config::{Config, IgnoreRule};
 
 /// What applying the policy has to tell the user.
 #[derive(Debug, Default)]
@@ -17,7 +15,7 @@ pub struct PolicyNotes {
     pub warnings: Vec<String>,
 }
 
-pub fn apply(report: &mut Report, config: &Config, today: Day) -> PolicyNotes {
+pub fn apply(report: &mut Report, config: &Config, today: Date) -> PolicyNotes {
     let mut notes = PolicyNotes::default();
     if let Some(floor) = config.min_severity {
         report.findings.retain(|f| f.severity >= floor);
@@ -32,11 +30,7 @@ pub fn apply(report: &mut Report, config: &Config, today: Day) -> PolicyNotes {
         };
         used[index] = true;
         let rule = rules[index].rule;
-        let expired = rule
-            .expires
-            .as_deref()
-            .and_then(parse_date)
-            .is_some_and(|day| day < today);
+        let expired = rule.expiry().is_some_and(|day| day < today);
         if expired {
             notes.warnings.push(format!(
                 "the ignore for `{}` expired on {}; `{}` is reported again",
@@ -104,29 +98,10 @@ impl<'a> CompiledRule<'a> {
 }
 
 /// Today's date in UTC, from the system clock.
-pub fn today() -> Day {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
-}
-
-/// Howard Hinnant's days-to-civil conversion (proleptic Gregorian).
-fn civil_from_days(days: i64) -> Day {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        i32::try_from(year).unwrap_or(i32::MAX),
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 #[cfg(test)]
@@ -163,7 +138,7 @@ mod tests {
             ignore: vec![rule("cve-1", Some("2099-01-01"))],
             ..Config::default()
         };
-        let notes = apply(&mut report, &config, (2026, 11, 29));
+        let notes = apply(&mut report, &config, jiff::civil::date(2026, 11, 29));
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.ignored[0].id, "PYSEC-1");
         assert_eq!(
@@ -181,7 +156,7 @@ mod tests {
             ignore: vec![rule("PYSEC-1", Some("2026-01-01")), rule("PYSEC-9", None)],
             ..Config::default()
         };
-        let notes = apply(&mut report, &config, (2026, 11, 29));
+        let notes = apply(&mut report, &config, jiff::civil::date(2026, 11, 29));
         assert_eq!(report.findings.len(), 1);
         assert!(report.ignored.is_empty());
         assert!(notes.warnings[0].contains("expired"));
@@ -204,7 +179,7 @@ mod tests {
             ignore: vec![by_path, by_package],
             ..Config::default()
         };
-        apply(&mut report, &config, (2026, 11, 29));
+        apply(&mut report, &config, jiff::civil::date(2026, 11, 29));
         assert_eq!(report.ignored.len(), 1);
         assert_eq!(report.findings.len(), 2);
     }
@@ -219,14 +194,7 @@ mod tests {
             min_severity: Some(Severity::Medium),
             ..Config::default()
         };
-        apply(&mut report, &config, (2026, 11, 29));
+        apply(&mut report, &config, jiff::civil::date(2026, 11, 29));
         assert_eq!(report.findings.len(), 1);
-    }
-
-    #[test]
-    fn calendar() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_786), (2026, 11, 29));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
     }
 }
