@@ -9,6 +9,7 @@ use pyward_model::Severity;
 use serde::Deserialize;
 
 use crate::EngineError;
+use crate::policy::FailOn;
 
 /// A configuration file larger than this is not a configuration file.
 pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
@@ -18,7 +19,10 @@ pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// As `--fail-on`.
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<FailOn>,
+    /// Whether an advisory with no severity fails at every `fail-on`
+    /// threshold [default: true].
+    pub fail_on_unknown: Option<bool>,
     /// Findings below this severity are not reported.
     pub min_severity: Option<Severity>,
     /// Reasoned, optionally expiring ignores.
@@ -36,23 +40,37 @@ pub struct Config {
     pub gateway: Option<toml::Table>,
 }
 
-/// One `[[ignore]]` entry.
-#[derive(Debug, Clone, Deserialize)]
+/// One `[[ignore]]` entry: an id, a package pattern, or both.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct IgnoreRule {
     /// An advisory id or any alias; or a rule id or secret detector id.
-    pub id: String,
+    /// Without one, the entry sets aside every finding of `package`
+    /// (internal packages).
+    pub id: Option<String>,
     /// Why it is safe to ignore: required, so every ignore explains itself.
     pub reason: String,
     /// `YYYY-MM-DD`: after this day the finding returns, with a warning.
     pub expires: Option<String>,
-    /// Only for this package.
+    /// Only for this package: a name or a glob (`acme-*`), compared with
+    /// the normalized name.
     pub package: Option<String>,
+    /// Only for versions in this PEP 440 range (`<3.2`).
+    pub versions: Option<String>,
     /// Only for files matching this glob (code and secret findings).
     pub path: Option<String>,
 }
 
 impl IgnoreRule {
+    /// How messages name the entry: its id, else its package pattern.
+    pub fn label(&self) -> String {
+        match (&self.id, &self.package) {
+            (Some(id), _) => id.clone(),
+            (None, Some(package)) => format!("package = {package}"),
+            (None, None) => "(empty)".to_string(),
+        }
+    }
+
     /// The expiry day, when there is one (checked when the file was read).
     pub fn expiry(&self) -> Option<jiff::civil::Date> {
         self.expires
@@ -217,10 +235,35 @@ fn toml_error(what: &str, text: &str, error: &toml::de::Error) -> String {
 
 fn validate(config: &Config, path: &Path) -> Result<(), EngineError> {
     for rule in &config.ignore {
+        if rule.id.is_none() && rule.package.is_none() {
+            return Err(EngineError::config(
+                path,
+                "an ignore entry needs an `id`, a `package`, or both",
+            ));
+        }
         if rule.reason.trim().is_empty() {
             return Err(EngineError::config(
                 path,
-                format!("the ignore entry for `{}` needs a `reason`", rule.id),
+                format!("the ignore entry for `{}` needs a `reason`", rule.label()),
+            ));
+        }
+        if let Some(versions) = &rule.versions
+            && let Err(e) = versions.parse::<pep440_rs::VersionSpecifiers>()
+        {
+            return Err(EngineError::config(
+                path,
+                format!(
+                    "the ignore entry for `{}` has `versions = \"{versions}\"`: {e}",
+                    rule.label()
+                ),
+            ));
+        }
+        if let Some(package) = &rule.package
+            && let Err(e) = globset::Glob::new(package)
+        {
+            return Err(EngineError::config(
+                path,
+                format!("bad `package` pattern `{package}`: {e}"),
             ));
         }
         if let Some(expires) = &rule.expires
@@ -230,7 +273,7 @@ fn validate(config: &Config, path: &Path) -> Result<(), EngineError> {
                 path,
                 format!(
                     "the ignore entry for `{}` has `expires = \"{expires}\"`: {why}; expected a date like 2027-06-30",
-                    rule.id
+                    rule.label()
                 ),
             ));
         }
@@ -239,7 +282,7 @@ fn validate(config: &Config, path: &Path) -> Result<(), EngineError> {
         {
             return Err(EngineError::config(
                 path,
-                format!("bad `path` glob `{glob}` for `{}`: {e}", rule.id),
+                format!("bad `path` glob `{glob}` for `{}`: {e}", rule.label()),
             ));
         }
     }
@@ -285,7 +328,10 @@ mod tests {
         let sub = dir.path().join("src/app");
         fs_err::create_dir_all(&sub).unwrap();
         let loaded = load(None, &sub).unwrap();
-        assert_eq!(loaded.config.fail_on, Some(Severity::High));
+        assert_eq!(
+            loaded.config.fail_on,
+            Some(FailOn::AtOrAbove(Severity::High))
+        );
     }
 
     #[test]

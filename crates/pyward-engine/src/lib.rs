@@ -24,9 +24,12 @@ pub mod scanner;
 mod scanners;
 mod setup;
 
-use pyward_model::{Finding, Report, Severity};
+use pyward_model::{Finding, Report};
+
+use policy::Gate;
 
 pub use error::EngineError;
+pub use policy::FailOn;
 pub use request::{CodeRequest, Request, SecretsRequest, Selection};
 pub use scanner::{REGISTRY, ScannerId};
 pub use scanners::code::rule_info as code_rule_info;
@@ -150,14 +153,27 @@ impl Engine {
         }
         redact::report(&mut report);
 
-        let notes = policy::apply(&mut report, &setup.config.config, policy::today());
+        let notes = policy::apply(
+            &mut report,
+            &setup.config.config,
+            &setup.request.ignore,
+            setup.request.min_severity,
+            policy::today(),
+        );
         messages.extend(notes.warnings.into_iter().map(Message::warning));
+        if notes.below_min_severity > 0 {
+            messages.push(Message::note(format!(
+                "{} finding{} below min-severity not shown (listed under `ignored` in the JSON report)",
+                notes.below_min_severity,
+                if notes.below_min_severity == 1 { "" } else { "s" }
+            )));
+        }
         sort_findings(&mut report.findings);
         sort_findings(&mut report.ignored);
         report.rules.sort_by(|a, b| a.id.cmp(&b.id));
         report.rules.dedup_by(|a, b| a.id == b.id);
 
-        let verdict = verdict(&report, setup.fail_on(), setup.request.keep_going);
+        let verdict = verdict(&report, setup.gate(), setup.request.keep_going);
         Ok(Outcome {
             report,
             messages,
@@ -182,10 +198,10 @@ fn merge(report: &mut Report, part: Report) {
 
 /// Whatever could not be read, by any scanner, leaves the scan incomplete
 /// (exit 2) unless `--keep-going`; else the findings decide.
-fn verdict(report: &Report, fail_on: Severity, keep_going: bool) -> Verdict {
+fn verdict(report: &Report, gate: Gate, keep_going: bool) -> Verdict {
     if !report.errors.is_empty() && !keep_going {
         Verdict::Incomplete
-    } else if report.has_finding_at_or_above(fail_on) {
+    } else if report.findings.iter().any(|f| gate.fails(f)) {
         Verdict::Findings
     } else {
         Verdict::Clean

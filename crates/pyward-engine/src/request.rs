@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use pyward_model::{Confidence, Severity};
 
 use crate::database::DbRequest;
+use crate::policy::FailOn;
 
 /// Everything a scanning command can ask for. Fields a command has no
 /// option for stay at their defaults.
@@ -33,8 +34,12 @@ pub struct Request {
     pub code: CodeRequest,
     /// `pyward secrets`' options.
     pub secrets: SecretsRequest,
-    /// `--fail-on`.
-    pub fail_on: Option<Severity>,
+    /// `--fail-on` (`--exit-zero` is `FailOn::Never`).
+    pub fail_on: Option<FailOn>,
+    /// `--ignore ID`: set aside like an `[[ignore]]` entry.
+    pub ignore: Vec<String>,
+    /// `--min-severity`: overrides the configuration's.
+    pub min_severity: Option<Severity>,
     /// `--keep-going`: exit by the findings even when some input could
     /// not be read.
     pub keep_going: bool,
@@ -61,12 +66,11 @@ impl Selection {
 }
 
 /// Command-line options of the code scanner: they win over `[code]`
-/// (`select` replaces it, `ignore` and `exclude` add to it, the floors
-/// replace it).
+/// (`select` replaces it, `exclude` adds to it, the floors replace it;
+/// the rule ids among `Request::ignore` are added to `[code] ignore`).
 #[derive(Debug, Clone, Default)]
 pub struct CodeRequest {
     pub select: Vec<String>,
-    pub ignore: Vec<String>,
     pub exclude: Vec<String>,
     pub severity: Option<Severity>,
     pub confidence: Option<Confidence>,

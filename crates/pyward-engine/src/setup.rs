@@ -7,6 +7,7 @@ use pyward_model::{ScanRoot, Severity};
 
 use crate::EngineError;
 use crate::config::{self, LoadedConfig};
+use crate::policy::{FailOn, Gate};
 use crate::request::{self, Request};
 
 /// What a run works from.
@@ -40,13 +41,17 @@ impl Setup {
         })
     }
 
-    /// The lowest severity that fails the run: `--fail-on`, else the
-    /// configuration's `fail-on`, else any finding.
-    pub fn fail_on(&self) -> Severity {
-        self.request
-            .fail_on
-            .or(self.config.config.fail_on)
-            .unwrap_or(Severity::Unknown)
+    /// What fails the run: `--fail-on`, else the configuration's
+    /// `fail-on`, else any finding; and `fail-on-unknown` (default on).
+    pub fn gate(&self) -> Gate {
+        Gate {
+            fail_on: self
+                .request
+                .fail_on
+                .or(self.config.config.fail_on)
+                .unwrap_or(FailOn::AtOrAbove(Severity::Unknown)),
+            fail_on_unknown: self.config.config.fail_on_unknown.unwrap_or(true),
+        }
     }
 
     /// The folder paths in the configuration are relative to.

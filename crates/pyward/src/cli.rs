@@ -51,9 +51,27 @@ pub struct ReportArgs {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Lowest severity that makes the exit status 1 [default: any finding]
+    /// Lowest severity that makes the exit status 1: critical, high,
+    /// medium, low, unknown (any finding), none (never) [default: any
+    /// finding]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<pyward_engine::FailOn>,
+
+    /// Report, but never exit 1 because of findings (same as
+    /// `--fail-on none`)
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
+
+    /// Set aside findings with these ids or aliases, as `[[ignore]]`
+    /// entries would (repeatable, comma-separated); for `code`, rule ids
+    /// and prefixes (`B1`) are not run at all
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub ignore: Vec<String>,
+
+    /// Do not show findings below this severity (counted, and listed
+    /// under `ignored` in JSON) [default: `min-severity`]
     #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    pub min_severity: Option<Severity>,
 
     /// Configuration file [default: pyward.toml, .pyward.toml or
     /// [tool.pyward] in pyproject.toml, found upward from the scanned path]
@@ -71,6 +89,10 @@ pub struct ReportArgs {
 fn parse_format(text: &str) -> Result<pyward_report::Format, String> {
     text.parse()
         .map_err(|e: pyward_report::UnknownFormat| e.to_string())
+}
+
+fn parse_fail_on(text: &str) -> Result<pyward_engine::FailOn, String> {
+    text.parse()
 }
 
 /// Which vulnerability database to use: shared by `scan`, `deps`, `db`.

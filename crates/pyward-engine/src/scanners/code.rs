@@ -34,6 +34,15 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
         },
     };
     apply_request(&mut code, &setup.request.code);
+    // `--ignore B101`: a rule the user sets aside is not run at all.
+    code.ignore.extend(
+        setup
+            .request
+            .ignore
+            .iter()
+            .filter(|id| pyward_lint::all_rules().any(|rule| rule.matches_prefix(id)))
+            .cloned(),
+    );
     let settings = Settings::from_code_config(&code)?;
     Ok(Box::new(CodeScan {
         paths: setup.paths.clone(),
@@ -44,12 +53,11 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
 }
 
 /// Command-line options win over the configuration: `--select` replaces
-/// it, `--ignore` and `--exclude` add to it, the floors replace it.
+/// it, `--exclude` adds to it, the floors replace it.
 fn apply_request(code: &mut CodeConfig, request: &CodeRequest) {
     if !request.select.is_empty() {
         code.select = Some(request.select.clone());
     }
-    code.ignore.extend(request.ignore.iter().cloned());
     code.exclude.extend(request.exclude.iter().cloned());
     if request.severity.is_some() {
         code.severity = request.severity;
@@ -155,7 +163,6 @@ mod tests {
     fn arguments_override_configuration() {
         let request = CodeRequest {
             select: vec!["B6".into(), "PW".into()],
-            ignore: vec!["B602".into()],
             exclude: vec!["tests/**".into()],
             severity: Some(pyward_model::Severity::Medium),
             confidence: None,
@@ -167,7 +174,7 @@ mod tests {
         };
         apply_request(&mut code, &request);
         assert_eq!(code.select, Some(vec!["B6".to_string(), "PW".to_string()]));
-        assert_eq!(code.ignore, vec!["B101", "B602"]);
+        assert_eq!(code.ignore, vec!["B101"]);
         assert_eq!(code.severity, Some(pyward_model::Severity::Medium));
         assert_eq!(code.exclude, vec!["tests/**"]);
     }

@@ -31,11 +31,6 @@ pub struct CodeOptions {
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub select: Vec<String>,
 
-    /// Do not run these rules: ids or prefixes, comma-separated (added to
-    /// `[code] ignore`)
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub ignore: Vec<String>,
-
     /// Report only findings of this severity or higher: low, medium, high
     #[arg(long, value_name = "SEVERITY")]
     pub severity: Option<Severity>,
@@ -55,7 +50,6 @@ impl CodeOptions {
     pub fn apply(&self, request: &mut Request) {
         request.code = CodeRequest {
             select: self.select.clone(),
-            ignore: self.ignore.clone(),
             exclude: self.exclude.clone(),
             severity: self.severity,
             confidence: self.confidence,

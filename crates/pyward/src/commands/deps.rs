@@ -82,8 +82,14 @@ impl ReportArgs {
     /// Fills the request's options shared by every scanning command.
     pub fn apply(&self, request: &mut Request) {
         request.config_file.clone_from(&self.config);
-        request.fail_on = self.fail_on;
+        request.fail_on = if self.exit_zero {
+            Some(pyward_engine::FailOn::Never)
+        } else {
+            self.fail_on
+        };
         request.keep_going = self.keep_going;
+        request.ignore.clone_from(&self.ignore);
+        request.min_severity = self.min_severity;
     }
 }
 
