@@ -199,6 +199,7 @@ mod tests {
     }
 
     /// Serves each response (status line, body) to one connection.
+    #[cfg(feature = "fetch")]
     fn serve(responses: Vec<(&'static str, Vec<u8>)>) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use pyward_model::Severity;
 
-use crate::commands::{code, db, deps, rule, scan, secrets};
+use crate::commands::{code, config, db, deps, rule, scan, secrets};
 
 /// pyward: one security scanner for Python projects. Audits dependencies
 /// against OSV vulnerability data, finds insecure code and hardcoded
@@ -37,6 +37,8 @@ pub enum Command {
     Db(db::DbCommand),
     /// Print the documentation of a code rule (`pyward rule B602`)
     Rule(rule::RuleArgs),
+    /// Show the settings in effect and where each came from
+    Config(config::ConfigArgs),
 }
 
 /// How a scanning command reports: shared by `scan`, `deps`, `code`,

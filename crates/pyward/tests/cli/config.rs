@@ -141,3 +141,48 @@ fn fail_on_rejects_words_it_does_not_know() {
         .code(2)
         .stderr(predicates::str::contains("severe"));
 }
+
+#[test]
+fn config_show_names_file_line_flag_and_default() {
+    let dir = project(&[(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.pyward]\nfail-on = \"high\"\n\n[[tool.pyward.ignore]]\nid = \"PYSEC-1\"\nreason = \"not deployed\"\n",
+    )]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["config", "--show", "--min-severity", "low"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = |key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("no {key} in {text}"))
+            .to_string()
+    };
+    assert!(line("fail-on ").contains("pyproject.toml:5"), "{text}");
+    assert!(line("ignore ").contains("pyproject.toml:7"), "{text}");
+    assert!(line("min-severity").contains("--min-severity"), "{text}");
+    assert!(line("fail-on-unknown").ends_with("# default"), "{text}");
+}
+
+#[test]
+fn a_typo_in_a_key_names_line_and_the_nearest_key() {
+    let dir = project(&[("pyward.toml", "fail-on = \"high\"\nmin-severty = \"low\"\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("pyward.toml"), "{err}");
+    assert!(err.contains("line 2: unknown key `min-severty`"), "{err}");
+    assert!(err.contains("did you mean `min-severity`?"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

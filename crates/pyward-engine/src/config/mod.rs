@@ -11,6 +11,11 @@ use serde::Deserialize;
 use crate::EngineError;
 use crate::policy::FailOn;
 
+pub mod show;
+mod spans;
+
+pub use spans::Located;
+
 /// A configuration file larger than this is not a configuration file.
 pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 
@@ -150,24 +155,26 @@ fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, Engin
     let text = read_text(path)?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let config = if is_pyproject {
-        let document: toml::Table = toml::from_str(&text)
-            .map_err(|e| EngineError::config(path, toml_error("not valid TOML", &text, &e)))?;
-        let Some(section) = document
-            .get("tool")
-            .and_then(|tool| tool.get("pyward"))
-            .cloned()
-        else {
-            return Ok(None);
-        };
-        Config::deserialize(section).map_err(|e| {
-            EngineError::config(path, format!("invalid `[tool.pyward]`: {}", e.message()))
-        })?
+        // Only `[tool.pyward]` is ours; the rest of the file is read for
+        // its shape alone.
+        #[derive(Deserialize)]
+        struct Pyproject {
+            tool: Option<Tool>,
+        }
+        #[derive(Deserialize)]
+        struct Tool {
+            pyward: Option<Config>,
+        }
+        let document: Pyproject =
+            toml::from_str(&text).map_err(|e| config_error(path, &text, true, &e))?;
+        match document.tool.and_then(|tool| tool.pyward) {
+            Some(config) => config,
+            None => return Ok(None),
+        }
     } else {
-        toml::from_str(&text).map_err(|e| {
-            EngineError::config(path, toml_error("invalid configuration", &text, &e))
-        })?
+        toml::from_str(&text).map_err(|e| config_error(path, &text, false, &e))?
     };
-    validate(&config, path)?;
+    validate(&config, path, &text, is_pyproject)?;
     for (section, present) in [
         ("licenses", config.licenses.is_some()),
         ("gateway", config.gateway.is_some()),
@@ -180,6 +187,52 @@ fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, Engin
         }
     }
     Ok(Some(config))
+}
+
+/// A configuration error as one line: the line number, the key, the
+/// nearest valid key for a typo; never a snippet of the file (which could
+/// hold anything, passwords in source URLs included).
+fn config_error(
+    path: &Path,
+    text: &str,
+    in_pyproject: bool,
+    error: &toml::de::Error,
+) -> EngineError {
+    let message = error
+        .message()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let span_line = error
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    if let Some(field) = spans::unknown_field(&message) {
+        let located = Located::parse(text, in_pyproject);
+        let place = located.as_ref().and_then(|l| l.find_key(field));
+        let line = place.as_ref().map(|(line, _)| *line as usize).or(span_line);
+        let table = match place.map(|(_, table)| table) {
+            Some(table) if !table.is_empty() => format!(" in `[{}]`", table.join(".")),
+            _ if in_pyproject => " in `[tool.pyward]`".to_string(),
+            _ => String::new(),
+        };
+        let hint = spans::nearest(field, spans::expected_fields(&message))
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
+        let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        return EngineError::config(path, format!("{at}unknown key `{field}`{table}{hint}"));
+    }
+    let what = if text.parse::<toml::Table>().is_err() {
+        "not valid TOML"
+    } else {
+        "invalid configuration"
+    };
+    EngineError::config(
+        path,
+        match span_line {
+            Some(line) => format!("line {line}: {what}: {message}"),
+            None => format!("{what}: {message}"),
+        },
+    )
 }
 
 /// The file's text, refusing what is not a plain file of reasonable size
@@ -215,74 +268,58 @@ fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
-/// A TOML parse error as one line with its line number, without the
-/// snippet of the file that `toml` prints (which could carry anything the
-/// file holds, passwords in source URLs included).
-fn toml_error(what: &str, text: &str, error: &toml::de::Error) -> String {
-    let line = error
-        .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    let message = error
-        .message()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    match line {
-        Some(line) => format!("{what} at line {line}: {message}"),
-        None => format!("{what}: {message}"),
-    }
-}
-
-fn validate(config: &Config, path: &Path) -> Result<(), EngineError> {
-    for rule in &config.ignore {
+fn validate(
+    config: &Config,
+    path: &Path,
+    text: &str,
+    in_pyproject: bool,
+) -> Result<(), EngineError> {
+    let located = Located::parse(text, in_pyproject);
+    for (index, rule) in config.ignore.iter().enumerate() {
+        let fail = |message: String| {
+            let at = located
+                .as_ref()
+                .and_then(|l| l.entry_line("ignore", index))
+                .map(|line| format!("line {line}: "))
+                .unwrap_or_default();
+            Err(EngineError::config(path, format!("{at}{message}")))
+        };
         if rule.id.is_none() && rule.package.is_none() {
-            return Err(EngineError::config(
-                path,
-                "an ignore entry needs an `id`, a `package`, or both",
-            ));
+            return fail("an ignore entry needs an `id`, a `package`, or both".into());
         }
         if rule.reason.trim().is_empty() {
-            return Err(EngineError::config(
-                path,
-                format!("the ignore entry for `{}` needs a `reason`", rule.label()),
+            return fail(format!(
+                "the ignore entry for `{}` needs a `reason`",
+                rule.label()
             ));
         }
         if let Some(versions) = &rule.versions
             && let Err(e) = versions.parse::<pep440_rs::VersionSpecifiers>()
         {
-            return Err(EngineError::config(
-                path,
-                format!(
-                    "the ignore entry for `{}` has `versions = \"{versions}\"`: {e}",
-                    rule.label()
-                ),
+            return fail(format!(
+                "the ignore entry for `{}` has `versions = \"{versions}\"`: {e}",
+                rule.label()
             ));
         }
         if let Some(package) = &rule.package
             && let Err(e) = globset::Glob::new(package)
         {
-            return Err(EngineError::config(
-                path,
-                format!("bad `package` pattern `{package}`: {e}"),
-            ));
+            return fail(format!("bad `package` pattern `{package}`: {e}"));
         }
         if let Some(expires) = &rule.expires
             && let Err(why) = parse_date(expires)
         {
-            return Err(EngineError::config(
-                path,
-                format!(
-                    "the ignore entry for `{}` has `expires = \"{expires}\"`: {why}; expected a date like 2027-06-30",
-                    rule.label()
-                ),
+            return fail(format!(
+                "the ignore entry for `{}` has `expires = \"{expires}\"`: {why}; expected a date like 2027-06-30",
+                rule.label()
             ));
         }
         if let Some(glob) = &rule.path
             && let Err(e) = globset::Glob::new(glob)
         {
-            return Err(EngineError::config(
-                path,
-                format!("bad `path` glob `{glob}` for `{}`: {e}", rule.label()),
+            return fail(format!(
+                "bad `path` glob `{glob}` for `{}`: {e}",
+                rule.label()
             ));
         }
     }
@@ -347,8 +384,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "pyward.toml", "fail-onn = \"high\"\n");
         let err = load(Some(&path), dir.path()).unwrap_err().to_string();
-        assert!(err.contains("fail-onn"), "{err}");
+        assert!(err.contains("line 1: unknown key `fail-onn`"), "{err}");
+        assert!(err.contains("did you mean `fail-on`?"), "{err}");
         assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_in_sections_name_the_section_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "pyproject.toml",
+            "[project]\nname = \"x\"\n\n[tool.pyward.code]\nselct = [\"B\"]\n",
+        );
+        let err = load(None, dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("line 5: unknown key `selct` in `[code]`"),
+            "{err}"
+        );
+        assert!(err.contains("did you mean `select`?"), "{err}");
+        let path = write(dir.path(), "pyward.toml", "fail-on = 5\n");
+        let err = load(Some(&path), dir.path()).unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn ignore_entries_are_named_by_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "pyward.toml",
+            "[[ignore]]\nid = \"A\"\nreason = \"x\"\n\n[[ignore]]\nid = \"B\"\nreason = \"\"\n",
+        );
+        let err = load(Some(&path), dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("line 5: the ignore entry for `B` needs a `reason`"),
+            "{err}"
+        );
     }
 
     #[test]
