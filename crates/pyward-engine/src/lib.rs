@@ -14,6 +14,7 @@
 //! different findings. The engine never prints: what the user should hear
 //! comes back as [`Message`]s.
 
+mod baseline;
 pub mod config;
 pub mod database;
 mod error;
@@ -87,6 +88,9 @@ pub struct Outcome {
     pub report: Report,
     pub messages: Vec<Message>,
     pub verdict: Verdict,
+    /// With `--write-baseline`: the report to save (every finding of this
+    /// run, those an older baseline set aside included).
+    pub saved_baseline: Option<Report>,
 }
 
 /// The settings of one run and the scanners it runs, prepared.
@@ -102,6 +106,15 @@ impl Engine {
     /// cause happens here, before any scanning work.
     pub fn new(request: Request, scanners: &[ScannerId]) -> Result<Self, EngineError> {
         let setup = Setup::new(request)?;
+        if let Some(path) = &setup.request.baseline
+            && setup.report_baseline.is_none()
+            && !scanners.contains(&ScannerId::Secrets)
+        {
+            return Err(EngineError::Option(format!(
+                "`--baseline {}` is not a pyward JSON report (save one with `--write-baseline`)",
+                path.display()
+            )));
+        }
         let mut messages: Vec<Message> =
             setup.config.warnings.iter().map(Message::warning).collect();
         let mut prepared = Vec::with_capacity(scanners.len());
@@ -168,6 +181,20 @@ impl Engine {
                 if notes.below_min_severity == 1 { "" } else { "s" }
             )));
         }
+        let saved_baseline = setup
+            .request
+            .write_baseline
+            .is_some()
+            .then(|| baseline::to_save(&report, setup.report_baseline.as_ref()));
+        if let Some(baseline) = &setup.report_baseline {
+            let known = baseline.apply(&mut report);
+            if known > 0 {
+                messages.push(Message::note(format!(
+                    "{known} finding{} already in the baseline not reported",
+                    if known == 1 { "" } else { "s" }
+                )));
+            }
+        }
         sort_findings(&mut report.findings);
         sort_findings(&mut report.ignored);
         report.rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -178,6 +205,7 @@ impl Engine {
             report,
             messages,
             verdict,
+            saved_baseline,
         })
     }
 }

@@ -43,6 +43,11 @@ pub struct Request {
     /// `--keep-going`: exit by the findings even when some input could
     /// not be read.
     pub keep_going: bool,
+    /// `--baseline FILE`: a saved JSON report (only new findings are
+    /// reported), or a secrets baseline.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: save this run's findings as a baseline.
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// `--only-group`, `--no-dev`, `--python-version`, `--platform`.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use pyward_model::{ScanRoot, Severity};
 
 use crate::EngineError;
+use crate::baseline::{BaselineFile, ReportBaseline};
 use crate::config::{self, LoadedConfig};
 use crate::policy::{FailOn, Gate};
 use crate::request::{self, Request};
@@ -22,10 +23,30 @@ pub struct Setup {
     /// How reports name the scanned tree.
     pub root: ScanRoot,
     pub config: LoadedConfig,
+    /// `--baseline` when it names a saved report.
+    pub report_baseline: Option<ReportBaseline>,
 }
 
 impl Setup {
-    pub fn new(request: Request) -> Result<Self, EngineError> {
+    pub fn new(mut request: Request) -> Result<Self, EngineError> {
+        let mut report_baseline = None;
+        if let Some(path) = &request.baseline {
+            // A file yet to be written can only be a secrets baseline
+            // (`secrets --update-baseline --baseline FILE`).
+            let kind = if path.exists() {
+                BaselineFile::load(path)?
+            } else {
+                BaselineFile::Secrets
+            };
+            match kind {
+                BaselineFile::Report(baseline) => report_baseline = Some(baseline),
+                BaselineFile::Secrets => {
+                    if request.secrets.baseline.is_none() {
+                        request.secrets.baseline = Some(path.clone());
+                    }
+                }
+            }
+        }
         let paths = request.effective_paths();
         let base = request::base_dir(&paths, &request.requirements);
         let config = config::load(request.config_file.as_deref(), &base)?;
@@ -38,6 +59,7 @@ impl Setup {
             base,
             root,
             config,
+            report_baseline,
         })
     }
 

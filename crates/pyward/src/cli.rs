@@ -80,6 +80,17 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Report only findings not in this baseline: a JSON report saved
+    /// earlier (`--write-baseline`), or for secrets a detect-secrets
+    /// `.secrets.baseline`
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Save every finding of this run as a baseline (a JSON report) to
+    /// FILE
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Report what could be read and exit by the findings, even when some
     /// inputs could not be read (by default that is exit status 2)
     #[arg(long)]

@@ -22,7 +22,17 @@ pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus>
         report,
         messages,
         verdict,
+        saved_baseline,
     } = outcome;
+    if let (Some(path), Some(saved)) = (&args.write_baseline, &saved_baseline) {
+        output::write_report(Some(path), |out| {
+            pyward_report::render(saved, pyward_report::Format::Json, out)
+        })?;
+        output::message(
+            Level::Note,
+            &format!("baseline written to `{}`", path.display()),
+        );
+    }
     for message in &messages {
         output::message(message.level, &message.text);
     }

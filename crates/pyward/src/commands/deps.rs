@@ -90,6 +90,8 @@ impl ReportArgs {
         request.keep_going = self.keep_going;
         request.ignore.clone_from(&self.ignore);
         request.min_severity = self.min_severity;
+        request.baseline.clone_from(&self.baseline);
+        request.write_baseline.clone_from(&self.write_baseline);
     }
 }
 

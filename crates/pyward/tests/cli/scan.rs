@@ -192,3 +192,60 @@ fn output_that_would_replace_an_input_is_refused() {
         "django==3.0.1\n"
     );
 }
+
+/// `--write-baseline` then `--baseline`: only what is new is reported, for
+/// every kind of finding.
+#[test]
+fn a_saved_report_is_a_baseline_for_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&example_app(), dir.path());
+    let baseline = dir.path().join("pyward-baseline.json");
+    let pyward = Pyward::new();
+    pyward
+        .cmd()
+        .args(["scan", "--offline", "--write-baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let output = pyward
+        .cmd()
+        .args(["scan", "--offline", "--format", "json", "--baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    assert!(report["findings"].as_array().unwrap().is_empty());
+    let ignored = report["ignored"].as_array().unwrap();
+    for kind in ["vulnerability", "code", "secret"] {
+        assert!(ignored.iter().any(|f| f["kind"] == kind), "{kind}");
+    }
+    // A new problem is reported on its own.
+    std::fs::write(dir.path().join("app/new.py"), "eval(input())\n").unwrap();
+    let output = pyward
+        .cmd()
+        .args(["scan", "--offline", "--format", "json", "--baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout_json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["path"] == "app/new.py"),
+        "{findings:?}"
+    );
+    // A file that is not a report is refused where no secrets scan reads it.
+    pyward
+        .cmd()
+        .args(["deps", "--offline", "--baseline"])
+        .arg(dir.path().join("requirements.txt"))
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a pyward JSON report"));
+}
