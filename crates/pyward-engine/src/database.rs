@@ -172,7 +172,9 @@ fn refresh(old: Database, _path: &Path, _url: &str, warnings: &mut Vec<String>) 
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "fetch")]
     use std::io::{BufRead, BufReader, Write};
+    #[cfg(feature = "fetch")]
     use std::net::TcpListener;
     use std::path::{Path, PathBuf};
 

@@ -24,6 +24,7 @@ mod request;
 pub mod scanner;
 mod scanners;
 mod setup;
+pub mod vex;
 
 use pyward_model::{Finding, Report};
 
@@ -180,6 +181,16 @@ impl Engine {
                 notes.below_min_severity,
                 if notes.below_min_severity == 1 { "" } else { "s" }
             )));
+        }
+        for document in &setup.vex {
+            let cleared = document.apply(&mut report);
+            if cleared > 0 {
+                messages.push(Message::note(format!(
+                    "{cleared} finding{} marked not affected in `{}`",
+                    if cleared == 1 { "" } else { "s" },
+                    document.path.display()
+                )));
+            }
         }
         let saved_baseline = setup
             .request

@@ -48,6 +48,8 @@ pub struct Request {
     pub baseline: Option<PathBuf>,
     /// `--write-baseline FILE`: save this run's findings as a baseline.
     pub write_baseline: Option<PathBuf>,
+    /// `--vex FILE`: OpenVEX or CycloneDX VEX decisions.
+    pub vex: Vec<PathBuf>,
 }
 
 /// `--only-group`, `--no-dev`, `--python-version`, `--platform`.

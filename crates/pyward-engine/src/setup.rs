@@ -10,6 +10,7 @@ use crate::baseline::{BaselineFile, ReportBaseline};
 use crate::config::{self, LoadedConfig};
 use crate::policy::{FailOn, Gate};
 use crate::request::{self, Request};
+use crate::vex::VexDocument;
 
 /// What a run works from.
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub struct Setup {
     pub config: LoadedConfig,
     /// `--baseline` when it names a saved report.
     pub report_baseline: Option<ReportBaseline>,
+    /// `--vex` documents, read.
+    pub vex: Vec<VexDocument>,
 }
 
 impl Setup {
@@ -47,6 +50,11 @@ impl Setup {
                 }
             }
         }
+        let vex = request
+            .vex
+            .iter()
+            .map(|path| VexDocument::load(path))
+            .collect::<Result<Vec<_>, _>>()?;
         let paths = request.effective_paths();
         let base = request::base_dir(&paths, &request.requirements);
         let config = config::load(request.config_file.as_deref(), &base)?;
@@ -60,6 +68,7 @@ impl Setup {
             root,
             config,
             report_baseline,
+            vex,
         })
     }
 

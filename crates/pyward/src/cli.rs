@@ -86,6 +86,12 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Decisions recorded as VEX (OpenVEX or CycloneDX): findings marked
+    /// `not_affected` or `fixed` are set aside with the justification
+    /// (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+
     /// Save every finding of this run as a baseline (a JSON report) to
     /// FILE
     #[arg(long, value_name = "FILE")]

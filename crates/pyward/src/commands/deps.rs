@@ -92,6 +92,7 @@ impl ReportArgs {
         request.min_severity = self.min_severity;
         request.baseline.clone_from(&self.baseline);
         request.write_baseline.clone_from(&self.write_baseline);
+        request.vex.clone_from(&self.vex);
     }
 }
 
