@@ -116,8 +116,13 @@ impl Engine {
                 path.display()
             )));
         }
-        let mut messages: Vec<Message> =
-            setup.config.warnings.iter().map(Message::warning).collect();
+        let mut messages: Vec<Message> = setup
+            .config
+            .warnings
+            .iter()
+            .map(Message::warning)
+            .chain(setup.config.notes.iter().map(Message::note))
+            .collect();
         let mut prepared = Vec::with_capacity(scanners.len());
         for &id in scanners {
             let scan = scanner::prepare(id, &setup)?;

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::EngineError;
 use crate::policy::FailOn;
 
+pub mod safety;
 pub mod show;
 mod spans;
 
@@ -91,6 +92,8 @@ pub struct LoadedConfig {
     pub path: Option<PathBuf>,
     /// What reading it has to tell the user (sections not applied yet).
     pub warnings: Vec<String>,
+    /// What else was read (a Safety policy).
+    pub notes: Vec<String>,
 }
 
 impl LoadedConfig {
@@ -106,8 +109,39 @@ impl LoadedConfig {
 }
 
 /// `--config FILE` when given, else the first configuration found upward
-/// from `start`; no file at all is an empty configuration.
+/// from `start`; no file at all is an empty configuration. A Safety policy
+/// (`.safety-policy.yml`) beside the configuration, or in `start`, adds
+/// its decisions.
 pub fn load(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, EngineError> {
+    let mut loaded = load_pyward(explicit, start)?;
+    let folders = [
+        loaded
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf),
+        Some(if start.is_file() {
+            start.parent().unwrap_or(start).to_path_buf()
+        } else {
+            start.to_path_buf()
+        }),
+    ];
+    for folder in folders.into_iter().flatten() {
+        let candidate = folder.join(safety::FILE_NAME);
+        let Ok(meta) = fs_err::symlink_metadata(&candidate) else {
+            continue;
+        };
+        if meta.is_file() {
+            let policy = safety::SafetyPolicy::load(&candidate)?;
+            let notes = policy.merge_into(&mut loaded.config, &candidate);
+            loaded.notes.extend(notes);
+            break;
+        }
+    }
+    Ok(loaded)
+}
+
+fn load_pyward(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, EngineError> {
     if let Some(path) = explicit {
         let mut loaded = LoadedConfig {
             path: Some(path.to_path_buf()),
@@ -142,6 +176,7 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, Engin
                     config,
                     path: Some(candidate),
                     warnings,
+                    notes: Vec::new(),
                 });
             }
         }
