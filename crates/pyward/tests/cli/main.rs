@@ -5,6 +5,7 @@ mod code;
 mod config;
 mod db;
 mod deps;
+mod hardening;
 mod rule;
 mod scan;
 mod secrets;
