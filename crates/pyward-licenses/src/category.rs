@@ -58,7 +58,7 @@ impl Category {
 
     /// The category of one license requirement (`GPL-2.0-only WITH
     /// Classpath-exception-2.0`).
-    pub fn of_requirement(req: &LicenseReq) -> Category {
+    pub(crate) fn of_requirement(req: &LicenseReq) -> Category {
         let base = match &req.license {
             LicenseItem::Spdx { id, .. } => of_id(id.name).unwrap_or_else(|| {
                 if id.is_copyleft() {

@@ -54,14 +54,14 @@ pub(crate) const MAX_COMPARED_LEN: usize = 64;
 ///
 /// Strong signals (swapped or doubled letters, separators,
 /// look-alike characters) seldom happen by chance between two real projects,
-/// so a gap of 10x is enough (about the 5,700 most downloaded, ~575,000
+/// so a gap of 10x is enough (the 5,667 most downloaded, 575,000+
 /// downloads a month).
 pub(crate) const STRONG_GAP: u64 = 10;
 
 /// Weak signals (a dropped letter, any other one-character change, two
 /// changes, affixes) also join real, unrelated projects (`imutil`/`imutils`,
 /// `pyredis`), so they need
-/// the imitated project to be 100x past the floor (about the 1,800 most
+/// the imitated project to be 100x past the floor (the 1,770 most
 /// downloaded, ~5.7 million downloads a month).
 pub(crate) const WEAK_GAP: u64 = 100;
 
