@@ -28,7 +28,8 @@ mod pypi;
 pub use category::{Category, UnknownCategory};
 pub use files::is_license_file;
 pub use metadata::{
-    LicenseInfo, LicenseMetadata, MAX_HEADER_BYTES, Origin, license_file_names, resolve,
+    LicenseInfo, LicenseMetadata, MAX_HEADER_BYTES, Origin, from_core_metadata, license_file_names,
+    resolve,
 };
 pub use policy::{LicensePolicy, PolicyError, Violation, ViolationKind, evaluate};
 #[cfg(feature = "fetch")]

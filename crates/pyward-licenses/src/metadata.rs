@@ -5,19 +5,10 @@ use crate::expression;
 use crate::files;
 use crate::known::{self, Known};
 
-/// What a package's metadata says about its license, as the inventory reads
-/// it from `METADATA` (or PyPI's JSON API from `info`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LicenseMetadata {
-    /// PEP 639 `License-Expression`.
-    pub expression: Option<String>,
-    /// The `License` field: free text, sometimes a whole license.
-    pub license: Option<String>,
-    /// Every `Classifier` (those that are not `License ::` are ignored).
-    pub classifiers: Vec<String>,
-    /// License files: `(name, the first few KiB of the text)`.
-    pub files: Vec<(String, String)>,
-}
+/// What a package's metadata says about its license: the model's type,
+/// which the inventory fills from `METADATA` (and this crate from PyPI's
+/// JSON API).
+pub use pyward_model::LicenseMetadata;
 
 /// Where a license was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -84,14 +75,14 @@ impl LicenseInfo {
     }
 }
 
-impl LicenseMetadata {
-    /// The license fields of a core metadata file (`METADATA`, `PKG-INFO`):
-    /// `License-Expression`, `License` (with its continuation lines),
-    /// `Classifier`. License files are left for the caller to read (see
-    /// [`license_file_names`]). Reads the headers only, up to the first
-    /// blank line, and at most [`MAX_HEADER_BYTES`].
-    pub fn from_core_metadata(text: &str) -> Self {
-        let mut metadata = Self::default();
+/// The license fields of a core metadata file (`METADATA`, `PKG-INFO`):
+/// `License-Expression`, `License` (with its continuation lines),
+/// `Classifier`. License files are left for the caller to read (see
+/// [`license_file_names`]). Reads the headers only, up to the first blank
+/// line, and at most [`MAX_HEADER_BYTES`].
+pub fn from_core_metadata(text: &str) -> LicenseMetadata {
+    {
+        let mut metadata = LicenseMetadata::default();
         for (name, value) in headers(text) {
             match name.to_ascii_lowercase().as_str() {
                 "license-expression" => metadata.expression = Some(value),
@@ -554,7 +545,7 @@ mod tests {
     #[test]
     fn core_metadata_headers() {
         let text = "Metadata-Version: 2.1\nName: x\nLicense: Copyright (c) 2020\n        |\n        |Permission is hereby granted\nClassifier: License :: OSI Approved :: MIT License\nLicense-File: LICENSE\n\nLicense: not a header, the description\n";
-        let metadata = LicenseMetadata::from_core_metadata(text);
+        let metadata = from_core_metadata(text);
         assert_eq!(
             metadata.license.as_deref(),
             Some("Copyright (c) 2020\n\nPermission is hereby granted")

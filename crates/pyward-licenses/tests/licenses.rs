@@ -22,7 +22,7 @@ fn fixture_dir(name: &str) -> PathBuf {
 fn read_dist_info(dir: &Path) -> LicenseMetadata {
     let text = std::fs::read_to_string(dir.join("METADATA"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let mut metadata = LicenseMetadata::from_core_metadata(&text);
+    let mut metadata = pyward_licenses::from_core_metadata(&text);
     for name in license_file_names(&text) {
         if let Ok(content) = std::fs::read_to_string(dir.join("licenses").join(&name)) {
             metadata.files.push((name, content));
@@ -320,7 +320,7 @@ proptest! {
 
     #[test]
     fn any_core_metadata_text_is_read_without_panicking(text in any::<String>()) {
-        let metadata = LicenseMetadata::from_core_metadata(&text);
+        let metadata = pyward_licenses::from_core_metadata(&text);
         let _ = resolve(&metadata);
         let _ = license_file_names(&text);
     }
