@@ -2,9 +2,11 @@
 //! them itself: [`Database::audit`] is [`Database::query`] plus one
 //! conversion, [`finding`].
 
-use pyward_model::{Dependency, Finding, FindingKind, PackageName};
+use pyward_model::{
+    Dependency, DependencyContext, Detail, Finding, FindingKind, VulnerabilityDetail,
+};
 
-use crate::query::{Fields, OnDamage, VulnerabilityMatch};
+use crate::query::{OnDamage, VulnerabilityMatch};
 use crate::{Database, DbError};
 
 impl Database {
@@ -13,7 +15,7 @@ impl Database {
     /// whose records cannot be read is left out; [`Database::try_audit`]
     /// reports that instead.
     pub fn audit(&self, deps: &[Dependency]) -> Vec<Finding> {
-        self.query_with(deps, OnDamage::Skip, Fields::ForFindings)
+        self.query_with(deps, OnDamage::Skip)
             .unwrap_or_default()
             .into_iter()
             .map(|m| into_finding(m, deps))
@@ -23,7 +25,7 @@ impl Database {
     /// Like [`Database::audit`], but a damaged package record is an error.
     pub fn try_audit(&self, deps: &[Dependency]) -> Result<Vec<Finding>, DbError> {
         Ok(self
-            .query_with(deps, OnDamage::Fail, Fields::ForFindings)?
+            .query_with(deps, OnDamage::Fail)?
             .into_iter()
             .map(|m| into_finding(m, deps))
             .collect())
@@ -51,31 +53,36 @@ fn into_finding(m: VulnerabilityMatch, deps: &[Dependency]) -> Finding {
     finding.aliases = m.aliases;
     finding.fix_versions = Some(m.fix_versions.iter().map(ToString::to_string).collect());
     finding.summary = m.headline;
+    // One CWE per finding in the model: the lowest-numbered, as a report
+    // lists them.
+    finding.cwe = m.cwes.into_iter().next();
     let stated_by: Vec<&Dependency> = m.stated_by.iter().filter_map(|&i| deps.get(i)).collect();
     let first = stated_by.first();
     finding.source = first.map(|d| d.source.clone());
     finding.fingerprint = fingerprint;
-    if !m.references.is_empty() {
-        finding
-            .extra
-            .insert("references".into(), m.references.into());
-    }
-    let mut sources: Vec<&str> = Vec::new();
+    let mut context = DependencyContext::default();
     for dep in &stated_by {
-        if !sources.contains(&dep.source.as_str()) {
-            sources.push(&dep.source);
+        if !context.sources.contains(&dep.source) {
+            context.sources.push(dep.source.clone());
         }
     }
-    if sources.len() > 1 {
-        finding.extra.insert("sources".into(), sources.into());
+    if context.sources.len() < 2 {
+        context.sources.clear();
     }
     if let Some(dep) = first {
-        if !dep.via.is_empty() {
-            let via: Vec<&str> = dep.via.iter().map(PackageName::as_str).collect();
-            finding.extra.insert("via".into(), via.into());
-        }
-        finding.extra.insert("direct".into(), dep.direct.into());
+        context.via.clone_from(&dep.via);
+        context.direct = Some(dep.direct);
+        context.line = dep.line;
     }
+    finding.dependency = Some(context);
+    finding.detail = Some(Detail::Vulnerability(VulnerabilityDetail {
+        references: m.references,
+        cvss: m.cvss.map(|c| c.score),
+        affected: m.affected,
+        fixes: m.fix_versions,
+        details: m.details,
+        ..VulnerabilityDetail::default()
+    }));
     finding.package = Some(m.package);
     finding.version = Some(m.version);
     finding

@@ -146,32 +146,7 @@ impl Database {
         self.decode(package, store::Part::Display)
     }
 
-    /// Only the headline and references of each display: what a
-    /// `Finding` shows (the details are skipped by the decoder, not
-    /// copied).
-    pub(crate) fn finding_displays(
-        &self,
-        package: &PackageName,
-    ) -> Result<Vec<AdvisoryDisplay>, DbError> {
-        #[derive(serde::Deserialize)]
-        struct Lean {
-            #[serde(default)]
-            headline: Option<String>,
-            #[serde(default)]
-            references: Vec<String>,
-        }
-        let lean: Vec<Lean> = self.decode(package, store::Part::Display)?;
-        Ok(lean
-            .into_iter()
-            .map(|l| AdvisoryDisplay {
-                headline: l.headline,
-                references: l.references,
-                ..AdvisoryDisplay::default()
-            })
-            .collect())
-    }
-
-    pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    fn decode<T: serde::de::DeserializeOwned>(
         &self,
         package: &PackageName,
         part: store::Part,

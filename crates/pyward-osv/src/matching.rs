@@ -7,7 +7,6 @@ use std::cmp::Ordering;
 use std::str::FromStr;
 
 use pep440_rs::Version;
-use serde::{Deserialize, Serialize};
 
 use crate::record::{Affected, Event, Range};
 
@@ -54,26 +53,13 @@ pub struct EntryMatch {
     pub fix_versions: Vec<Version>,
 }
 
-/// One interval of affected versions, typed: from `introduced` (inclusive;
-/// `None` is OSV's `"0"`, before every version) up to `fixed` (exclusive)
-/// or `last_affected` (inclusive); neither means no end. A version the
+/// One interval of affected versions, typed (the model's type, shared
+/// with the findings that carry it): from `introduced` (inclusive; `None`
+/// is OSV's `"0"`, before every version) up to `fixed` (exclusive) or
+/// `last_affected` (inclusive); neither means no end. A version the
 /// `versions` list names outside every range is the interval from it to
 /// it (`introduced` and `last_affected` both that version).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct AffectedRange {
-    pub introduced: Option<Version>,
-    pub fixed: Option<Version>,
-    pub last_affected: Option<Version>,
-}
-
-impl AffectedRange {
-    /// Whether `version` is inside the interval.
-    pub fn contains(&self, version: &Version) -> bool {
-        self.introduced.as_ref().is_none_or(|i| i <= version)
-            && self.fixed.as_ref().is_none_or(|f| version < f)
-            && self.last_affected.as_ref().is_none_or(|l| version <= l)
-    }
-}
+pub use pyward_model::AffectedRange;
 
 /// Whether `entry` covers `version`; `None` when it does not.
 pub fn entry_matches(entry: &Affected, version: &QueryVersion<'_>) -> Option<EntryMatch> {

@@ -144,8 +144,7 @@ impl PackageAdvisories {
             .flatten()
             .flat_map(PreparedEntry::affected_ranges)
             .collect();
-        out.sort();
-        out.dedup();
+        sort_ranges(&mut out);
         out
     }
 
@@ -179,15 +178,6 @@ impl PackageAdvisories {
 pub(crate) enum OnDamage {
     Fail,
     Skip,
-}
-
-/// Which fields of a [`VulnerabilityMatch`] to fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Fields {
-    All,
-    /// What a `pyward_model::Finding` carries: no details, ranges, CWEs,
-    /// dates or CVSS (the audit's hot path does not pay for them).
-    ForFindings,
 }
 
 impl Database {
@@ -228,14 +218,13 @@ impl Database {
     /// requirement names no PyPI release). A package whose records cannot
     /// be read is an error.
     pub fn query(&self, deps: &[Dependency]) -> Result<Vec<VulnerabilityMatch>, DbError> {
-        self.query_with(deps, OnDamage::Fail, Fields::All)
+        self.query_with(deps, OnDamage::Fail)
     }
 
     pub(crate) fn query_with(
         &self,
         deps: &[Dependency],
         on_damage: OnDamage,
-        fields: Fields,
     ) -> Result<Vec<VulnerabilityMatch>, DbError> {
         // (package, version) -> the dependencies stating it, in input order.
         let mut wanted: BTreeMap<(&PackageName, Option<&str>), Vec<usize>> = BTreeMap::new();
@@ -279,22 +268,31 @@ impl Database {
             let displays = match display_cache.entry(name) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    let displays = match fields {
-                        Fields::All => self.displays(name),
-                        Fields::ForFindings => self.finding_displays(name),
-                    };
-                    e.insert(read(displays, on_damage)?)
+                    e.insert(read(self.displays(name), on_damage)?)
                 }
             };
             for group in group_by_alias(matches) {
                 out.push(merge_group(
-                    name, version, &group, package, displays, &stated_by, fields,
+                    name, version, &group, package, displays, &stated_by,
                 ));
             }
         }
         out.sort_by(|a, b| (&a.package, &a.version, &a.id).cmp(&(&b.package, &b.version, &b.id)));
         Ok(out)
     }
+}
+
+/// Sorts ranges by (introduced, fixed, last_affected), `None` first, and
+/// drops duplicates.
+fn sort_ranges(ranges: &mut Vec<AffectedRange>) {
+    ranges.sort_by(|a, b| {
+        (&a.introduced, &a.fixed, &a.last_affected).cmp(&(
+            &b.introduced,
+            &b.fixed,
+            &b.last_affected,
+        ))
+    });
+    ranges.dedup();
 }
 
 /// Splits matches into groups of advisories that share an id or alias
@@ -354,7 +352,6 @@ fn merge_group(
     package: &PackageAdvisories,
     displays: &[AdvisoryDisplay],
     stated_by: &[usize],
-    fields: Fields,
 ) -> VulnerabilityMatch {
     // A group is never empty (it holds the match that made it).
     let chosen = group
@@ -397,12 +394,11 @@ fn merge_group(
         .collect();
     fix_versions.sort();
     fix_versions.dedup();
-    let mut affected: Vec<AffectedRange> = Vec::new();
-    if fields == Fields::All {
-        affected.extend(group.iter().flat_map(|m| package.affected_ranges(m.index)));
-        affected.sort();
-        affected.dedup();
-    }
+    let mut affected: Vec<AffectedRange> = group
+        .iter()
+        .flat_map(|m| package.affected_ranges(m.index))
+        .collect();
+    sort_ranges(&mut affected);
     let mut references: Vec<String> = Vec::new();
     let mut cwes: Vec<String> = Vec::new();
     let mut cvss: Option<CvssScore> = None;

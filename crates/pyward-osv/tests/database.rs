@@ -121,13 +121,13 @@ fn aliases_collapse_into_one_finding_with_every_id() {
         pyward_model::fingerprint(&["PYSEC-2099-1", "demo-pkg", "1.0"])
     );
     assert_eq!(
-        f.extra["references"],
-        serde_json::json!([
+        f.references(),
+        [
             "https://example.org/PYSEC-2099-1",
             "https://example.org/GHSA-aaaa-bbbb-cccc"
-        ])
+        ]
     );
-    assert_eq!(f.extra["direct"], serde_json::json!(true));
+    assert_eq!(f.dependency.as_ref().unwrap().direct, Some(true));
 }
 
 #[test]
@@ -201,12 +201,10 @@ fn the_same_pin_from_several_files_is_one_finding_listing_the_sources() {
     ]);
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
-    assert_eq!(
-        findings[0].extra["sources"],
-        serde_json::json!(["requirements.txt", "constraints.txt"])
-    );
-    assert_eq!(findings[0].extra["via"], serde_json::json!(["flask"]));
-    assert_eq!(findings[0].extra["direct"], serde_json::json!(false));
+    let context = findings[0].dependency.as_ref().unwrap();
+    assert_eq!(context.sources, ["requirements.txt", "constraints.txt"]);
+    assert_eq!(findings[0].via(), [PackageName::new("flask")]);
+    assert_eq!(context.direct, Some(false));
 }
 
 #[test]
@@ -488,6 +486,21 @@ fn query_gives_typed_matches_with_ranges_fixes_and_text() {
     let findings = db.try_audit(&deps).unwrap();
     assert_eq!(findings, vec![pyward_osv::finding(m, &deps)]);
     assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
+    // The finding carries the typed parts for `fix`, the gateway and
+    // SARIF's rule help.
+    assert_eq!(findings[0].cwe.as_deref(), Some("CWE-20"));
+    let detail = findings[0].vulnerability().unwrap();
+    assert_eq!(detail.fixes, versions(&["1.5"]));
+    assert_eq!(detail.affected, m.affected);
+    assert_eq!(
+        detail.details.as_deref(),
+        Some("A crafted request runs code.")
+    );
+    assert_eq!(detail.cvss, Some(9.8));
+    assert_eq!(
+        findings[0].dependency.as_ref().unwrap().sources,
+        ["requirements.txt", "constraints.txt"]
+    );
 }
 
 #[test]
