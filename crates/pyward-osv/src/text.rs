@@ -24,7 +24,7 @@ pub fn headline(summary: Option<&str>, details: Option<&str>) -> Option<String> 
     let mut chosen = None;
     for sentence in sentences(&text) {
         first.get_or_insert(sentence);
-        if !describes_product(sentence) {
+        if !describes_product(sentence) && !is_notice(sentence) {
             chosen = Some(sentence);
             break;
         }
@@ -202,6 +202,30 @@ impl<'a> Iterator for Sentences<'a> {
         }
         None
     }
+}
+
+/// Openings of CVE boilerplate that names the product and nothing else:
+/// "An issue was discovered in aubio 0.4.6."
+const NOTICES: &[&str] = &[
+    "an issue was discovered",
+    "an issue was found",
+    "a flaw was found",
+    "a vulnerability was found",
+    "a vulnerability was discovered",
+];
+
+/// Whether `sentence` only announces that a problem exists ("An issue
+/// was discovered in urllib3 before 1.26.5."), saying nothing of what it
+/// is: a notice of at most sixteen words with no clause after it.
+fn is_notice(sentence: &str) -> bool {
+    let lower = sentence.to_ascii_lowercase();
+    NOTICES.iter().any(|n| lower.starts_with(n))
+        && lower.split(' ').count() <= 16
+        && ![
+            " that ", " which ", " where ", " when ", " allow", " can ", " could ", " may ",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Subjects that make "X is a ..." a statement about the problem, not a
@@ -408,6 +432,25 @@ mod tests {
         assert!(describes_product(
             "Internet Routing Registry daemon version 4 is an IRR database server."
         ));
+    }
+
+    #[test]
+    fn skips_notices_that_say_nothing_of_the_flaw() {
+        let details = "An issue was discovered in urllib3 before 1.26.5. When provided with a URL \
+                       containing many @ characters, the authority regular expression exhibits \
+                       catastrophic backtracking.";
+        assert!(
+            headline(None, Some(details))
+                .unwrap()
+                .starts_with("When provided with a URL")
+        );
+        assert!(!is_notice(
+            "A flaw was found in the Ansible Engine when using module_args."
+        ));
+        assert_eq!(
+            headline(None, Some("An issue was discovered in aubio 0.4.6.")).as_deref(),
+            Some("An issue was discovered in aubio 0.4.6.")
+        );
     }
 
     #[test]
