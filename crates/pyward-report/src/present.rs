@@ -538,7 +538,8 @@ pub(crate) fn statistics(report: &Report) -> Vec<RuleCount<'_>> {
                 .rule
                 .as_deref()
                 .or_else(|| report.rule(&f.id).map(|r| r.name.as_str()))
-                .filter(|name| *name != f.id),
+                .filter(|name| *name != f.id)
+                .or_else(|| report.rule(&f.id).map(|r| r.description.as_str())),
             severity: f.severity,
             count: 0,
         });
