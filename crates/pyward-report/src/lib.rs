@@ -25,6 +25,7 @@ mod options;
 mod package_url;
 mod present;
 mod sarif;
+mod sbom;
 mod spdx;
 mod text;
 mod timestamp;
