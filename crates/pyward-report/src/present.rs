@@ -292,17 +292,6 @@ impl Item<'_> {
             Item::Collapsed(collapsed) => collapsed.section(),
         }
     }
-
-    pub(crate) fn path(&self) -> &str {
-        match self {
-            Item::Entry(entry) => entry
-                .primary()
-                .location
-                .as_ref()
-                .map_or("", |l| l.path.as_str()),
-            Item::Collapsed(collapsed) => collapsed.path,
-        }
-    }
 }
 
 /// Code and secret findings as entries, by file and line; with a
