@@ -31,7 +31,10 @@ pub fn smallest_fixing_version<'a>(
         .map(Advisory::of)
         .collect();
     let current = advisories.first()?.current.clone()?;
-    if advisories.iter().any(|a| a.current.as_ref() != Some(&current)) {
+    if advisories
+        .iter()
+        .any(|a| a.current.as_ref() != Some(&current))
+    {
         return None;
     }
     let mut candidates: Vec<&Version> = advisories

@@ -11,10 +11,10 @@ use std::io::{self, Write};
 use pyward_model::{Finding, FindingKind, Report, Severity};
 use serde_json::{Value, json};
 
+use crate::RenderOptions;
 use crate::package_url;
 use crate::present;
 use crate::sbom;
-use crate::RenderOptions;
 
 const PROJECT_REF: &str = "project";
 
@@ -111,12 +111,21 @@ fn build(report: &Report, timestamp: &str) -> Value {
 /// and ignored (in another place) is not marked as ignored.
 fn merged_vulnerabilities(report: &Report) -> BTreeMap<&str, (Vec<&Finding>, bool)> {
     let mut merged: BTreeMap<&str, (Vec<&Finding>, bool)> = BTreeMap::new();
-    let is_advisory = |f: &&Finding| matches!(f.kind, FindingKind::Vulnerability | FindingKind::Malicious);
+    let is_advisory =
+        |f: &&Finding| matches!(f.kind, FindingKind::Vulnerability | FindingKind::Malicious);
     for f in report.findings.iter().filter(is_advisory) {
-        merged.entry(f.id.as_str()).or_insert((Vec::new(), false)).0.push(f);
+        merged
+            .entry(f.id.as_str())
+            .or_insert((Vec::new(), false))
+            .0
+            .push(f);
     }
     for f in report.ignored.iter().filter(is_advisory) {
-        merged.entry(f.id.as_str()).or_insert((Vec::new(), true)).0.push(f);
+        merged
+            .entry(f.id.as_str())
+            .or_insert((Vec::new(), true))
+            .0
+            .push(f);
     }
     merged
 }
@@ -132,7 +141,8 @@ fn vulnerability(report: &Report, findings: &[&Finding], ignored: bool) -> Value
             json!({"name": "OSV", "url": format!("https://osv.dev/vulnerability/{id}")})
         }
     };
-    let mut rating = json!({"severity": cyclonedx_severity(first.severity), "source": source(&first.id)});
+    let mut rating =
+        json!({"severity": cyclonedx_severity(first.severity), "source": source(&first.id)});
     if let Some(score) = first.vulnerability().and_then(|d| d.cvss) {
         rating["score"] = json!(score);
     }
@@ -167,10 +177,19 @@ fn vulnerability(report: &Report, findings: &[&Finding], ignored: bool) -> Value
             v["detail"] = json!(details);
         }
         if !detail.references.is_empty() {
-            v["advisories"] = detail.references.iter().map(|url| json!({"url": url})).collect();
+            v["advisories"] = detail
+                .references
+                .iter()
+                .map(|url| json!({"url": url}))
+                .collect();
         }
     }
-    if let Some(cwe) = first.cwe.as_deref().and_then(|c| c.strip_prefix("CWE-")).and_then(|n| n.parse::<u32>().ok()) {
+    if let Some(cwe) = first
+        .cwe
+        .as_deref()
+        .and_then(|c| c.strip_prefix("CWE-"))
+        .and_then(|n| n.parse::<u32>().ok())
+    {
         v["cwes"] = json!([cwe]);
     }
     match first.fix_versions.as_deref() {

@@ -79,7 +79,11 @@ fn vulnerability(report: &Report, f: &Finding) -> Value {
     let identifiers: Vec<Value> = f
         .ids()
         .map(|id| {
-            let kind = id.split('-').next().unwrap_or("pyward").to_ascii_lowercase();
+            let kind = id
+                .split('-')
+                .next()
+                .unwrap_or("pyward")
+                .to_ascii_lowercase();
             let url = if kind == "cve" {
                 format!("https://www.cve.org/CVERecord?id={id}")
             } else if matches!(kind.as_str(), "pysec" | "ghsa" | "mal" | "osv") {
@@ -94,7 +98,11 @@ fn vulnerability(report: &Report, f: &Finding) -> Value {
             identifier
         })
         .collect();
-    let links: Vec<Value> = f.references().iter().map(|url| json!({"url": url})).collect();
+    let links: Vec<Value> = f
+        .references()
+        .iter()
+        .map(|url| json!({"url": url}))
+        .collect();
     let solution = match f.fix_versions.as_deref() {
         Some([]) => "No fixed release yet".to_string(),
         Some(fixes) => format!("Upgrade {package} to {}", fixes.join(" or ")),
@@ -107,7 +115,9 @@ fn vulnerability(report: &Report, f: &Finding) -> Value {
             env.trim_end_matches('/'),
             f.source.as_deref().unwrap_or("")
         ),
-        None => report.root.repository_path(f.source.as_deref().unwrap_or("")),
+        None => report
+            .root
+            .repository_path(f.source.as_deref().unwrap_or("")),
     };
     let mut dependency = json!({"package": {"name": package}, "version": version});
     if let Some(direct) = f.dependency.as_ref().and_then(|d| d.direct) {
@@ -159,7 +169,9 @@ pub fn write_code_quality(report: &Report, out: &mut dyn Write) -> io::Result<()
                 None => {
                     let line = f.dependency.as_ref().and_then(|d| d.line).unwrap_or(1);
                     (
-                        report.root.repository_path(f.source.as_deref().unwrap_or("")),
+                        report
+                            .root
+                            .repository_path(f.source.as_deref().unwrap_or("")),
                         line,
                         line,
                     )
@@ -214,11 +226,17 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let value: Value = serde_json::from_str(&text).unwrap();
         let issues = value.as_array().unwrap();
-        let mut fingerprints: Vec<&str> =
-            issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+        let mut fingerprints: Vec<&str> = issues
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap())
+            .collect();
         fingerprints.sort_unstable();
         fingerprints.dedup();
-        assert_eq!(fingerprints.len(), issues.len(), "GitLab merges equal fingerprints");
+        assert_eq!(
+            fingerprints.len(),
+            issues.len(),
+            "GitLab merges equal fingerprints"
+        );
         insta::assert_snapshot!(text);
     }
 }

@@ -11,9 +11,9 @@ use std::io::{self, Write};
 
 use pyward_model::{Dependency, Finding, FindingKind, Report, Severity};
 
+use crate::RenderOptions;
 use crate::escape::html as h;
 use crate::present::{self, Item, PackageGroup, Section, plural};
-use crate::RenderOptions;
 
 pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(render(report, options).as_bytes())
@@ -128,7 +128,11 @@ fn rank(severity: Severity) -> u8 {
 /// hostile advisory) is shown as text.
 fn link(text: &str, url: &str) -> String {
     if url.starts_with("https://") || url.starts_with("http://") {
-        format!("<a href=\"{}\" rel=\"noreferrer noopener\">{}</a>", h(url), h(text))
+        format!(
+            "<a href=\"{}\" rel=\"noreferrer noopener\">{}</a>",
+            h(url),
+            h(text)
+        )
     } else {
         h(text).into_owned()
     }
@@ -155,13 +159,21 @@ pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
         meta.push(format!("{} ignored by policy", report.ignored.len()));
     }
     if let Some(db) = &report.database {
-        meta.push(format!("{} advisories, database built {}", db.advisories, h(&db.built)));
+        meta.push(format!(
+            "{} advisories, database built {}",
+            db.advisories,
+            h(&db.built)
+        ));
     }
     meta.push(format!("pyward {}", h(&report.tool.version)));
     if let Some(at) = &options.timestamp {
         meta.push(format!("made {}", h(at)));
     }
-    let _ = writeln!(page, "<p class=\"meta\">{}</p>\n</header>", meta.join(" · "));
+    let _ = writeln!(
+        page,
+        "<p class=\"meta\">{}</p>\n</header>",
+        meta.join(" · ")
+    );
 
     summary(report, &mut page);
     findings_table(report, options, &mut page);
@@ -175,14 +187,21 @@ fn summary(report: &Report, page: &mut String) {
     let by_section = present::by_section(report);
     page.push_str("<table class=\"counts\">\n<thead><tr><th scope=\"col\">section</th>");
     for s in Severity::ALL {
-        let _ = write!(page, "<th scope=\"col\"><span class=\"sev sev-{s}\">{s}</span></th>");
+        let _ = write!(
+            page,
+            "<th scope=\"col\"><span class=\"sev sev-{s}\">{s}</span></th>"
+        );
     }
     page.push_str("<th scope=\"col\">total</th></tr></thead>\n<tbody>\n");
     for section in Section::ALL {
         let findings = by_section.get(&section).map_or(&[][..], Vec::as_slice);
         let _ = write!(page, "<tr><th scope=\"row\">{}</th>", section.title());
         for s in Severity::ALL {
-            let _ = write!(page, "<td>{}</td>", findings.iter().filter(|f| f.severity == s).count());
+            let _ = write!(
+                page,
+                "<td>{}</td>",
+                findings.iter().filter(|f| f.severity == s).count()
+            );
         }
         let _ = writeln!(page, "<td>{}</td></tr>", findings.len());
     }
@@ -211,7 +230,11 @@ fn summary(report: &Report, page: &mut String) {
     }
     page.push_str("</svg>\n");
 
-    let deps: Vec<&Finding> = report.findings.iter().filter(|f| f.kind.is_dependency_kind()).collect();
+    let deps: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind.is_dependency_kind())
+        .collect();
     let upgrades: Vec<String> = present::package_groups(&deps)
         .iter()
         .filter_map(PackageGroup::upgrade_line)
@@ -235,7 +258,12 @@ fn findings_table(report: &Report, options: &RenderOptions, page: &mut String) {
     }
     page.push_str("</select>\n<select id=\"section\" aria-label=\"Section\"><option value=\"\">every section</option>");
     for s in Section::ALL {
-        let _ = write!(page, "<option value=\"{}\">{}</option>", s.slug(), s.title());
+        let _ = write!(
+            page,
+            "<option value=\"{}\">{}</option>",
+            s.slug(),
+            s.title()
+        );
     }
     page.push_str("</select>\n<span id=\"shown\" class=\"dim\"></span>\n</div>\n");
     page.push_str("<table id=\"findings-table\">\n<thead><tr><th data-key=\"rank\" aria-sort=\"none\"><button type=\"button\">Severity</button></th><th data-key=\"kind\" aria-sort=\"none\"><button type=\"button\">Kind</button></th><th data-key=\"id\" aria-sort=\"none\"><button type=\"button\">ID</button></th><th data-key=\"where\" aria-sort=\"none\"><button type=\"button\">Where</button></th><th>What</th></tr></thead>\n<tbody>\n");
@@ -251,7 +279,11 @@ fn findings_table(report: &Report, options: &RenderOptions, page: &mut String) {
             }
         }
     }
-    let located: Vec<&Finding> = report.findings.iter().filter(|f| !f.kind.is_dependency_kind()).collect();
+    let located: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| !f.kind.is_dependency_kind())
+        .collect();
     let collapse = (!options.verbose).then_some(options.collapse_threshold);
     for item in present::located_items(&located, collapse) {
         item_row(report, &item, order, page);
@@ -265,7 +297,15 @@ fn findings_table(report: &Report, options: &RenderOptions, page: &mut String) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn row_start(page: &mut String, severity: Severity, kind: FindingKind, section: Section, id: &str, place: &str, order: usize) {
+fn row_start(
+    page: &mut String,
+    severity: Severity,
+    kind: FindingKind,
+    section: Section,
+    id: &str,
+    place: &str,
+    order: usize,
+) {
     let _ = write!(
         page,
         "<tr data-severity=\"{severity}\" data-rank=\"{}\" data-kind=\"{kind}\" data-section=\"{}\" data-id=\"{}\" data-where=\"{}\" data-order=\"{order}\">",
@@ -274,10 +314,20 @@ fn row_start(page: &mut String, severity: Severity, kind: FindingKind, section: 
         h(id),
         h(place)
     );
-    let _ = write!(page, "<td><span class=\"sev sev-{severity}\">{severity}</span></td><td>{kind}</td>");
+    let _ = write!(
+        page,
+        "<td><span class=\"sev sev-{severity}\">{severity}</span></td><td>{kind}</td>"
+    );
 }
 
-fn dependency_row(report: &Report, section: Section, group: &PackageGroup<'_>, f: &Finding, order: usize, page: &mut String) {
+fn dependency_row(
+    report: &Report,
+    section: Section,
+    group: &PackageGroup<'_>,
+    f: &Finding,
+    order: usize,
+    page: &mut String,
+) {
     let version = group.version.as_deref().unwrap_or("(unpinned)");
     let source = group.source.map(|s| match group.environment {
         Some(env) => format!("{}/{s}", env.trim_end_matches('/')),
@@ -291,7 +341,11 @@ fn dependency_row(report: &Report, section: Section, group: &PackageGroup<'_>, f
     };
     let _ = write!(page, "<td>{id}");
     if !f.aliases.is_empty() {
-        let _ = write!(page, "<div class=\"dim\">{}</div>", h(&f.aliases.join(", ")));
+        let _ = write!(
+            page,
+            "<div class=\"dim\">{}</div>",
+            h(&f.aliases.join(", "))
+        );
     }
     let _ = write!(page, "</td><td><b>{}</b>", h(&place));
     if let Some(source) = source {
@@ -300,7 +354,11 @@ fn dependency_row(report: &Report, section: Section, group: &PackageGroup<'_>, f
     }
     if !group.via.is_empty() {
         let chain: Vec<&str> = group.via.iter().map(|p| p.as_str()).collect();
-        let _ = write!(page, "<div class=\"dim\">via {}</div>", h(&chain.join(" → ")));
+        let _ = write!(
+            page,
+            "<div class=\"dim\">via {}</div>",
+            h(&chain.join(" → "))
+        );
     }
     let _ = write!(page, "</td><td>{}", h(&present::headline(report, f)));
     let mut facts = Vec::new();
@@ -312,7 +370,10 @@ fn dependency_row(report: &Report, section: Section, group: &PackageGroup<'_>, f
     if let Some(cvss) = f.vulnerability().and_then(|d| d.cvss) {
         facts.push(format!("CVSS {cvss:.1}"));
     }
-    if let Some(line) = group.upgrade_line().filter(|_| f.kind == FindingKind::Vulnerability) {
+    if let Some(line) = group
+        .upgrade_line()
+        .filter(|_| f.kind == FindingKind::Vulnerability)
+    {
         facts.push(format!("<span class=\"upgrade\">{}</span>", h(&line)));
     }
     if let Some(url) = present::link(report, f) {
@@ -333,24 +394,39 @@ fn item_row(report: &Report, item: &Item<'_>, order: usize, page: &mut String) {
                 .rule(c.id)
                 .and_then(|r| r.help_uri.clone())
                 .map_or_else(|| h(c.id).into_owned(), |url| link(c.id, &url));
-            let _ = write!(
+            let _ = writeln!(
                 page,
-                "<td>{id}</td><td><code>{}</code><div class=\"dim\">lines {}–{}</div></td><td>{} findings{}<div class=\"dim\">{}</div></td></tr>\n",
+                "<td>{id}</td><td><code>{}</code><div class=\"dim\">lines {}–{}</div></td><td>{} findings{}<div class=\"dim\">{}</div></td></tr>",
                 h(&path),
                 c.lines.0,
                 c.lines.1,
                 c.count,
-                c.name.map(|n| format!(" of <code>{}</code>", h(n))).unwrap_or_default(),
+                c.name
+                    .map(|n| format!(" of <code>{}</code>", h(n)))
+                    .unwrap_or_default(),
                 h(&c.hint())
             );
         }
         Item::Entry(entry) => {
             let f = entry.primary();
             let place = f.location.as_ref().map_or(String::new(), |l| {
-                format!("{}:{}:{}", report.root.display_path(&l.path), l.line, l.column)
+                format!(
+                    "{}:{}:{}",
+                    report.root.display_path(&l.path),
+                    l.line,
+                    l.column
+                )
             });
             let ids = entry.ids().join(", ");
-            row_start(page, entry.severity(), f.kind, entry.section(), &ids, &place, order);
+            row_start(
+                page,
+                entry.severity(),
+                f.kind,
+                entry.section(),
+                &ids,
+                &place,
+                order,
+            );
             let id_links: Vec<String> = entry
                 .findings
                 .iter()
@@ -359,14 +435,22 @@ fn item_row(report: &Report, item: &Item<'_>, order: usize, page: &mut String) {
                     None => h(&g.id).into_owned(),
                 })
                 .collect();
-            let _ = write!(page, "<td>{}</td><td><code>{}</code></td><td>{}", id_links.join(", "), h(&place), h(&present::one_line(f.headline())));
+            let _ = write!(
+                page,
+                "<td>{}</td><td><code>{}</code></td><td>{}",
+                id_links.join(", "),
+                h(&place),
+                h(&present::one_line(f.headline()))
+            );
             if let Some(snippet) = f.code().and_then(|c| c.snippet.as_deref()) {
                 let _ = write!(page, "<pre><code>{}</code></pre>", h(snippet));
             }
             let mut facts: Vec<String> = entry
                 .cwes()
                 .iter()
-                .map(|cwe| present::cwe_url(cwe).map_or_else(|| h(cwe).into_owned(), |url| link(cwe, &url)))
+                .map(|cwe| {
+                    present::cwe_url(cwe).map_or_else(|| h(cwe).into_owned(), |url| link(cwe, &url))
+                })
                 .collect();
             if let Some(confidence) = f.confidence {
                 facts.push(format!("confidence {confidence}"));
@@ -375,7 +459,12 @@ fn item_row(report: &Report, item: &Item<'_>, order: usize, page: &mut String) {
                 let _ = write!(page, "<div class=\"dim\">{}</div>", facts.join(" · "));
             }
             for other in entry.findings.iter().skip(1) {
-                let _ = write!(page, "<div class=\"dim\">also {}: {}</div>", h(&other.id), h(&present::one_line(other.headline())));
+                let _ = write!(
+                    page,
+                    "<div class=\"dim\">also {}: {}</div>",
+                    h(&other.id),
+                    h(&present::one_line(other.headline()))
+                );
             }
             if let Some(flow) = f.code().map(|c| &c.flow).filter(|flow| !flow.is_empty()) {
                 page.push_str("<ol class=\"dim\">");
@@ -396,24 +485,45 @@ fn item_row(report: &Report, item: &Item<'_>, order: usize, page: &mut String) {
 }
 
 fn other_lists(report: &Report, page: &mut String) {
-    let skipped: Vec<&Dependency> = report.dependencies.iter().filter(|d| !d.is_auditable()).collect();
+    let skipped: Vec<&Dependency> = report
+        .dependencies
+        .iter()
+        .filter(|d| !d.is_auditable())
+        .collect();
     if !skipped.is_empty() {
-        let _ = writeln!(page, "<section id=\"not-audited\">\n<h2>Not audited by version ({})</h2>\n<ul>", skipped.len());
+        let _ = writeln!(
+            page,
+            "<section id=\"not-audited\">\n<h2>Not audited by version ({})</h2>\n<ul>",
+            skipped.len()
+        );
         for d in skipped {
             let what = d.requirement.clone().unwrap_or_else(|| d.name.to_string());
-            let _ = writeln!(page, "<li><code>{}</code> <span class=\"dim\">{}</span></li>", h(&what), h(&report.root.display_path(&d.source)));
+            let _ = writeln!(
+                page,
+                "<li><code>{}</code> <span class=\"dim\">{}</span></li>",
+                h(&what),
+                h(&report.root.display_path(&d.source))
+            );
         }
         page.push_str("</ul>\n</section>\n");
     }
     if !report.errors.is_empty() {
-        let _ = writeln!(page, "<section id=\"errors\">\n<h2>Could not read ({})</h2>\n<ul>", report.errors.len());
+        let _ = writeln!(
+            page,
+            "<section id=\"errors\">\n<h2>Could not read ({})</h2>\n<ul>",
+            report.errors.len()
+        );
         for e in &report.errors {
             let _ = writeln!(page, "<li>{}</li>", h(&e.to_string()));
         }
         page.push_str("</ul>\n</section>\n");
     }
     if !report.ignored.is_empty() {
-        let _ = writeln!(page, "<section id=\"ignored\">\n<h2>Ignored by policy ({})</h2>\n<ul>", report.ignored.len());
+        let _ = writeln!(
+            page,
+            "<section id=\"ignored\">\n<h2>Ignored by policy ({})</h2>\n<ul>",
+            report.ignored.len()
+        );
         for f in &report.ignored {
             let what = match (&f.package, &f.location) {
                 (Some(p), _) => format!("{p} {}", f.version.clone().flatten().unwrap_or_default()),

@@ -15,9 +15,12 @@ use pyward_model::{Finding, Report};
 use crate::escape::xml;
 use crate::present;
 
+/// A finding, and whether the policy ignored it.
+type Case<'a> = (&'a Finding, bool);
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     // File -> rule -> findings (and whether they are ignored ones).
-    let mut suites: BTreeMap<String, BTreeMap<&str, Vec<(&Finding, bool)>>> = BTreeMap::new();
+    let mut suites: BTreeMap<String, BTreeMap<&str, Vec<Case<'_>>>> = BTreeMap::new();
     for (finding, ignored) in report
         .findings
         .iter()
@@ -57,15 +60,18 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 for f in &these {
                     let _ = writeln!(text, "{}", occurrence(report, file, f));
                 }
-                let _ = write!(
+                let _ = writeln!(
                     cases,
-                    "    <testcase name=\"{}\" classname=\"pyward.{}\" time=\"0\">\n",
+                    "    <testcase name=\"{}\" classname=\"pyward.{}\" time=\"0\">",
                     xml(&name),
                     first.kind
                 );
                 if ignored {
                     suite_skipped += 1;
-                    let reason = first.ignore_reason.as_deref().unwrap_or("ignored by policy");
+                    let reason = first
+                        .ignore_reason
+                        .as_deref()
+                        .unwrap_or("ignored by policy");
                     let _ = writeln!(
                         cases,
                         "      <skipped message=\"{}\">{}</skipped>",
@@ -147,7 +153,11 @@ fn occurrence(report: &Report, file: &str, f: &Finding) -> String {
     match &f.location {
         Some(l) => format!("{file}:{}:{}: {headline}", l.line, l.column),
         None => {
-            let version = f.version.clone().flatten().unwrap_or_else(|| "(unpinned)".into());
+            let version = f
+                .version
+                .clone()
+                .flatten()
+                .unwrap_or_else(|| "(unpinned)".into());
             let package = f.package.as_ref().map_or("", |p| p.as_str());
             let fix = match f.fix_versions.as_deref() {
                 Some([]) => " (no fix yet)".to_string(),

@@ -9,9 +9,9 @@ use std::io::{self, Write};
 
 use pyward_model::{Finding, Report, Severity};
 
+use crate::RenderOptions;
 use crate::escape::{html, markdown as md, markdown_code_block};
 use crate::present::{self, Item, PackageGroup, Section, plural};
-use crate::RenderOptions;
 
 /// GitHub's limit on a comment's body, in characters.
 pub(crate) const COMMENT_LIMIT: usize = 65_536;
@@ -42,7 +42,11 @@ pub(crate) fn render(report: &Report, options: &RenderOptions, limit: usize) -> 
 
     let mut blocks: Vec<Block> = Vec::new();
     let upgrades: Vec<String> = {
-        let deps: Vec<&Finding> = report.findings.iter().filter(|f| f.kind.is_dependency_kind()).collect();
+        let deps: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind.is_dependency_kind())
+            .collect();
         present::package_groups(&deps)
             .iter()
             .filter_map(PackageGroup::upgrade_line)
@@ -132,7 +136,9 @@ pub(crate) fn render(report: &Report, options: &RenderOptions, limit: usize) -> 
 }
 
 fn summary_table(report: &Report) -> String {
-    let mut table = String::from("| | critical | high | medium | low | unknown |\n|---|---:|---:|---:|---:|---:|\n");
+    let mut table = String::from(
+        "| | critical | high | medium | low | unknown |\n|---|---:|---:|---:|---:|---:|\n",
+    );
     let by_section = present::by_section(report);
     for section in Section::ALL {
         let findings = by_section.get(&section).map_or(&[][..], Vec::as_slice);
@@ -140,7 +146,11 @@ fn summary_table(report: &Report) -> String {
             .iter()
             .map(|s| {
                 let n = findings.iter().filter(|f| f.severity == *s).count();
-                if n == 0 { "·".to_string() } else { n.to_string() }
+                if n == 0 {
+                    "·".to_string()
+                } else {
+                    n.to_string()
+                }
             })
             .collect();
         let _ = writeln!(table, "| {} | {} |", section.title(), counts.join(" | "));
@@ -190,7 +200,11 @@ fn package_block(report: &Report, group: &PackageGroup<'_>) -> Block {
         plural(n, "finding", "findings"),
     );
     if let Some(source) = group.source {
-        let _ = write!(summary, " · <code>{}</code>", html(&report.root.display_path(source)));
+        let _ = write!(
+            summary,
+            " · <code>{}</code>",
+            html(&report.root.display_path(source))
+        );
     }
     if let Some(env) = group.environment {
         let _ = write!(summary, " · environment <code>{}</code>", html(env));
@@ -261,12 +275,20 @@ fn item_block(report: &Report, item: &Item<'_>) -> Block {
                 text.push_str(&markdown_code_block(snippet, "python"));
                 text.push_str("\n\n");
             }
-            let mut facts: Vec<String> = entry.cwes().iter().map(|cwe| match present::cwe_url(cwe) {
-                Some(url) => link(&md(cwe), &url),
-                None => md(cwe),
-            }).collect();
+            let mut facts: Vec<String> = entry
+                .cwes()
+                .iter()
+                .map(|cwe| match present::cwe_url(cwe) {
+                    Some(url) => link(&md(cwe), &url),
+                    None => md(cwe),
+                })
+                .collect();
             for other in entry.findings.iter().skip(1) {
-                facts.push(format!("also {}: {}", md(&other.id), md(&present::one_line(other.headline()))));
+                facts.push(format!(
+                    "also {}: {}",
+                    md(&other.id),
+                    md(&present::one_line(other.headline()))
+                ));
             }
             if let Some(url) = present::link(report, f) {
                 facts.push(link("docs", &url));
@@ -274,7 +296,14 @@ fn item_block(report: &Report, item: &Item<'_>) -> Block {
             if let Some(flow) = f.code().map(|c| &c.flow).filter(|flow| !flow.is_empty()) {
                 let steps: Vec<String> = flow
                     .iter()
-                    .map(|s| format!("{}:{} {}", md(&report.root.display_path(&s.path)), s.line, md(&s.message)))
+                    .map(|s| {
+                        format!(
+                            "{}:{} {}",
+                            md(&report.root.display_path(&s.path)),
+                            s.line,
+                            md(&s.message)
+                        )
+                    })
                     .collect();
                 facts.push(format!("flow: {}", steps.join(" → ")));
             }
@@ -310,6 +339,9 @@ mod tests {
         let cut = render(&sample_report(), &RenderOptions::for_tests(), 3_000);
         assert!(cut.chars().count() <= 3_000, "{}", cut.chars().count());
         assert!(full.len() > cut.len());
-        assert!(cut.contains("are not shown: a comment holds at most 3000 characters"), "{cut}");
+        assert!(
+            cut.contains("are not shown: a comment holds at most 3000 characters"),
+            "{cut}"
+        );
     }
 }

@@ -131,7 +131,11 @@ mod tests {
             env(&[("NO_COLOR", "1")])
         ));
         // An empty NO_COLOR does not count (no-color.org).
-        assert!(use_color_with(ColorChoice::Auto, true, env(&[("NO_COLOR", "")])));
+        assert!(use_color_with(
+            ColorChoice::Auto,
+            true,
+            env(&[("NO_COLOR", "")])
+        ));
         assert!(use_color_with(
             ColorChoice::Auto,
             false,

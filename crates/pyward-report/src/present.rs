@@ -125,8 +125,9 @@ impl PackageGroup<'_> {
 /// Dependency findings grouped by (environment, package, version), the
 /// groups most severe first, then by name.
 pub(crate) fn package_groups<'a>(findings: &[&'a Finding]) -> Vec<PackageGroup<'a>> {
-    let mut by_key: BTreeMap<(Option<&str>, String, Option<String>), Vec<&'a Finding>> =
-        BTreeMap::new();
+    // (environment, package, version)
+    type Key<'k> = (Option<&'k str>, String, Option<String>);
+    let mut by_key: BTreeMap<Key<'a>, Vec<&'a Finding>> = BTreeMap::new();
     for finding in findings {
         let package = finding
             .package
@@ -296,7 +297,10 @@ impl Item<'_> {
 
 /// Code and secret findings as entries, by file and line; with a
 /// threshold, runs longer than it of one rule in one file collapsed.
-pub(crate) fn located_items<'a>(findings: &[&'a Finding], collapse: Option<usize>) -> Vec<Item<'a>> {
+pub(crate) fn located_items<'a>(
+    findings: &[&'a Finding],
+    collapse: Option<usize>,
+) -> Vec<Item<'a>> {
     let mut sorted: Vec<&'a Finding> = findings.to_vec();
     sorted.sort_by(|a, b| {
         place(a)
@@ -408,7 +412,11 @@ pub(crate) fn headline(report: &Report, finding: &Finding) -> String {
     let details = finding
         .vulnerability()
         .and_then(|d| d.details.as_deref())
-        .or_else(|| report.rule(&finding.id).map(|rule| rule.description.as_str()))
+        .or_else(|| {
+            report
+                .rule(&finding.id)
+                .map(|rule| rule.description.as_str())
+        })
         .filter(|_| from_advisory);
     if let Some(details) = details {
         let text = one_line(details);
@@ -447,8 +455,10 @@ fn first_sentence(text: &str) -> &str {
         if matches!(b, b'.' | b'!' | b'?') && bytes.get(i + 1) == Some(&b' ') {
             let word_start = text[..i].rfind(' ').map_or(0, |p| p + 1);
             let word = &text[word_start..i];
-            let abbreviation = matches!(word, "e.g" | "i.e" | "etc" | "vs" | "approx" | "Inc" | "Ltd")
-                || word.len() == 1;
+            let abbreviation = matches!(
+                word,
+                "e.g" | "i.e" | "etc" | "vs" | "approx" | "Inc" | "Ltd"
+            ) || word.len() == 1;
             let next_is_upper = text[i + 2..].starts_with(|c: char| c.is_uppercase() || c == '`');
             if !abbreviation && next_is_upper {
                 return &text[..=i];
@@ -463,13 +473,32 @@ fn first_sentence(text: &str) -> &str {
 fn is_product_description(sentence: &str, package: Option<&str>) -> bool {
     let lower = sentence.to_lowercase();
     const PROBLEM_WORDS: [&str; 14] = [
-        "vulnerab", "allow", "attack", "inject", "could", "may ", "can ", "before ",
-        "prior to", "bypass", "overflow", "denial", "leak", "malicious",
+        "vulnerab",
+        "allow",
+        "attack",
+        "inject",
+        "could",
+        "may ",
+        "can ",
+        "before ",
+        "prior to",
+        "bypass",
+        "overflow",
+        "denial",
+        "leak",
+        "malicious",
     ];
     if PROBLEM_WORDS.iter().any(|w| lower.contains(w)) {
         return false;
     }
-    const DESCRIBING: [&str; 6] = [" is a ", " is an ", " is the ", " provides ", " is a python", " are a "];
+    const DESCRIBING: [&str; 6] = [
+        " is a ",
+        " is an ",
+        " is the ",
+        " provides ",
+        " is a python",
+        " are a ",
+    ];
     let Some(at) = DESCRIBING.iter().filter_map(|d| lower.find(d)).min() else {
         return false;
     };
@@ -589,11 +618,23 @@ mod tests {
 
     #[test]
     fn natural_order_of_ids() {
-        let mut ids = vec!["PYSEC-2021-109", "PYSEC-2021-7", "PYSEC-2020-33", "B101", "B1"];
+        let mut ids = vec![
+            "PYSEC-2021-109",
+            "PYSEC-2021-7",
+            "PYSEC-2020-33",
+            "B101",
+            "B1",
+        ];
         ids.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             ids,
-            ["B1", "B101", "PYSEC-2020-33", "PYSEC-2021-7", "PYSEC-2021-109"]
+            [
+                "B1",
+                "B101",
+                "PYSEC-2020-33",
+                "PYSEC-2021-7",
+                "PYSEC-2021-109"
+            ]
         );
         assert_eq!(natural_cmp("a01", "a1"), Ordering::Greater);
         assert_eq!(natural_cmp("x", "x"), Ordering::Equal);
@@ -656,7 +697,11 @@ mod tests {
             groups.contains(&vec!["password-assignment", "PW203", "B105"]),
             "{groups:?}"
         );
-        assert!(items.iter().any(|i| matches!(i, Item::Collapsed(c) if c.id == "B101" && c.count == 24)));
+        assert!(
+            items
+                .iter()
+                .any(|i| matches!(i, Item::Collapsed(c) if c.id == "B101" && c.count == 24))
+        );
         let uncollapsed = located_items(&located, None);
         assert!(uncollapsed.len() > items.len() + 20);
     }
@@ -674,7 +719,12 @@ mod tests {
         let ids: Vec<&str> = django.findings.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["PYSEC-2021-98", "PYSEC-2021-7", "PYSEC-2021-109", "PYSEC-2021-9"]
+            [
+                "PYSEC-2021-98",
+                "PYSEC-2021-7",
+                "PYSEC-2021-109",
+                "PYSEC-2021-9"
+            ]
         );
         assert_eq!(
             django.upgrade_line().unwrap(),

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use pyward_model::{
     AffectedRange, CodeDetail, Confidence, DatabaseInfo, Dependency, DependencyContext,
     DependencyEdge, DependencyKind, Detail, Environment, FileHash, Finding, FindingKind,
-    LicenseDetail, Location, PackageName, PackageRef, Report, RelatedLocation, RuleInfo, ScanError,
+    LicenseDetail, Location, PackageName, PackageRef, RelatedLocation, Report, RuleInfo, ScanError,
     ScanRoot, SecretDetail, Severity, TyposquatDetail, Version, VulnerabilityDetail, fingerprint,
 };
 
@@ -365,7 +365,8 @@ pub fn sample_report() -> Report {
     let mut typosquat = Finding::new(FindingKind::Typosquat, "typosquat", Severity::High);
     typosquat.package = Some(PackageName::new("reqeusts"));
     typosquat.version = Some(Some("2.31.0".into()));
-    typosquat.summary = Some("`reqeusts` looks like the popular `requests` (swapped letters)".into());
+    typosquat.summary =
+        Some("`reqeusts` looks like the popular `requests` (swapped letters)".into());
     typosquat.source = Some("requirements.txt".into());
     typosquat.fingerprint = fingerprint(&["typosquat", "reqeusts"]);
     typosquat.dependency = Some(DependencyContext {
@@ -553,26 +554,166 @@ pub fn sample_report() -> Report {
 
     let k = FindingKind::Vulnerability;
     report.rules = vec![
-        rule("B101", FindingKind::Code, "assert_used", "Use of assert detected.", Severity::Low, Some("CWE-703")),
-        rule("B105", FindingKind::Code, "hardcoded_password_string", "Possible hardcoded password.", Severity::Low, Some("CWE-259")),
-        rule("B307", FindingKind::Code, "eval", "Use of possibly insecure function eval.", Severity::Medium, Some("CWE-78")),
-        rule("B324", FindingKind::Code, "hashlib", "Use of weak hash for security.", Severity::Medium, Some("CWE-327")),
-        rule("B602", FindingKind::Code, "subprocess_popen_with_shell_equals_true", "subprocess call with shell=True.", Severity::High, Some("CWE-78")),
-        rule("B608", FindingKind::Code, "hardcoded_sql_expressions", "SQL built from strings.", Severity::Medium, Some("CWE-89")),
-        rule("GHSA-2p9h-ccw7-33gf", k, "GHSA-2p9h-ccw7-33gf", "Debugger PIN bypass", Severity::High, None),
-        rule("MAL-2024-1234", FindingKind::Malicious, "MAL-2024-1234", "Malicious code in evilpkg (PyPI)", Severity::Critical, None),
-        rule("PW101", FindingKind::Code, "insecure-hash-for-security", "A broken hash protects a secret.", Severity::High, Some("CWE-327")),
-        rule("PW203", FindingKind::Code, "django-secret-key-in-source", "Django's SECRET_KEY in source.", Severity::Medium, Some("CWE-798")),
-        rule("PYSEC-2021-109", k, "PYSEC-2021-109", "Path traversal in admindocs", Severity::High, None),
-        rule("PYSEC-2021-35", k, "PYSEC-2021-35", "Potential directory traversal via uploaded files", Severity::Medium, None),
-        rule("PYSEC-2021-7", k, "PYSEC-2021-7", "Web cache poisoning via parameter cloaking", Severity::High, None),
-        rule("PYSEC-2021-9", k, "PYSEC-2021-9", "Potential directory traversal via archive.extract()", Severity::Medium, None),
-        rule("PYSEC-2021-98", k, "PYSEC-2021-98", "MultiPartParser directory traversal", Severity::Critical, None),
-        rule("PYSEC-2023-228", k, "PYSEC-2023-228", "Mercurial configuration injectable in repo revision", Severity::Low, None),
-        rule("github-token", FindingKind::Secret, "GitHub token", "A GitHub personal access token.", Severity::High, Some("CWE-798")),
-        rule("license", FindingKind::License, "license-policy", "A dependency's license the policy does not accept.", Severity::Medium, None),
-        rule("password-assignment", FindingKind::Secret, "Password assignment", "A password assigned in source.", Severity::High, Some("CWE-798")),
-        rule("typosquat", FindingKind::Typosquat, "typosquat", "A dependency whose name imitates a popular package.", Severity::High, None),
+        rule(
+            "B101",
+            FindingKind::Code,
+            "assert_used",
+            "Use of assert detected.",
+            Severity::Low,
+            Some("CWE-703"),
+        ),
+        rule(
+            "B105",
+            FindingKind::Code,
+            "hardcoded_password_string",
+            "Possible hardcoded password.",
+            Severity::Low,
+            Some("CWE-259"),
+        ),
+        rule(
+            "B307",
+            FindingKind::Code,
+            "eval",
+            "Use of possibly insecure function eval.",
+            Severity::Medium,
+            Some("CWE-78"),
+        ),
+        rule(
+            "B324",
+            FindingKind::Code,
+            "hashlib",
+            "Use of weak hash for security.",
+            Severity::Medium,
+            Some("CWE-327"),
+        ),
+        rule(
+            "B602",
+            FindingKind::Code,
+            "subprocess_popen_with_shell_equals_true",
+            "subprocess call with shell=True.",
+            Severity::High,
+            Some("CWE-78"),
+        ),
+        rule(
+            "B608",
+            FindingKind::Code,
+            "hardcoded_sql_expressions",
+            "SQL built from strings.",
+            Severity::Medium,
+            Some("CWE-89"),
+        ),
+        rule(
+            "GHSA-2p9h-ccw7-33gf",
+            k,
+            "GHSA-2p9h-ccw7-33gf",
+            "Debugger PIN bypass",
+            Severity::High,
+            None,
+        ),
+        rule(
+            "MAL-2024-1234",
+            FindingKind::Malicious,
+            "MAL-2024-1234",
+            "Malicious code in evilpkg (PyPI)",
+            Severity::Critical,
+            None,
+        ),
+        rule(
+            "PW101",
+            FindingKind::Code,
+            "insecure-hash-for-security",
+            "A broken hash protects a secret.",
+            Severity::High,
+            Some("CWE-327"),
+        ),
+        rule(
+            "PW203",
+            FindingKind::Code,
+            "django-secret-key-in-source",
+            "Django's SECRET_KEY in source.",
+            Severity::Medium,
+            Some("CWE-798"),
+        ),
+        rule(
+            "PYSEC-2021-109",
+            k,
+            "PYSEC-2021-109",
+            "Path traversal in admindocs",
+            Severity::High,
+            None,
+        ),
+        rule(
+            "PYSEC-2021-35",
+            k,
+            "PYSEC-2021-35",
+            "Potential directory traversal via uploaded files",
+            Severity::Medium,
+            None,
+        ),
+        rule(
+            "PYSEC-2021-7",
+            k,
+            "PYSEC-2021-7",
+            "Web cache poisoning via parameter cloaking",
+            Severity::High,
+            None,
+        ),
+        rule(
+            "PYSEC-2021-9",
+            k,
+            "PYSEC-2021-9",
+            "Potential directory traversal via archive.extract()",
+            Severity::Medium,
+            None,
+        ),
+        rule(
+            "PYSEC-2021-98",
+            k,
+            "PYSEC-2021-98",
+            "MultiPartParser directory traversal",
+            Severity::Critical,
+            None,
+        ),
+        rule(
+            "PYSEC-2023-228",
+            k,
+            "PYSEC-2023-228",
+            "Mercurial configuration injectable in repo revision",
+            Severity::Low,
+            None,
+        ),
+        rule(
+            "github-token",
+            FindingKind::Secret,
+            "GitHub token",
+            "A GitHub personal access token.",
+            Severity::High,
+            Some("CWE-798"),
+        ),
+        rule(
+            "license",
+            FindingKind::License,
+            "license-policy",
+            "A dependency's license the policy does not accept.",
+            Severity::Medium,
+            None,
+        ),
+        rule(
+            "password-assignment",
+            FindingKind::Secret,
+            "Password assignment",
+            "A password assigned in source.",
+            Severity::High,
+            Some("CWE-798"),
+        ),
+        rule(
+            "typosquat",
+            FindingKind::Typosquat,
+            "typosquat",
+            "A dependency whose name imitates a popular package.",
+            Severity::High,
+            None,
+        ),
     ];
     report
 }

@@ -152,7 +152,9 @@ fn rules(report: &Report) -> (Vec<ReportingDescriptor>, HashMap<&str, usize>) {
             .chain(&report.ignored)
             .filter(|f| f.id == id)
             .filter_map(|f| f.vulnerability().and_then(|d| d.cvss))
-            .fold(None, |best: Option<f64>, s| Some(best.map_or(s, |b| b.max(s))));
+            .fold(None, |best: Option<f64>, s| {
+                Some(best.map_or(s, |b| b.max(s)))
+            });
         descriptors.push(descriptor(report, rule, cvss));
     }
     (descriptors, index)
@@ -348,7 +350,11 @@ fn result(report: &Report, f: &Finding, ignored: bool, rule_index: usize) -> Sar
 fn message(report: &Report, f: &Finding) -> String {
     let headline = present::headline(report, f);
     let Some(package) = &f.package else {
-        return if headline.is_empty() { f.id.clone() } else { headline };
+        return if headline.is_empty() {
+            f.id.clone()
+        } else {
+            headline
+        };
     };
     let version = f.version.clone().flatten();
     let mut text = match &version {
@@ -461,21 +467,31 @@ mod tests {
         let shell = results.iter().find(|r| r["ruleId"] == "B602").unwrap();
         let flow = &shell["codeFlows"][0]["threadFlows"][0]["locations"];
         assert_eq!(flow.as_array().unwrap().len(), 3);
-        assert_eq!(shell["locations"][0]["physicalLocation"]["region"]["endColumn"], 37);
+        assert_eq!(
+            shell["locations"][0]["physicalLocation"]["region"]["endColumn"],
+            37
+        );
         assert_eq!(shell["relatedLocations"][0]["id"], 1);
         // Dependency findings sit at the manifest line.
-        let werkzeug = results.iter().find(|r| r["ruleId"] == "GHSA-2p9h-ccw7-33gf").unwrap();
+        let werkzeug = results
+            .iter()
+            .find(|r| r["ruleId"] == "GHSA-2p9h-ccw7-33gf")
+            .unwrap();
         let location = &werkzeug["locations"][0]["physicalLocation"];
-        assert_eq!(location["artifactLocation"]["uri"], "services/myapp/requirements.txt");
+        assert_eq!(
+            location["artifactLocation"]["uri"],
+            "services/myapp/requirements.txt"
+        );
         assert_eq!(location["region"]["startLine"], 3);
         // The hostile file name is a valid URI.
-        assert!(
-            results
-                .iter()
-                .any(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                    == "services/myapp/uploads/a%1B%5B2J.py")
-        );
-        let ignored: Vec<_> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+        assert!(results.iter().any(
+            |r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "services/myapp/uploads/a%1B%5B2J.py"
+        ));
+        let ignored: Vec<_> = results
+            .iter()
+            .filter(|r| r.get("suppressions").is_some())
+            .collect();
         assert_eq!(ignored.len(), 2);
     }
 
@@ -485,10 +501,20 @@ mod tests {
         let run = &value["runs"][0];
         let results = run["results"].as_array().unwrap();
         assert_eq!(results.len(), 5);
-        assert!(results.iter().all(|r| r["properties"]["severity"] == "critical"
-            || r["properties"]["severity"] == "high"));
+        assert!(
+            results
+                .iter()
+                .all(|r| r["properties"]["severity"] == "critical"
+                    || r["properties"]["severity"] == "high")
+        );
         assert_eq!(run["properties"]["truncated"], 43 - 5);
-        let notes = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
-        assert!(notes.iter().any(|n| n["message"]["text"].as_str().unwrap().contains("left out")));
+        let notes = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n["message"]["text"].as_str().unwrap().contains("left out"))
+        );
     }
 }

@@ -67,14 +67,16 @@ pub(crate) fn of(report: &Report) -> Sbom {
             }
             Some(from) => {
                 let from_purl = package_url::pypi(&from.name, from.version.as_deref());
-                packages.entry(from_purl.clone()).or_insert_with(|| Package {
-                    purl: from_purl.clone(),
-                    name: from.name.clone(),
-                    version: from.version.clone(),
-                    license: None,
-                    hashes: Vec::new(),
-                    direct: false,
-                });
+                packages
+                    .entry(from_purl.clone())
+                    .or_insert_with(|| Package {
+                        purl: from_purl.clone(),
+                        name: from.name.clone(),
+                        version: from.version.clone(),
+                        license: None,
+                        hashes: Vec::new(),
+                        direct: false,
+                    });
                 edges.entry(from_purl).or_default().insert(to);
             }
         }
@@ -101,9 +103,9 @@ fn is_license_expression(text: &str) -> bool {
     !text.is_empty()
         && text != "NOASSERTION"
         && text != "UNKNOWN"
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | ' ' | '(' | ')' | ':'))
+        && text.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | ' ' | '(' | ')' | ':')
+        })
 }
 
 fn is_hex(text: &str) -> bool {
@@ -177,10 +179,18 @@ mod tests {
         assert!(purls.contains(&"pkg:pypi/requests"));
         assert!(sbom.roots.contains("pkg:pypi/flask@2.0.0"));
         assert!(sbom.edges["pkg:pypi/flask@2.0.0"].contains("pkg:pypi/werkzeug@0.15.0"));
-        let django = sbom.packages.iter().find(|p| p.name.as_str() == "django").unwrap();
+        let django = sbom
+            .packages
+            .iter()
+            .find(|p| p.name.as_str() == "django")
+            .unwrap();
         assert_eq!(django.hashes.len(), 1);
         assert_eq!(django.license.as_deref(), Some("BSD-3-Clause"));
-        let evil = sbom.packages.iter().find(|p| p.name.as_str() == "evilpkg").unwrap();
+        let evil = sbom
+            .packages
+            .iter()
+            .find(|p| p.name.as_str() == "evilpkg")
+            .unwrap();
         assert_eq!(evil.license, None, "NOASSERTION is no license");
     }
 }

@@ -30,7 +30,13 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> i
             p.version.as_deref().unwrap_or("unpinned")
         )
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
         let mut id = base.clone();
         let mut n = 2;
@@ -74,9 +80,9 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> i
             .hashes
             .iter()
             .filter_map(|h| {
-                spdx_algorithm(&h.algorithm).map(|alg| {
-                    json!({"algorithm": alg, "checksumValue": h.digest.to_ascii_lowercase()})
-                })
+                spdx_algorithm(&h.algorithm).map(
+                    |alg| json!({"algorithm": alg, "checksumValue": h.digest.to_ascii_lowercase()}),
+                )
             })
             .collect();
         if !checksums.is_empty() {
@@ -128,7 +134,13 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> i
 
 fn sanitize(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 

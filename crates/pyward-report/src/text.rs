@@ -15,11 +15,11 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use anstyle::{AnsiColor, Effects, Style};
 use pyward_model::{Dependency, DependencyKind, Finding, Report, Severity};
 
+use crate::RenderOptions;
 use crate::escape::terminal as esc;
 use crate::present::{
     self, Collapsed, Entry, Item, PackageGroup, Section, fit, headline, plural, width_of,
 };
-use crate::RenderOptions;
 
 pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let text = Text {
@@ -95,7 +95,12 @@ impl Text<'_> {
         }
     }
 
-    fn section_header(&self, section: Section, count: usize, out: &mut dyn Write) -> io::Result<()> {
+    fn section_header(
+        &self,
+        section: Section,
+        count: usize,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let title = format!("{} ({count})", section.title());
         writeln!(out, "{}", self.paint.style(HEADER, &title))?;
         writeln!(out)
@@ -148,7 +153,12 @@ impl Text<'_> {
     /// Package groups: project files first, then one part per installed
     /// environment (a clean environment still gets its line, so the reader
     /// sees it was looked at).
-    fn packages(&self, section: Section, findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    fn packages(
+        &self,
+        section: Section,
+        findings: &[&Finding],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let groups = present::package_groups(findings);
         for group in groups.iter().filter(|g| {
             g.environment
@@ -158,7 +168,10 @@ impl Text<'_> {
         }
         if section != Section::Dependencies {
             for env in &self.report.environments {
-                for group in groups.iter().filter(|g| g.environment == Some(env.path.as_str())) {
+                for group in groups
+                    .iter()
+                    .filter(|g| g.environment == Some(env.path.as_str()))
+                {
                     self.package_group(group, out)?;
                 }
             }
@@ -232,7 +245,10 @@ impl Text<'_> {
             writeln!(out, "  {}", self.paint.style(GOOD, &esc(&line)))?;
         } else if group.advisories() > 0 && group.unfixed() > 0 {
             let n = group.unfixed();
-            let line = format!("{n} {} no fixed release yet", plural(n, "advisory has", "advisories have"));
+            let line = format!(
+                "{n} {} no fixed release yet",
+                plural(n, "advisory has", "advisories have")
+            );
             writeln!(out, "  {}", self.paint.style(DIM, &line))?;
         }
         for finding in &group.findings {
@@ -256,9 +272,16 @@ impl Text<'_> {
             let aliases = if self.options.verbose || finding.aliases.len() <= 2 {
                 finding.aliases.join(", ")
             } else {
-                format!("{}, +{}", finding.aliases[..2].join(", "), finding.aliases.len() - 2)
+                format!(
+                    "{}, +{}",
+                    finding.aliases[..2].join(", "),
+                    finding.aliases.len() - 2
+                )
             };
-            line.push_str(&format!(" {}", self.paint.style(DIM, &format!("({})", esc(&aliases)))));
+            line.push_str(&format!(
+                " {}",
+                self.paint.style(DIM, &format!("({})", esc(&aliases)))
+            ));
         }
         writeln!(out, "{line}")?;
         let headline = headline(self.report, finding);
@@ -341,7 +364,11 @@ impl Text<'_> {
         };
 
         let mut notes = Vec::new();
-        if let Some(flow) = primary.code().map(|c| c.flow.as_slice()).filter(|f| !f.is_empty()) {
+        if let Some(flow) = primary
+            .code()
+            .map(|c| c.flow.as_slice())
+            .filter(|f| !f.is_empty())
+        {
             for (i, step) in flow.iter().enumerate() {
                 notes.push((
                     Level::NOTE,
@@ -387,18 +414,29 @@ impl Text<'_> {
             if self.options.verbose {
                 notes.push((
                     Level::NOTE,
-                    format!("{}: {}", esc(&other.id), esc(&present::one_line(other.headline()))),
+                    format!(
+                        "{}: {}",
+                        esc(&other.id),
+                        esc(&present::one_line(other.headline()))
+                    ),
                 ));
             }
         }
         // The primary finding's page first: it is the advice to follow.
         let mut links: Vec<String> = Vec::new();
-        for link in entry.findings.iter().filter_map(|f| present::link(self.report, f)) {
+        for link in entry
+            .findings
+            .iter()
+            .filter_map(|f| present::link(self.report, f))
+        {
             if !links.contains(&link) {
                 links.push(link);
             }
         }
-        for link in links.iter().take(if self.options.verbose { usize::MAX } else { 1 }) {
+        for link in links
+            .iter()
+            .take(if self.options.verbose { usize::MAX } else { 1 })
+        {
             notes.push((Level::HELP, esc(link).into_owned()));
         }
         for (level, text) in notes {
@@ -436,7 +474,11 @@ impl Text<'_> {
 
     fn statistics(&self, out: &mut dyn Write) -> io::Result<()> {
         let rows = present::statistics(self.report);
-        let count_width = rows.iter().map(|r| r.count.to_string().len()).max().unwrap_or(1);
+        let count_width = rows
+            .iter()
+            .map(|r| r.count.to_string().len())
+            .max()
+            .unwrap_or(1);
         let id_width = rows.iter().map(|r| width_of(&esc(r.id))).max().unwrap_or(1);
         for row in &rows {
             let id = esc(row.id);
@@ -533,7 +575,10 @@ impl Text<'_> {
                 esc(what.trim()),
                 self.paint.style(
                     DIM,
-                    &esc(finding.ignore_reason.as_deref().unwrap_or("no reason given"))
+                    &esc(finding
+                        .ignore_reason
+                        .as_deref()
+                        .unwrap_or("no reason given"))
                 ),
             )?;
         }
@@ -544,14 +589,21 @@ impl Text<'_> {
         let report = self.report;
         let mut parts = Vec::new();
         if report.database.is_some() || !report.dependencies.is_empty() {
-            let audited = report.dependencies.iter().filter(|d| d.is_auditable()).count();
+            let audited = report
+                .dependencies
+                .iter()
+                .filter(|d| d.is_auditable())
+                .count();
             let mut vulnerable: Vec<(String, String)> = report
                 .findings
                 .iter()
                 .filter(|f| f.kind.is_dependency_kind())
                 .map(|f| {
                     (
-                        f.package.as_ref().map(ToString::to_string).unwrap_or_default(),
+                        f.package
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
                         f.version.clone().flatten().unwrap_or_default(),
                     )
                 })
@@ -576,7 +628,10 @@ impl Text<'_> {
                 .collect();
             parts.push(format!(
                 "{} ({})",
-                self.paint.style(BOLD, &format!("{total} {}", plural(total, "finding", "findings"))),
+                self.paint.style(
+                    BOLD,
+                    &format!("{total} {}", plural(total, "finding", "findings"))
+                ),
                 counts.join(", ")
             ));
         }
@@ -645,7 +700,10 @@ mod tests {
     #[test]
     fn sample_text() {
         let text = render(&RenderOptions::for_tests());
-        assert!(!text.contains('\u{1b}'), "no escape sequence without colour");
+        assert!(
+            !text.contains('\u{1b}'),
+            "no escape sequence without colour"
+        );
         insta::assert_snapshot!(text);
     }
 

@@ -25,9 +25,8 @@ fn schemas() -> PathBuf {
 
 /// A tool is missing: fail in CI, skip (saying so) elsewhere.
 fn missing(what: &str) {
-    let message = format!(
-        "{what} is missing: run scripts/setup-validators.sh (skipping this validation)"
-    );
+    let message =
+        format!("{what} is missing: run scripts/setup-validators.sh (skipping this validation)");
     if std::env::var_os("PYWARD_REQUIRE_VALIDATORS").is_some_and(|v| v == "1") {
         panic!("{message}");
     }
@@ -41,7 +40,13 @@ fn python() -> Option<PathBuf> {
 
 fn rendered(format: Format, dir: &Path) -> PathBuf {
     let mut out = Vec::new();
-    render(&sample_report(), format, &RenderOptions::for_tests(), &mut out).unwrap();
+    render(
+        &sample_report(),
+        format,
+        &RenderOptions::for_tests(),
+        &mut out,
+    )
+    .unwrap();
     let path = dir.join(format!("report.{}", format.extension()));
     std::fs::write(&path, out).unwrap();
     path
@@ -73,8 +78,17 @@ for e in errors[:20]:
     print("/".join(map(str, e.absolute_path)), e.message[:300])
 sys.exit(1 if errors else 0)
 "#;
-    let (ok, text) = run(Command::new(python).arg("-c").arg(script).arg(schema).arg(document));
-    assert!(ok, "{} is not valid against {}:\n{text}", document.display(), schema.display());
+    let (ok, text) = run(Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(schema)
+        .arg(document));
+    assert!(
+        ok,
+        "{} is not valid against {}:\n{text}",
+        document.display(),
+        schema.display()
+    );
 }
 
 #[test]
@@ -109,7 +123,10 @@ fn sarif_is_valid_against_the_schema_and_the_multitool() {
         .filter(|r| r["level"] == "warning")
         .map(|r| r["ruleId"].as_str().unwrap_or("").to_string())
         .collect();
-    assert!(warnings.is_empty(), "sarif-multitool warnings: {warnings:?}");
+    assert!(
+        warnings.is_empty(),
+        "sarif-multitool warnings: {warnings:?}"
+    );
 }
 
 #[test]
@@ -141,14 +158,20 @@ fn spdx_is_valid_by_spdx_tools() {
         return missing("spdx-tools");
     }
     let (ok, text) = run(Command::new(tool).arg("-i").arg(&document));
-    assert!(ok && !text.contains("Error"), "SPDX 2.3 validation failed:\n{text}");
+    assert!(
+        ok && !text.contains("Error"),
+        "SPDX 2.3 validation failed:\n{text}"
+    );
 }
 
 #[test]
 fn gitlab_reports_are_valid_against_their_schemas() {
     let dir = tempfile::tempdir().unwrap();
     let sca = rendered(Format::GitlabSca, dir.path());
-    json_schema(&sca, &schemas().join("gitlab-dependency-scanning-report-format.json"));
+    json_schema(
+        &sca,
+        &schemas().join("gitlab-dependency-scanning-report-format.json"),
+    );
     let sub = dir.path().join("cq");
     std::fs::create_dir(&sub).unwrap();
     let quality = rendered(Format::GitlabCodeQuality, &sub);
@@ -210,7 +233,11 @@ fn dom(browser: &Path, page: &Path, fragment: &str, profile: &Path) -> (String, 
         .arg(&url)
         .output()
         .expect("chromium starts");
-    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let net = std::fs::read_to_string(&log).unwrap_or_default();
     (String::from_utf8(output.stdout).unwrap(), net)
 }
@@ -258,28 +285,61 @@ fn html_renders_sorts_and_filters_in_a_real_browser_offline() {
     for url in net.split("\"url\":\"").skip(1) {
         let url = &url[..url.find('"').unwrap_or(url.len())];
         assert!(
-            !hosts.iter().any(|host| url.contains(&format!("://{host}/"))),
+            !hosts
+                .iter()
+                .any(|host| url.contains(&format!("://{host}/"))),
             "the page requested {url}"
         );
     }
 
-    let (filtered, _) = dom(&browser, &page, "q=django%203.0.1", &dir.path().join("profile-filter"));
-    let shown: Vec<String> = rows(&filtered).into_iter().filter(|(_, h)| !h).map(|(id, _)| id).collect();
+    let (filtered, _) = dom(
+        &browser,
+        &page,
+        "q=django%203.0.1",
+        &dir.path().join("profile-filter"),
+    );
+    let shown: Vec<String> = rows(&filtered)
+        .into_iter()
+        .filter(|(_, h)| !h)
+        .map(|(id, _)| id)
+        .collect();
     assert_eq!(
         shown,
-        ["PYSEC-2021-98", "PYSEC-2021-7", "PYSEC-2021-109", "PYSEC-2021-9"],
+        [
+            "PYSEC-2021-98",
+            "PYSEC-2021-7",
+            "PYSEC-2021-109",
+            "PYSEC-2021-9"
+        ],
         "only django's advisories, most severe first"
     );
 
-    let (by_severity, _) = dom(&browser, &page, "severity=critical", &dir.path().join("profile-sev"));
-    let critical: Vec<String> = rows(&by_severity).into_iter().filter(|(_, h)| !h).map(|(id, _)| id).collect();
+    let (by_severity, _) = dom(
+        &browser,
+        &page,
+        "severity=critical",
+        &dir.path().join("profile-sev"),
+    );
+    let critical: Vec<String> = rows(&by_severity)
+        .into_iter()
+        .filter(|(_, h)| !h)
+        .map(|(id, _)| id)
+        .collect();
     assert_eq!(critical, ["PYSEC-2021-98", "MAL-2024-1234"]);
 
-    let (sorted, _) = dom(&browser, &page, "sort=id&dir=asc", &dir.path().join("profile-sort"));
+    let (sorted, _) = dom(
+        &browser,
+        &page,
+        "sort=id&dir=asc",
+        &dir.path().join("profile-sort"),
+    );
     let ids: Vec<String> = rows(&sorted).into_iter().map(|(id, _)| id).collect();
     let position = |id: &str| ids.iter().position(|i| i == id).unwrap();
     assert!(position("PYSEC-2021-7") < position("PYSEC-2021-9"));
     assert!(position("PYSEC-2021-9") < position("PYSEC-2021-98"));
-    assert!(position("PYSEC-2021-98") < position("PYSEC-2021-109"), "natural order: {ids:?}");
+    assert!(
+        position("PYSEC-2021-98") < position("PYSEC-2021-109"),
+        "natural order: {ids:?}"
+    );
     assert!(sorted.contains("aria-sort=\"ascending\""));
 }

@@ -26,7 +26,7 @@ pub fn conclude(
         output::error_line(&format!("error: {error}"));
     }
     output::write_report(args.output.as_deref(), |out| {
-        pyward_report::render(&report, format, out)
+        pyward_report::render(&report, format, &pyward_report::RenderOptions::default(), out)
     })?;
 
     let fail_on = args
