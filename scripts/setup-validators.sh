@@ -47,7 +47,7 @@ fi
 echo "python validators: $venv"
 
 if [ "$npm" = 1 ] && command -v npm >/dev/null; then
-  if [ ! -x "$npm_prefix/node_modules/.bin/sarif" ]; then
+  if [ ! -x "$npm_prefix/node_modules/.bin/sarif-multitool" ]; then
     mkdir -p "$npm_prefix"
     # The multitool is a .NET program shipped inside the npm package; where
     # no build for this platform is served the SARIF test falls back to
@@ -55,7 +55,7 @@ if [ "$npm" = 1 ] && command -v npm >/dev/null; then
     npm install --silent --no-audit --no-fund --prefix "$npm_prefix" @microsoft/sarif-multitool@5.7.0 \
       || echo "note: @microsoft/sarif-multitool did not install; SARIF is checked by its JSON schema only" >&2
   fi
-  if [ -x "$npm_prefix/node_modules/.bin/sarif" ]; then echo "sarif multitool: $npm_prefix/node_modules/.bin/sarif"; fi
+  if [ -x "$npm_prefix/node_modules/.bin/sarif-multitool" ]; then echo "sarif multitool: $npm_prefix/node_modules/.bin/sarif-multitool"; fi
 fi
 
 if [ "$apt" = 1 ] && ! command -v chromium >/dev/null; then
