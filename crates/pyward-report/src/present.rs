@@ -397,17 +397,17 @@ fn same_value(a: &Finding, b: &Finding) -> bool {
 /// not cut (the caller fits it to a width).
 pub(crate) fn headline(report: &Report, finding: &Finding) -> String {
     let package = finding.package.as_ref().map(PackageName::as_str);
-    let summary = finding.summary.as_deref().map(one_line);
+    let summary = finding.summary.as_deref().map(one_line).unwrap_or_default();
     // Only advisories carry text written about a product by someone else.
     let from_advisory = matches!(
         finding.kind,
         FindingKind::Vulnerability | FindingKind::Malicious
     );
-    if let Some(summary) = summary.as_deref()
-        && !summary.is_empty()
-        && !(from_advisory && is_product_description(summary, package))
-    {
-        return first_sentence(summary).to_string();
+    if !from_advisory {
+        if !summary.is_empty() {
+            return summary;
+        }
+        return one_line(finding.message.as_deref().unwrap_or(""));
     }
     let details = finding
         .vulnerability()
@@ -417,17 +417,23 @@ pub(crate) fn headline(report: &Report, finding: &Finding) -> String {
                 .rule(&finding.id)
                 .map(|rule| rule.description.as_str())
         })
-        .filter(|_| from_advisory);
-    if let Some(details) = details {
-        let text = one_line(details);
-        if let Some(sentence) = sentences(&text).find(|s| !is_product_description(s, package)) {
-            return sentence.to_string();
-        }
+        .map(one_line)
+        .unwrap_or_default();
+    let chosen = sentences(&summary)
+        .chain(sentences(&details))
+        .find(|s| !is_product_description(s, package));
+    if let Some(sentence) = chosen {
+        return sentence.to_string();
     }
-    if let Some(summary) = summary.filter(|s| !s.is_empty()) {
-        return first_sentence(&summary).to_string();
+    let fallback = if summary.is_empty() {
+        &details
+    } else {
+        &summary
+    };
+    if fallback.is_empty() {
+        return one_line(finding.message.as_deref().unwrap_or(""));
     }
-    one_line(finding.message.as_deref().unwrap_or(""))
+    first_sentence(fallback).to_string()
 }
 
 /// Whitespace runs (newlines included) as one space.
@@ -459,8 +465,10 @@ fn first_sentence(text: &str) -> &str {
                 word,
                 "e.g" | "i.e" | "etc" | "vs" | "approx" | "Inc" | "Ltd"
             ) || word.len() == 1;
-            let next_is_upper = text[i + 2..].starts_with(|c: char| c.is_uppercase() || c == '`');
-            if !abbreviation && next_is_upper {
+            // Advisories start sentences with lower-case names
+            // ("urllib3 doesn't ..."), so any word after `. ` starts one.
+            let next_starts_word = text[i + 2..].starts_with(|c: char| !c.is_whitespace());
+            if !abbreviation && next_starts_word {
                 return &text[..=i];
             }
         }
@@ -667,6 +675,34 @@ mod tests {
             "See e.g. Django 3.0.1 docs."
         );
         assert_eq!(first_sentence("No stop here"), "No stop here");
+        assert_eq!(
+            first_sentence("urllib3 is a library. urllib3 leaks cookies."),
+            "urllib3 is a library."
+        );
+    }
+
+    #[test]
+    fn headline_skips_the_product_sentence_of_a_summary() {
+        let report = sample_report();
+        let mut f = report.findings[0].clone();
+        f.summary = Some(
+            "urllib3 is a user-friendly HTTP client library for Python. urllib3 doesn't treat the `Cookie` header specially."
+                .into(),
+        );
+        f.package = Some(PackageName::new("urllib3"));
+        assert_eq!(
+            headline(&report, &f),
+            "urllib3 doesn't treat the `Cookie` header specially."
+        );
+        f.summary = Some("Werkzeug is a comprehensive WSGI web application library.".into());
+        f.detail = None;
+        f.id = "PYSEC-0000-1".into();
+        f.package = Some(PackageName::new("werkzeug"));
+        // Nothing better known: the description rather than nothing.
+        assert_eq!(
+            headline(&report, &f),
+            "Werkzeug is a comprehensive WSGI web application library."
+        );
     }
 
     #[test]
