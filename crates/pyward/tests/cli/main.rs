@@ -6,6 +6,7 @@ mod config;
 mod db;
 mod deps;
 mod hardening;
+mod licenses;
 mod rule;
 mod scan;
 mod secrets;
