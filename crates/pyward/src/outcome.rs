@@ -26,7 +26,12 @@ pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus>
     } = outcome;
     if let (Some(path), Some(saved)) = (&args.write_baseline, &saved_baseline) {
         output::write_report(Some(path), |out| {
-            pyward_report::render(saved, pyward_report::Format::Json, out)
+            pyward_report::render(
+                saved,
+                pyward_report::Format::Json,
+                &pyward_report::RenderOptions::default(),
+                out,
+            )
         })?;
         output::message(
             Level::Note,
@@ -41,7 +46,12 @@ pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus>
     }
     let format = args.format;
     let written = output::write_report(args.output.as_deref(), |out| {
-        pyward_report::render(&report, format, out)
+        pyward_report::render(
+            &report,
+            format,
+            &pyward_report::RenderOptions::default(),
+            out,
+        )
     });
     // `pyward scan | head -1`: the reader stopped listening, but what was
     // found still decides the exit status.
