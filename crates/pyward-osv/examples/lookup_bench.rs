@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let started = Instant::now();
-    let findings = db.try_audit(&deps)?;
+    let findings = db.query(&deps)?;
     let audit = started.elapsed();
     let started = Instant::now();
     let matches = db.query(&deps)?;
@@ -119,7 +119,7 @@ fn audit_only(
     }
     let matching = t.elapsed();
     let t = Instant::now();
-    let findings = db.try_audit(&deps)?;
+    let findings = db.query(&deps)?;
     let audit = t.elapsed();
     println!(
         "{} pins, {} findings ({matched} matches): read+open {opened:?}; decode cores {decode:?}, prepare {prepare:?}, match {matching:?}; whole audit {audit:?}",

@@ -10,13 +10,11 @@
 //! ```
 //!
 //! What it does not do: decide what a finding looks like (the engine does,
-//! from the typed matches; [`Database::audit`] converts them the old way
-//! until then), or print anything. Every read of a source is bounded
+//! from the typed matches), or print anything. Every read of a source is bounded
 //! ([`limits`]), special files are refused, and an interrupted import
 //! leaves nothing behind once the caller's signal handler has called
 //! [`remove_temporaries`].
 
-mod audit;
 mod build;
 mod error;
 #[cfg(feature = "fetch")]
@@ -36,7 +34,6 @@ use std::path::{Path, PathBuf};
 
 use pyward_model::{DatabaseInfo, PackageName};
 
-pub use audit::finding;
 pub use build::{ImportOptions, ImportReport, build, import};
 pub use error::DbError;
 #[cfg(feature = "fetch")]

@@ -173,13 +173,6 @@ impl PackageAdvisories {
     }
 }
 
-/// What to do when one package's records cannot be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OnDamage {
-    Fail,
-    Skip,
-}
-
 impl Database {
     /// The advisories of `package`, prepared for matching many versions.
     pub fn package(&self, package: &PackageName) -> Result<PackageAdvisories, DbError> {
@@ -218,14 +211,6 @@ impl Database {
     /// requirement names no PyPI release). A package whose records cannot
     /// be read is an error.
     pub fn query(&self, deps: &[Dependency]) -> Result<Vec<VulnerabilityMatch>, DbError> {
-        self.query_with(deps, OnDamage::Fail)
-    }
-
-    pub(crate) fn query_with(
-        &self,
-        deps: &[Dependency],
-        on_damage: OnDamage,
-    ) -> Result<Vec<VulnerabilityMatch>, DbError> {
         // (package, version) -> the dependencies stating it, in input order.
         let mut wanted: BTreeMap<(&PackageName, Option<&str>), Vec<usize>> = BTreeMap::new();
         for (i, dep) in deps.iter().enumerate() {
@@ -237,15 +222,6 @@ impl Database {
                 .or_default()
                 .push(i);
         }
-        fn read<T>(
-            result: Result<Vec<T>, DbError>,
-            on_damage: OnDamage,
-        ) -> Result<Vec<T>, DbError> {
-            match result {
-                Err(_) if on_damage == OnDamage::Skip => Ok(Vec::new()),
-                other => other,
-            }
-        }
         let mut cache: HashMap<&PackageName, PackageAdvisories> = HashMap::new();
         let mut display_cache: HashMap<&PackageName, Vec<AdvisoryDisplay>> = HashMap::new();
         let mut out = Vec::new();
@@ -253,7 +229,7 @@ impl Database {
             let package = match cache.entry(name) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    let cores = read(self.cores(name), on_damage)?;
+                    let cores = self.cores(name)?;
                     e.insert(PackageAdvisories::new(cores))
                 }
             };
@@ -267,9 +243,7 @@ impl Database {
             // Only packages with a match read what reports show.
             let displays = match display_cache.entry(name) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(read(self.displays(name), on_damage)?)
-                }
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.displays(name)?),
             };
             for group in group_by_alias(matches) {
                 out.push(merge_group(

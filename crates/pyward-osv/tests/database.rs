@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use pep440_rs::Version;
-use pyward_model::{Dependency, DependencyKind, FindingKind, PackageName, Severity};
+use pyward_model::{Dependency, PackageName, Severity};
 use pyward_osv::{AffectedRange, Database, DbError, ImportOptions, VulnerabilityMatch, import};
 
 fn fixtures() -> PathBuf {
@@ -98,161 +98,6 @@ fn imports_a_folder_skipping_malformed_withdrawn_and_other_ecosystems() {
 }
 
 #[test]
-fn aliases_collapse_into_one_finding_with_every_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let findings = db.audit(&[dep("demo_pkg", Some("1.0"), "requirements.txt")]);
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    let f = &findings[0];
-    assert_eq!(f.kind, FindingKind::Vulnerability);
-    assert_eq!(f.id, "PYSEC-2099-1");
-    assert_eq!(f.aliases, vec!["CVE-2099-1", "GHSA-aaaa-bbbb-cccc"]);
-    assert_eq!(f.package, Some(PackageName::new("demo-pkg")));
-    assert_eq!(f.version, Some(Some("1.0".to_string())));
-    assert_eq!(f.fix_versions, Some(vec!["1.5".to_string()]));
-    assert_eq!(f.severity, Severity::Critical);
-    assert_eq!(
-        f.summary.as_deref(),
-        Some("Remote code execution in demo-pkg")
-    );
-    assert_eq!(f.source.as_deref(), Some("requirements.txt"));
-    assert_eq!(
-        f.fingerprint,
-        pyward_model::fingerprint(&["PYSEC-2099-1", "demo-pkg", "1.0"])
-    );
-    assert_eq!(
-        f.references(),
-        [
-            "https://example.org/PYSEC-2099-1",
-            "https://example.org/GHSA-aaaa-bbbb-cccc"
-        ]
-    );
-    assert_eq!(f.dependency.as_ref().unwrap().direct, Some(true));
-}
-
-#[test]
-fn audit_orders_findings_and_uses_labels_details_and_last_affected() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let findings = db.audit(&[
-        dep("demo-pkg", Some("2.0"), "b.txt"),
-        dep("demo-pkg", Some("1.3"), "a.txt"),
-        dep("demo-pkg", Some("3.0"), "a.txt"),
-        dep("unknown-pkg", Some("1.0"), "a.txt"),
-    ]);
-    let got: Vec<(String, &str, Severity, Vec<String>)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f.version.clone().flatten().unwrap(),
-                f.id.as_str(),
-                f.severity,
-                f.fix_versions.clone().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (
-                "1.3".into(),
-                "GHSA-zzzz-zzzz-zzzz",
-                Severity::Unknown,
-                vec![]
-            ),
-            (
-                "1.3".into(),
-                "PYSEC-2099-1",
-                Severity::Critical,
-                vec!["1.5".into()]
-            ),
-            (
-                "2.0".into(),
-                "GHSA-aaaa-bbbb-cccc",
-                Severity::Medium,
-                vec!["2.1".into()]
-            ),
-            (
-                "2.0".into(),
-                "GHSA-zzzz-zzzz-zzzz",
-                Severity::Unknown,
-                vec![]
-            ),
-        ]
-    );
-    assert_eq!(
-        findings[0].summary.as_deref(),
-        Some("Denial of service through long headers.")
-    );
-    assert_eq!(findings[2].aliases, vec!["CVE-2099-1"]);
-}
-
-#[test]
-fn the_same_pin_from_several_files_is_one_finding_listing_the_sources() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let mut transitive = dep("demo-pkg", Some("1.0"), "requirements.txt");
-    transitive.direct = false;
-    transitive.via = vec![PackageName::new("flask")];
-    let findings = db.audit(&[
-        transitive,
-        dep("Demo-Pkg", Some("1.0"), "constraints.txt"),
-        dep("demo-pkg", Some("1.0"), "requirements.txt"),
-    ]);
-    assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
-    let context = findings[0].dependency.as_ref().unwrap();
-    assert_eq!(context.sources, ["requirements.txt", "constraints.txt"]);
-    assert_eq!(findings[0].via(), [PackageName::new("flask")]);
-    assert_eq!(context.direct, Some(false));
-}
-
-#[test]
-fn malicious_packages_flag_pins_and_unpinned_requirements_when_every_version_is_bad() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let mut url = dep("evil-pkg", None, "requirements.txt");
-    url.kind = DependencyKind::Url;
-    let findings = db.audit(&[
-        dep("evil-pkg", None, "requirements.txt"),
-        url,
-        dep("3web-py", None, "requirements.txt"),
-        dep("3web-py", Some("1.0.0"), "requirements.txt"),
-        dep("0requests", Some("0.0.2"), "requirements.txt"),
-    ]);
-    let got: Vec<(&str, Option<&str>, FindingKind, Severity)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f.id.as_str(),
-                f.version.as_ref().unwrap().as_deref(),
-                f.kind,
-                f.severity,
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (
-                "MAL-2024-9934",
-                Some("1.0.0"),
-                FindingKind::Malicious,
-                Severity::Critical
-            ),
-            (
-                "MAL-2099-1",
-                None,
-                FindingKind::Malicious,
-                Severity::Critical
-            ),
-        ]
-    );
-    let json = serde_json::to_value(&findings[1]).unwrap();
-    assert!(json["version"].is_null());
-}
-
-#[test]
 fn imports_a_zip_and_a_single_file() {
     let dir = tempfile::tempdir().unwrap();
     let ghsa = std::fs::read(fixtures().join("osv/demo-pkg/GHSA-aaaa-bbbb-cccc.json")).unwrap();
@@ -275,7 +120,9 @@ fn imports_a_zip_and_a_single_file() {
     assert!(report.meta.source.ends_with("all.zip"));
     let db = Database::open(&dest).unwrap();
     assert_eq!(
-        db.audit(&[dep("demo-pkg", Some("2.0.5"), "r.txt")]).len(),
+        db.query(&[dep("demo-pkg", Some("2.0.5"), "r.txt")])
+            .unwrap()
+            .len(),
         1
     );
 
@@ -393,7 +240,7 @@ fn damaged_databases_are_refused_with_a_clear_error() {
     std::fs::write(&damaged, &flipped).unwrap();
     let db = Database::open(&damaged).unwrap();
     let deps = [dep("0requests", Some("0.0.1"), "r.txt")];
-    assert!(matches!(db.try_audit(&deps), Err(DbError::Corrupt { .. })));
+    assert!(matches!(db.query(&deps), Err(DbError::Corrupt { .. })));
 
     // Another format version.
     let mut other = bytes.clone();
@@ -412,14 +259,16 @@ fn builtin_database_is_the_pypa_snapshot() {
     assert_eq!(info.source, "built-in");
     assert_eq!(info.built, "2024-10-10T17:35:05Z");
     assert!(info.advisories > 2500, "{}", info.advisories);
-    let findings = db.audit(&[dep("Django", Some("3.0.1"), "requirements.txt")]);
-    let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+    let matches = db
+        .query(&[dep("Django", Some("3.0.1"), "requirements.txt")])
+        .unwrap();
+    let ids: Vec<&str> = matches.iter().map(|m| m.id.as_str()).collect();
     assert!(ids.contains(&"PYSEC-2021-9"), "{ids:?}");
-    let f = findings.iter().find(|f| f.id == "PYSEC-2021-9").unwrap();
-    assert!(f.aliases.contains(&"CVE-2021-3281".to_string()));
+    let m = matches.iter().find(|m| m.id == "PYSEC-2021-9").unwrap();
+    assert!(m.aliases.contains(&"CVE-2021-3281".to_string()));
     // Only the fix of the 3.0 series ends the interval 3.0.1 is in (the
     // record also fixes 2.2.18 and 3.1.6 for other series).
-    assert_eq!(f.fix_versions, Some(vec!["3.0.12".to_string()]));
+    assert_eq!(m.fix_versions, versions(&["3.0.12"]));
 }
 
 fn v(text: &str) -> Version {
@@ -481,26 +330,6 @@ fn query_gives_typed_matches_with_ranges_fixes_and_text() {
     );
     assert_eq!(cvss.score, 9.8);
     assert_eq!(cvss.vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
-
-    // The same through the finding conversion the binary uses.
-    let findings = db.try_audit(&deps).unwrap();
-    assert_eq!(findings, vec![pyward_osv::finding(m, &deps)]);
-    assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
-    // The finding carries the typed parts for `fix`, the gateway and
-    // SARIF's rule help.
-    assert_eq!(findings[0].cwe.as_deref(), Some("CWE-20"));
-    let detail = findings[0].vulnerability().unwrap();
-    assert_eq!(detail.fixes, versions(&["1.5"]));
-    assert_eq!(detail.affected, m.affected);
-    assert_eq!(
-        detail.details.as_deref(),
-        Some("A crafted request runs code.")
-    );
-    assert_eq!(detail.cvss, Some(9.8));
-    assert_eq!(
-        findings[0].dependency.as_ref().unwrap().sources,
-        ["requirements.txt", "constraints.txt"]
-    );
 }
 
 #[test]
