@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use pyward_model::{
-    Dependency, DependencyContext, Detail, Finding, FindingKind, PackageName, RuleInfo, Severity,
-    VulnerabilityDetail,
+    Dependency, DependencyContext, DependencyKind, Detail, Finding, FindingKind, PackageName,
+    RangeAssessment, RuleInfo, Severity, VulnerabilityDetail,
 };
 use pyward_osv::{Database, VulnerabilityMatch};
 
@@ -20,12 +20,15 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
     Ok(Box::new(DepsScan {
         inventory: Arc::clone(&setup.inventory),
         db: setup.request.db.clone(),
+        assess_ranges: !setup.config.ignore_unpinned,
     }))
 }
 
 struct DepsScan {
     inventory: Arc<SharedInventory>,
     db: DbRequest,
+    /// Safety's `ignore-unpinned-requirements` turns this off.
+    assess_ranges: bool,
 }
 
 impl Scan for DepsScan {
@@ -38,7 +41,30 @@ impl Scan for DepsScan {
         let inventory = self.inventory.get();
         let database = database::open(&self.db, &mut part.warnings)?;
         part.report.database = Some(database.info());
-        let findings = audit(&inventory.dependencies, &database)?;
+        let mut findings = audit(&inventory.dependencies, &database)?;
+        if self.assess_ranges {
+            let (ranged, assessed) = assess_ranges(&inventory.dependencies, &database)?;
+            findings.extend(ranged);
+            for dependency in &assessed {
+                let Some(range) = &dependency.range else {
+                    continue;
+                };
+                if range.newest_allowed_safe {
+                    let place = match dependency.line {
+                        Some(line) => format!("{}:{line}", dependency.source),
+                        None => dependency.source.clone(),
+                    };
+                    part.notes.push(format!(
+                        "`{}` ({place}) allows versions with {} known vulnerabilit{}; the newest allowed, {}, has none: pin it (or lock the project)",
+                        dependency.requirement.as_deref().unwrap_or_default(),
+                        range.admits.len(),
+                        if range.admits.len() == 1 { "y" } else { "ies" },
+                        range.newest_allowed.as_deref().unwrap_or_default()
+                    ));
+                }
+            }
+            part.report.dependencies = assessed;
+        }
         part.report.rules = advisory_catalogue(&findings);
         part.report.findings = findings;
         Ok(part)
@@ -71,6 +97,82 @@ fn audit(dependencies: &[Dependency], database: &Database) -> Result<Vec<Finding
         findings.extend(found);
     }
     Ok(findings)
+}
+
+/// Unpinned requirements (`django>=3.0,<4`) are not silent: each gets what
+/// its range admits by the versions the database knows (`range` in the
+/// JSON report), and when even the newest allowed version is vulnerable,
+/// the advisories affecting it become findings with `version: null`: any
+/// install of the requirement gets a vulnerable version.
+fn assess_ranges(
+    dependencies: &[Dependency],
+    database: &Database,
+) -> Result<(Vec<Finding>, Vec<Dependency>), EngineError> {
+    let mut findings = Vec::new();
+    let mut assessed = Vec::new();
+    for dependency in dependencies {
+        if dependency.version.is_some() || dependency.kind != DependencyKind::Registry {
+            continue;
+        }
+        let Some(specifiers) = dependency.requirement.as_deref().and_then(specifiers_of) else {
+            continue;
+        };
+        let package = database.package(&dependency.name)?;
+        if package.advisories().is_empty() {
+            continue;
+        }
+        let allowed: Vec<pep440_rs::Version> = database
+            .known_versions(&dependency.name)?
+            .into_iter()
+            .filter(|v| specifiers.contains(v))
+            .collect();
+        let mut admits: Vec<String> = allowed
+            .iter()
+            .flat_map(|v| package.matches(v))
+            .map(|m| m.advisory.id.clone())
+            .collect();
+        admits.sort();
+        admits.dedup();
+        if admits.is_empty() {
+            continue;
+        }
+        let newest = allowed.last();
+        let newest_safe = newest.is_some_and(|v| !package.is_affected(v));
+        let mut copy = dependency.clone();
+        copy.range = Some(RangeAssessment {
+            admits,
+            newest_allowed: newest.map(ToString::to_string),
+            newest_allowed_safe: newest_safe,
+        });
+        assessed.push(copy);
+        if let (Some(newest), false) = (newest, newest_safe) {
+            let mut probe = dependency.clone();
+            probe.version = Some(newest.to_string());
+            let probe = [probe];
+            for m in database.query(&probe)? {
+                let mut finding = finding_of(m, &probe);
+                finding.version = Some(None);
+                finding.fingerprint =
+                    pyward_model::fingerprint(&[&finding.id, dependency.name.as_str(), ""]);
+                let requirement = dependency.requirement.as_deref().unwrap_or_default();
+                finding.summary = Some(format!(
+                    "`{requirement}` allows no known version without this: the newest, {newest}, is affected. {}",
+                    finding.summary.as_deref().unwrap_or_default()
+                ));
+                findings.push(finding);
+            }
+        }
+    }
+    Ok((findings, assessed))
+}
+
+/// The version specifiers of a requirement as written (`django[x]>=3.0,<4
+/// ; python_version > "3"` gives `>=3.0,<4`).
+fn specifiers_of(requirement: &str) -> Option<pep440_rs::VersionSpecifiers> {
+    let without_markers = requirement.split(';').next()?.trim();
+    let start = without_markers.find(['<', '>', '=', '!', '~'])?;
+    let text = without_markers[start..].trim().trim_end_matches(')');
+    text.parse().ok()
 }
 
 /// The finding of one match, whose `stated_by` index into `dependencies`:

@@ -381,3 +381,47 @@ fn output_to_dev_null_leaves_the_device_alone() {
     let kind = std::fs::metadata("/dev/null").unwrap().file_type();
     assert!(kind.is_char_device(), "/dev/null is no longer a device");
 }
+
+/// An unpinned requirement is not silent: what its range admits is said,
+/// and when even the newest allowed version is vulnerable the advisories
+/// affecting it are findings with `version: null`.
+#[test]
+fn unpinned_ranges_say_what_they_admit() {
+    let dir = project(&[("requirements.txt", "django>=3.0,<3.1\npyyaml>=5.1\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    let dependency = |name: &str| {
+        report["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let django = dependency("django");
+    assert_eq!(django["range"]["newest_allowed_safe"], false, "{django}");
+    assert!(!django["range"]["admits"].as_array().unwrap().is_empty());
+    let unpinned: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["package"] == "django")
+        .collect();
+    assert!(!unpinned.is_empty());
+    assert!(unpinned.iter().all(|f| f["version"].is_null()));
+    let pyyaml = dependency("pyyaml");
+    assert_eq!(pyyaml["range"]["newest_allowed_safe"], true, "{pyyaml}");
+    assert!(
+        stderr(&output).contains("`pyyaml>=5.1`"),
+        "{}",
+        stderr(&output)
+    );
+}
