@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use pyward_inventory::Format;
 use pyward_inventory::lockfile::{
     self, Root, pdm_lock, pipfile_lock, poetry_lock, pylock, uv_lock,
 };
@@ -252,8 +253,10 @@ fn parsers_are_found_by_file_name() {
         ("pdm", "pdm.lock"),
         ("pylock-pip", "pylock.toml"),
     ] {
-        let parse = lockfile::parser_for(file).expect("a parser");
-        let deps = parse(&fixture(&format!("{dir}/{file}")), file).unwrap();
+        let format = Format::discover(Path::new(file)).expect("a format");
+        assert!(format.is_lockfile(), "{file}");
+        let deps =
+            pyward_inventory::parse_text(format, &fixture(&format!("{dir}/{file}")), file).unwrap();
         assert!(deps.len() > 10, "{dir}/{file}");
         assert!(deps.iter().all(|d| d.source == file));
     }
