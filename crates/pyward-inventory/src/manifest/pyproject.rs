@@ -427,7 +427,17 @@ impl Reader<'_, '_> {
                 match text.trim().strip_prefix("-e") {
                     Some(editable) if editable.starts_with(char::is_whitespace) => {
                         match editable_dependency(editable.trim(), self.source, &group, line) {
-                            Some(dependency) => self.dependencies.push(dependency),
+                            Some(mut dependency) => {
+                                if let Some(start) = string.start {
+                                    let lead = text.len() - text.trim_start().len();
+                                    let span_start = start + lead;
+                                    dependency.span = Some(pyward_model::Span::new(
+                                        span_start,
+                                        span_start + text.trim().len(),
+                                    ));
+                                }
+                                self.dependencies.push(dependency);
+                            }
                             None => self.note(
                                 line,
                                 format!("skipped editable `{text}`: no package name in it"),
