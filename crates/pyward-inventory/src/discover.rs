@@ -131,11 +131,7 @@ fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
 /// does it have a `# /// script` line (the whole line, as PEP 723's
 /// regular expression requires)?
 pub(crate) fn has_script_block(path: &Path) -> bool {
-    let found_in_tree = Access {
-        follow_links: false,
-        inside: None,
-    };
-    has_script_block_in(path, found_in_tree)
+    has_script_block_in(path, Access::NO_LINKS)
 }
 
 /// [`has_script_block`] for a file reached as `access` says; a file too

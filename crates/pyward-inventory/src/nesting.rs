@@ -34,12 +34,34 @@ pub(crate) fn check_brackets(text: &str, syntax: Syntax) -> Result<(), ParseErro
     }
 }
 
+/// The bytes [`deepest_bracket`] looks at: brackets, quotes, comments.
+const MEANINGFUL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let bytes = b"[]{}\"'#";
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// The offset where nesting first passes the limit, if it does.
 fn deepest_bracket(bytes: &[u8], syntax: Syntax) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = 0;
     let mut after_space = true;
     while i < bytes.len() {
+        // Most bytes mean nothing here: skip to the next one that may.
+        match bytes[i..].iter().position(|&b| MEANINGFUL[usize::from(b)]) {
+            Some(skip) => {
+                if skip > 0 {
+                    after_space = bytes[i + skip - 1].is_ascii_whitespace();
+                }
+                i += skip;
+            }
+            None => break,
+        }
         let b = bytes[i];
         match b {
             b'[' | b'{' => {
@@ -73,6 +95,11 @@ fn skip_string(bytes: &[u8], start: usize, syntax: Syntax) -> usize {
     let escapes = quote == b'"';
     let mut i = if triple { start + 3 } else { start + 1 };
     while i < bytes.len() {
+        // Jump to the next quote, escape or line end.
+        match memchr::memchr3(quote, b'\\', b'\n', &bytes[i..]) {
+            Some(skip) => i += skip,
+            None => return bytes.len(),
+        }
         let b = bytes[i];
         if escapes && b == b'\\' {
             i += 2;

@@ -24,6 +24,11 @@ pub(crate) struct Access<'a> {
     pub follow_links: bool,
     /// The canonical folder the file must resolve inside.
     pub inside: Option<&'a Path>,
+    /// The path's folders were reached by a walk that follows no links
+    /// (from `inside`, when given): only its last part can be a link, and
+    /// it is not followed, so the path need not be resolved to know it is
+    /// inside (resolving costs a system call per folder of the path).
+    pub walked: bool,
 }
 
 impl<'a> Access<'a> {
@@ -31,20 +36,35 @@ impl<'a> Access<'a> {
     pub(crate) const NAMED: Access<'static> = Access {
         follow_links: true,
         inside: None,
+        walked: false,
     };
 
-    /// A file inside an installed environment, found by listing a folder:
-    /// never through a link.
+    /// A file inside a folder pyward listed itself (an installed
+    /// environment, a walked tree): never through a link.
     pub(crate) const NO_LINKS: Access<'static> = Access {
         follow_links: false,
         inside: None,
+        walked: true,
     };
 
-    /// A file found inside the scanned tree `root` (canonical).
+    /// A file found by the walk of the scanned tree `root` (canonical), or
+    /// beside one (the manifest of a lock).
     pub(crate) fn found_in(root: &'a Path) -> Self {
         Self {
             follow_links: false,
             inside: Some(root),
+            walked: true,
+        }
+    }
+
+    /// A file inside `root` (canonical) reached by a path pyward did not
+    /// walk itself (a name read from a file): not through a link at its
+    /// end, and resolved to check it stays inside.
+    pub(crate) fn resolved_in(root: &'a Path) -> Self {
+        Self {
+            follow_links: false,
+            inside: Some(root),
+            walked: false,
         }
     }
 
@@ -54,6 +74,7 @@ impl<'a> Access<'a> {
         Self {
             follow_links: true,
             inside: Some(root),
+            walked: false,
         }
     }
 }
@@ -126,23 +147,53 @@ fn is_kernel_path(canonical: &Path) -> bool {
             .any(|p| canonical.starts_with(p))
 }
 
+/// Whether an open file lives on `/proc`, `/sys` or another kernel file
+/// system (a bind mount of one inside a tree included), whose files claim
+/// to be regular and are not.
+#[cfg(target_os = "linux")]
+fn on_kernel_file_system(file: &std::fs::File) -> bool {
+    const PROC: u64 = 0x9fa0;
+    const SYSFS: u64 = 0x6265_6572;
+    const DEBUGFS: u64 = 0x6462_6720;
+    const TRACEFS: u64 = 0x7472_6163;
+    const SECURITYFS: u64 = 0x7363_6673;
+    rustix::fs::fstatfs(file).is_ok_and(|stat| {
+        u64::try_from(stat.f_type)
+            .is_ok_and(|kind| [PROC, SYSFS, DEBUGFS, TRACEFS, SECURITYFS].contains(&kind))
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn on_kernel_file_system(_file: &std::fs::File) -> bool {
+    false
+}
+
 /// The canonical path of `path`, checked against `access`, and its length
 /// and type, without opening it.
+/// The path returned is the canonical one, except for a walked path that
+/// is no link, returned as it is (see [`Access::walked`]).
 pub(crate) fn check(path: &Path, access: Access<'_>) -> Result<PathBuf, ReadError> {
     let link = std::fs::symlink_metadata(path)?;
-    if link.file_type().is_symlink() && !access.follow_links {
+    let is_link = link.file_type().is_symlink();
+    if is_link && !access.follow_links {
         return Err(ReadError::Link);
     }
-    let canonical = std::fs::canonicalize(path)?;
-    if is_kernel_path(&canonical) {
-        return Err(ReadError::Special("a file of /proc, /sys or /dev"));
-    }
-    if let Some(root) = access.inside
-        && !canonical.starts_with(root)
-    {
-        return Err(ReadError::Outside);
-    }
-    let metadata = std::fs::metadata(&canonical)?;
+    let (resolved, metadata) = if access.walked && !is_link {
+        (path.to_path_buf(), link)
+    } else {
+        let canonical = std::fs::canonicalize(path)?;
+        if is_kernel_path(&canonical) {
+            return Err(ReadError::Special("a file of /proc, /sys or /dev"));
+        }
+        if let Some(root) = access.inside
+            && !canonical.starts_with(root)
+        {
+            return Err(ReadError::Outside);
+        }
+        let metadata = std::fs::metadata(&canonical)?;
+        (canonical, metadata)
+    };
+    let canonical = resolved;
     if let Some(kind) = special_kind(metadata.file_type()) {
         return Err(ReadError::Special(kind));
     }
@@ -167,6 +218,9 @@ pub(crate) fn open_checked(canonical: &Path) -> Result<std::fs::File, ReadError>
     let metadata = file.metadata()?;
     if let Some(kind) = special_kind(metadata.file_type()) {
         return Err(ReadError::Special(kind));
+    }
+    if on_kernel_file_system(&file) {
+        return Err(ReadError::Special("a file of /proc or /sys"));
     }
     if metadata.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge);

@@ -906,7 +906,9 @@ fn shortest_chains(direct: &[bool], parents: &[Vec<usize>]) -> Vec<Option<usize>
 pub(crate) fn read_file(path: &Path, base: &Path, root: Option<&Path>) -> ReadResult {
     let named_root;
     let (root, access) = match root {
-        Some(root) => (Some(root), Access::found_in(root)),
+        // Resolved, not taken as walked: include cycles are found by the
+        // canonical paths of the files on the chain.
+        Some(root) => (Some(root), Access::resolved_in(root)),
         None => {
             let folder = match path.parent() {
                 Some(parent) if !parent.as_os_str().is_empty() => parent,

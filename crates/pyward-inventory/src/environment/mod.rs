@@ -398,10 +398,7 @@ fn license_text(dist_info: &Path, root: &Path, name: &str) -> Option<String> {
     {
         return None;
     }
-    let access = Access {
-        follow_links: false,
-        inside: Some(root),
-    };
+    let access = Access::resolved_in(root);
     [
         dist_info.join("licenses").join(relative),
         dist_info.join(relative),

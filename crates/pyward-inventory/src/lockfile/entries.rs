@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use pyward_model::{Dependency, FileHash, Span};
+use pyward_model::{Dependency, FileHash, PackageName, Span};
 use rustc_hash::FxHashMap;
 
 /// One package entry of the lock, in file order.
@@ -22,32 +22,18 @@ pub(crate) struct Entry {
     /// From the header line to the last non-blank byte before the next
     /// table that is not one of its own.
     pub span: Span,
-    /// The `name = "..."` value, as written.
-    pub name: Option<String>,
+    /// The text of the `name = "..."` value.
+    pub name: Option<Span>,
     /// The text of the `version = "..."` value (inside the quotes).
     pub version: Option<Span>,
     pub hashes: Vec<FileHash>,
 }
 
-impl Entry {
-    /// Gives `dependency` the entry's place and hashes, if the entry is the
-    /// one for that package (same name).
-    pub fn apply(&self, dependency: &mut Dependency) {
-        let same = self
-            .name
-            .as_deref()
-            .is_some_and(|n| pyward_model::PackageName::new(n) == dependency.name);
-        if !same {
-            return;
-        }
-        dependency.span = Some(self.span);
-        dependency.version_span = self.version;
-        dependency.hashes.clone_from(&self.hashes);
-    }
-}
-
 /// A lock's text, ready for the parser, and what the pass found.
 pub(crate) struct Prepared<'a> {
+    /// The lock as written.
+    pub original: &'a str,
+    /// The lock with its file lists blanked, for the parser.
     pub text: Cow<'a, str>,
     pub entries: Vec<Entry>,
     /// Poetry 1.x keeps hashes apart, in `[metadata.files]`, by name.
@@ -55,12 +41,27 @@ pub(crate) struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    /// The entry at `index` in file order, if the pass found as many
-    /// entries as the parser did (`count`).
-    pub fn entry(&self, index: usize, count: usize) -> Option<&Entry> {
-        (self.entries.len() == count)
-            .then(|| self.entries.get(index))
-            .flatten()
+    /// Gives `dependency` the place and hashes of the entry at `index` in
+    /// file order, if the pass found as many entries as the parser did
+    /// (`count`) and that entry names the same package. Each entry is
+    /// given once (its hashes move).
+    pub fn place(&mut self, index: usize, count: usize, dependency: &mut Dependency) {
+        if self.entries.len() != count {
+            return;
+        }
+        let Some(entry) = self.entries.get_mut(index) else {
+            return;
+        };
+        let same = entry.name.is_some_and(|span| {
+            let written = &self.original[span.range()];
+            written == dependency.name.as_str() || PackageName::new(written) == dependency.name
+        });
+        if !same {
+            return;
+        }
+        dependency.span = Some(entry.span);
+        dependency.version_span = entry.version;
+        dependency.hashes = std::mem::take(&mut entry.hashes);
     }
 }
 
@@ -78,6 +79,7 @@ enum State {
 /// Finds the entries under `header` (`[[package]]`) and blanks the file
 /// lists (see the module documentation).
 pub(crate) fn prepare<'a>(text: &'a str, header: &str) -> Prepared<'a> {
+    let text_in = text;
     let key = header.trim_matches(['[', ']']);
     let sub_table = format!("[{key}.");
     let sub_array = format!("[[{key}.");
@@ -125,15 +127,12 @@ pub(crate) fn prepare<'a>(text: &'a str, header: &str) -> Prepared<'a> {
             last_content_end = start + content.trim_end().len();
         }
         if let Some(entry) = open.as_mut() {
-            if at_top {
+            if at_top && content.starts_with(['v', 'n']) {
                 if let Some(value) = string_value(content, "version") {
                     entry.version = Some(Span::new(start + value.0, start + value.1));
                 } else if let Some((from, to)) = string_value(content, "name") {
-                    entry.name = Some(content[from..to].to_string());
+                    entry.name = Some(Span::new(start + from, start + to));
                 }
-            }
-            if trimmed.contains("hash") || in_hashes_table {
-                line_hashes(trimmed, in_hashes_table, &mut entry.hashes);
             }
         }
 
@@ -212,6 +211,14 @@ pub(crate) fn prepare<'a>(text: &'a str, header: &str) -> Prepared<'a> {
         if keep {
             out.push_str(line);
         } else {
+            // Hashes are only in the file lists, which are the lines left
+            // out: looked for there alone.
+            if state != State::MetadataFiles
+                && let Some(entry) = open.as_mut()
+                && (in_hashes_table || trimmed.contains("hash"))
+            {
+                line_hashes(trimmed, in_hashes_table, &mut entry.hashes);
+            }
             blanked += 1;
             if line.ends_with('\n') {
                 out.push('\n');
@@ -228,6 +235,7 @@ pub(crate) fn prepare<'a>(text: &'a str, header: &str) -> Prepared<'a> {
         Cow::Owned(out)
     };
     Prepared {
+        original: text_in,
         text,
         entries,
         hashes_by_name,
@@ -269,13 +277,20 @@ fn line_hashes(line: &str, in_hashes_table: bool, out: &mut Vec<FileHash>) {
         {
             return;
         }
-        if !out
-            .iter()
-            .any(|h| h.digest == digest && h.algorithm == algorithm)
-        {
+        let lower = |text: &str| {
+            if text.bytes().any(|b| b.is_ascii_uppercase()) {
+                text.to_ascii_lowercase()
+            } else {
+                text.to_string()
+            }
+        };
+        let known = out.iter().any(|h| {
+            h.digest.eq_ignore_ascii_case(digest) && h.algorithm.eq_ignore_ascii_case(algorithm)
+        });
+        if !known {
             out.push(FileHash {
-                algorithm: algorithm.to_ascii_lowercase(),
-                digest: digest.to_ascii_lowercase(),
+                algorithm: lower(algorithm),
+                digest: lower(digest),
             });
         }
     };
@@ -287,8 +302,12 @@ fn line_hashes(line: &str, in_hashes_table: bool, out: &mut Vec<FileHash>) {
     }
     let bytes = line.as_bytes();
     let mut search = 0;
-    while let Some(found) = line[search..].find("hash") {
+    while let Some(found) = memchr::memchr(b'h', &bytes[search..]) {
         let at = search + found;
+        if !bytes[at..].starts_with(b"hash") {
+            search = at + 1;
+            continue;
+        }
         search = at + 4;
         let word_start = at == 0
             || !matches!(bytes[at - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-');
@@ -383,7 +402,7 @@ mod tests {
         let prepared = prepare(text, "[[package]]");
         assert_eq!(prepared.entries.len(), 2);
         let a = &prepared.entries[0];
-        assert_eq!(a.name.as_deref(), Some("a"));
+        assert_eq!(&text[a.name.unwrap().range()], "a");
         assert_eq!(&text[a.version.unwrap().range()], "1.0");
         assert!(text[a.span.range()].starts_with("[[package]]\nname = \"a\""));
         assert!(text[a.span.range()].ends_with("version = \"9\""));

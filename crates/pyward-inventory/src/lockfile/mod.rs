@@ -82,13 +82,14 @@ pub(crate) fn checked_version(
     text: &str,
     errors: &mut Vec<ParseError>,
 ) {
-    let line = entry_line(text, dependency);
     let Some(version) = dependency.version.as_deref() else {
         return;
     };
     if pep440_rs::Version::from_str(version.trim()).is_ok() {
         return;
     }
+    // Only now: finding a line costs a pass over the text.
+    let line = entry_line(text, dependency);
     errors.push(ParseError::at(
         line,
         format!(
@@ -121,8 +122,10 @@ pub(crate) fn read_toml<'a, T: serde::de::DeserializeOwned>(
     header: &str,
     version_check: impl FnOnce(&str) -> Result<(), ParseError>,
 ) -> Result<(T, entries::Prepared<'a>), ParseError> {
-    crate::nesting::check_brackets(text, crate::nesting::Syntax::Toml)?;
     let prepared = entries::prepare(text, header);
+    // The parser sees only the prepared text: the blanked file lists need
+    // no check (a crafted line there is never parsed).
+    crate::nesting::check_brackets(&prepared.text, crate::nesting::Syntax::Toml)?;
     if let Some(Ok(value)) =
         fast_toml::parse(&prepared.text).map(|table| toml::Value::Table(table).try_into::<T>())
     {

@@ -96,14 +96,14 @@ pub fn parse_with_roots(
 /// hashes) and its graph.
 pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
     let text = document.text;
-    let (lock, prepared) = read_toml::<PdmLock>(text, "[[package]]", |text| {
+    let (lock, mut prepared) = read_toml::<PdmLock>(text, "[[package]]", |text| {
         match toml::from_str::<MetadataOnly>(text) {
             Ok(only) => check_version(text, only.metadata.as_ref()),
             Err(_) => Ok(()),
         }
     })?;
     check_version(text, lock.metadata.as_ref())?;
-    Ok(build(lock, document, &prepared))
+    Ok(build(lock, document, &mut prepared))
 }
 
 fn check_version(text: &str, metadata: Option<&Metadata>) -> Result<(), ParseError> {
@@ -148,7 +148,7 @@ fn specifiers(requirement: &str) -> Option<&str> {
     Some(rest.trim().trim_start_matches('(').trim_end_matches(')'))
 }
 
-fn build(lock: PdmLock, document: &Document<'_>, prepared: &Prepared<'_>) -> Parsed {
+fn build(lock: PdmLock, document: &Document<'_>, prepared: &mut Prepared<'_>) -> Parsed {
     let source = document.source;
     let roots = document.roots.unwrap_or_default();
     let mut errors = Vec::new();
@@ -198,9 +198,7 @@ fn build(lock: PdmLock, document: &Document<'_>, prepared: &Prepared<'_>) -> Par
                     };
                     dependency.requirement = Some(url.clone());
                 }
-                if let Some(entry) = prepared.entry(position, count) {
-                    entry.apply(&mut dependency);
-                }
+                prepared.place(position, count, &mut dependency);
                 checked_version(&mut dependency, document.text, &mut errors);
                 let index = graph.add_node(Node {
                     dependency,

@@ -117,12 +117,13 @@ pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
         };
         for (name, raw) in packages {
             let at = offset_in(text, raw.get());
-            let line = line_of(text, at);
+            // Counted only for an error: it costs a pass over the text.
+            let line = || line_of(text, at);
             let entry: Entry<'_> = match serde_json::from_str(raw.get()) {
                 Ok(entry) => entry,
                 Err(e) => {
                     errors.push(ParseError::at_line(
-                        line,
+                        line(),
                         format!("package `{name}` in `{category}`: {}", json_error(&e).message),
                     ));
                     continue;
@@ -145,7 +146,7 @@ pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
                     }
                     Err(_) => {
                         errors.push(ParseError::at_line(
-                            line,
+                        line(),
                             format!("package `{name}` in `{category}`: `version` must be a string"),
                         ));
                         continue;

@@ -104,14 +104,14 @@ pub fn parse_with_roots(
 /// and hashes) and its graph.
 pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
     let text = document.text;
-    let (lock, prepared) = read_toml::<PoetryLock>(text, "[[package]]", |text| {
+    let (lock, mut prepared) = read_toml::<PoetryLock>(text, "[[package]]", |text| {
         match toml::from_str::<MetadataOnly>(text) {
             Ok(only) => lock_version(text, only.metadata.as_ref()).map(|_| ()),
             Err(_) => Ok(()),
         }
     })?;
     let version = lock_version(text, lock.metadata.as_ref())?;
-    Ok(build(lock, document, &prepared, version))
+    Ok(build(lock, document, &mut prepared, version))
 }
 
 /// The lock format version, checked to be one this reader knows.
@@ -213,7 +213,7 @@ fn recorded_marker(package: &Package) -> Option<String> {
 fn build(
     lock: PoetryLock,
     document: &Document<'_>,
-    prepared: &Prepared<'_>,
+    prepared: &mut Prepared<'_>,
     (major, minor): (u64, u64),
 ) -> Parsed {
     let source = document.source;
@@ -230,13 +230,11 @@ fn build(
         let mut dependency = Dependency::new(&package.name, Some(&package.version), source);
         dependency.kind = kind;
         dependency.requirement = requirement;
-        if let Some(entry) = prepared.entry(position, count) {
-            entry.apply(&mut dependency);
-        }
+        prepared.place(position, count, &mut dependency);
         if dependency.hashes.is_empty()
-            && let Some(hashes) = prepared.hashes_by_name.get(&package.name)
+            && let Some(hashes) = prepared.hashes_by_name.remove(&package.name)
         {
-            dependency.hashes.clone_from(hashes);
+            dependency.hashes = hashes;
         }
         checked_version(&mut dependency, document.text, &mut errors);
         let recorded_groups = if !package.groups.is_empty() {

@@ -115,14 +115,14 @@ pub fn parse_with_roots(
 /// and hashes) and its graph.
 pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
     let text = document.text;
-    let (lock, prepared) = read_toml::<Pylock>(text, "[[packages]]", |text| {
+    let (lock, mut prepared) = read_toml::<Pylock>(text, "[[packages]]", |text| {
         match toml::from_str::<VersionOnly>(text) {
             Ok(only) => check_version(text, only.lock_version.as_ref()),
             Err(_) => Ok(()),
         }
     })?;
     check_version(text, lock.lock_version.as_ref())?;
-    Ok(build(lock, document, &prepared))
+    Ok(build(lock, document, &mut prepared))
 }
 
 fn check_version(text: &str, version: Option<&toml::Value>) -> Result<(), ParseError> {
@@ -166,7 +166,7 @@ fn groups_in_marker(marker: &str) -> Vec<String> {
     groups
 }
 
-fn build(lock: Pylock, document: &Document<'_>, prepared: &Prepared<'_>) -> Parsed {
+fn build(lock: Pylock, document: &Document<'_>, prepared: &mut Prepared<'_>) -> Parsed {
     let source = document.source;
     let roots = document.roots.unwrap_or_default();
     let mut errors = Vec::new();
@@ -215,9 +215,7 @@ fn build(lock: Pylock, document: &Document<'_>, prepared: &Prepared<'_>) -> Pars
             groups.push("main".to_string());
         }
         sort_groups(&mut groups);
-        if let Some(entry) = prepared.entry(position, count) {
-            entry.apply(&mut dependency);
-        }
+        prepared.place(position, count, &mut dependency);
         checked_version(&mut dependency, document.text, &mut errors);
         let index = graph.add_node(Node {
             dependency,

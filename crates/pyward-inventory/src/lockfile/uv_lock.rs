@@ -98,14 +98,14 @@ pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
     let text = document.text;
     // A future format may fail the typed parse: say so rather than report
     // its first unfamiliar field.
-    let (lock, prepared) = read_toml::<UvLock>(text, "[[package]]", |text| {
+    let (lock, mut prepared) = read_toml::<UvLock>(text, "[[package]]", |text| {
         match toml::from_str::<VersionOnly>(text) {
             Ok(only) => check_version(text, only.version.as_ref()),
             Err(_) => Ok(()),
         }
     })?;
     check_version(text, lock.version.as_ref())?;
-    Ok(build(lock, document, &prepared))
+    Ok(build(lock, document, &mut prepared))
 }
 
 fn check_version(text: &str, version: Option<&toml::Value>) -> Result<(), ParseError> {
@@ -173,7 +173,7 @@ fn source_key(source: &BTreeMap<String, toml::Value>) -> String {
     key
 }
 
-fn build(lock: UvLock, document: &Document<'_>, prepared: &Prepared<'_>) -> Parsed {
+fn build(lock: UvLock, document: &Document<'_>, prepared: &mut Prepared<'_>) -> Parsed {
     let source = document.source;
     let mut errors = Vec::new();
     let members: HashSet<PackageName> = lock
@@ -196,9 +196,7 @@ fn build(lock: UvLock, document: &Document<'_>, prepared: &Prepared<'_>) -> Pars
         let mut dependency = Dependency::new(&package.name, package.version.as_deref(), source);
         dependency.kind = kind;
         dependency.requirement = requirement;
-        if let Some(entry) = prepared.entry(position, count) {
-            entry.apply(&mut dependency);
-        }
+        prepared.place(position, count, &mut dependency);
         checked_version(&mut dependency, document.text, &mut errors);
         let marker = if package.resolution_markers.is_empty() {
             None

@@ -62,7 +62,10 @@ fn includes_of_kernel_files_are_refused() {
     );
     let inventory = scan(tmp.path());
     let error = error_naming(&inventory, "/proc/self/environ");
-    assert_eq!((error.path.as_str(), error.line), ("requirements.txt", Some(2)));
+    assert_eq!(
+        (error.path.as_str(), error.line),
+        ("requirements.txt", Some(2))
+    );
     assert_eq!(inventory.dependencies.len(), 1);
     // What the environment holds (here, the test runner's PATH) is not read.
     if let Ok(path) = std::env::var("PATH") {
@@ -89,7 +92,10 @@ fn includes_and_links_out_of_the_tree_are_refused() {
     assert_eq!(inventory.errors.len(), 2, "{:?}", inventory.errors);
     for (line, error) in (1..).zip(&inventory.errors) {
         assert_eq!(error.line, Some(line), "{error}");
-        assert!(error.message.contains("outside the scanned folder"), "{error}");
+        assert!(
+            error.message.contains("outside the scanned folder"),
+            "{error}"
+        );
     }
     nothing_secret(&inventory, "leaked-secret");
     assert_eq!(inventory.dependencies.len(), 1);
@@ -107,7 +113,11 @@ fn includes_and_links_out_of_the_tree_are_refused() {
 /// `../..` from `from` to `to`, as a `-r` line writes it.
 fn pathdiff(to: &Path, from: &Path) -> String {
     let depth = from.components().count();
-    format!("{}{}", "../".repeat(depth), to.display().to_string().trim_start_matches('/'))
+    format!(
+        "{}{}",
+        "../".repeat(depth),
+        to.display().to_string().trim_start_matches('/')
+    )
 }
 
 // See: issue 9. A pyproject.toml that is a link to /proc/self/environ was
@@ -126,12 +136,19 @@ fn manifests_that_are_links_are_not_read() {
     write(&tmp.path().join("poetry.lock"), lock);
     // Beside the lock, the manifest whose requirements would make `b`
     // direct: a link out of the tree, so it is not read.
-    std::os::unix::fs::symlink(outside.path().join("pyproject.toml"), tmp.path().join("pyproject.toml"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("pyproject.toml"),
+        tmp.path().join("pyproject.toml"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink("/proc/self/environ", tmp.path().join("setup.cfg")).unwrap();
     let inventory = scan(tmp.path());
     assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
-    let b = inventory.dependencies.iter().find(|d| d.name.as_str() == "b").unwrap();
+    let b = inventory
+        .dependencies
+        .iter()
+        .find(|d| d.name.as_str() == "b")
+        .unwrap();
     assert!(!b.direct, "the linked manifest was read");
 }
 
@@ -144,7 +161,11 @@ fn special_files_are_refused_even_when_named() {
         scan_requirements_file(Path::new("/dev/zero"), Path::new("/"), &Options::default())
     });
     assert_eq!(named.errors.len(), 1, "{:?}", named.errors);
-    assert!(named.errors[0].message.contains("not a regular file"), "{:?}", named.errors);
+    assert!(
+        named.errors[0].message.contains("not a regular file"),
+        "{:?}",
+        named.errors
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("fifo.txt");
@@ -203,16 +224,26 @@ fn deeply_nested_locks_are_errors_not_aborts() {
         });
         assert!(error.message.contains("nested more than"), "{id}: {error}");
     }
-    let json = format!("{{\"default\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let json = format!(
+        "{{\"default\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let error = on_small_stack(Duration::from_secs(20), move || {
-        parse_document(Format::by_id("Pipfile.lock").unwrap(), &Document::new(&json, "Pipfile.lock"))
-            .expect_err("too deep")
+        parse_document(
+            Format::by_id("Pipfile.lock").unwrap(),
+            &Document::new(&json, "Pipfile.lock"),
+        )
+        .expect_err("too deep")
     });
     assert!(error.message.contains("nested more than"), "{error}");
 
     // Beside other projects, read by worker threads.
     let tmp = tempfile::tempdir().unwrap();
-    write(&tmp.path().join("deep/poetry.lock"), &deep_lock("[[package]]", 5_000));
+    write(
+        &tmp.path().join("deep/poetry.lock"),
+        &deep_lock("[[package]]", 5_000),
+    );
     write(&tmp.path().join("ok/requirements.txt"), "django==3.0.1\n");
     let root = tmp.path().to_path_buf();
     let inventory = on_small_stack(Duration::from_secs(20), move || scan(&root));
@@ -224,11 +255,18 @@ fn deeply_nested_locks_are_errors_not_aborts() {
 // See: issue 9. environment.yml with deep `[` took minutes.
 #[test]
 fn deeply_nested_yaml_is_refused_quickly() {
-    let text = format!("dependencies: {}{}\n", "[".repeat(80_000), "]".repeat(80_000));
+    let text = format!(
+        "dependencies: {}{}\n",
+        "[".repeat(80_000),
+        "]".repeat(80_000)
+    );
     let start = Instant::now();
     let error = on_small_stack(Duration::from_secs(20), move || {
-        parse_document(Format::by_id("environment.yml").unwrap(), &Document::new(&text, "environment.yml"))
-            .expect_err("too deep")
+        parse_document(
+            Format::by_id("environment.yml").unwrap(),
+            &Document::new(&text, "environment.yml"),
+        )
+        .expect_err("too deep")
     });
     assert!(error.message.contains("nested more than"), "{error}");
     assert!(start.elapsed() < Duration::from_secs(2));
@@ -247,7 +285,11 @@ fn monstrous_requirement_lines_are_line_errors() {
     let text = format!("{parens}{extras}ok==1.0\n");
     let start = Instant::now();
     let parsed = on_small_stack(Duration::from_secs(20), move || {
-        parse_document(Format::REQUIREMENTS, &Document::new(&text, "requirements.txt")).unwrap()
+        parse_document(
+            Format::REQUIREMENTS,
+            &Document::new(&text, "requirements.txt"),
+        )
+        .unwrap()
     });
     assert!(start.elapsed() < Duration::from_secs(5));
     let lines: Vec<Option<u32>> = parsed.errors.iter().map(|e| e.line).collect();
@@ -267,15 +309,25 @@ fn include_chains_are_depth_limited() {
         } else {
             String::new()
         };
-        write(&tmp.path().join(format!("r{i}.txt")), &format!("{next}p{i}==1.0\n"));
+        write(
+            &tmp.path().join(format!("r{i}.txt")),
+            &format!("{next}p{i}==1.0\n"),
+        );
     }
     let root = tmp.path().to_path_buf();
     let inventory = on_small_stack(Duration::from_secs(60), move || {
         scan_requirements_file(&root.join("r0.txt"), &root, &Options::default())
     });
     assert_eq!(inventory.errors.len(), 1, "{:?}", inventory.errors);
-    assert!(inventory.errors[0].message.contains("32 files deep"), "{:?}", inventory.errors);
-    assert_eq!(inventory.dependencies.len(), pyward_inventory::MAX_INCLUDE_DEPTH);
+    assert!(
+        inventory.errors[0].message.contains("32 files deep"),
+        "{:?}",
+        inventory.errors
+    );
+    assert_eq!(
+        inventory.dependencies.len(),
+        pyward_inventory::MAX_INCLUDE_DEPTH
+    );
 }
 
 // See: issue 9. `--only-group` naming a group that exists nowhere
@@ -307,19 +359,33 @@ fn an_unknown_only_group_is_an_error() {
 #[test]
 fn pip_syntax_pip_accepts_is_read() {
     let text = "django==${DJANGO_VERSION}\nlegacy===foo-bar\nflask==2.0.0\n";
-    let parsed =
-        parse_document(Format::REQUIREMENTS, &Document::new(text, "requirements.txt")).unwrap();
+    let parsed = parse_document(
+        Format::REQUIREMENTS,
+        &Document::new(text, "requirements.txt"),
+    )
+    .unwrap();
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     let listed: Vec<(&str, Option<&str>)> = parsed
         .dependencies
         .iter()
         .map(|d| (d.name.as_str(), d.version.as_deref()))
         .collect();
-    assert_eq!(listed, [("django", None), ("legacy", None), ("flask", Some("2.0.0"))]);
+    assert_eq!(
+        listed,
+        [("django", None), ("legacy", None), ("flask", Some("2.0.0"))]
+    );
     assert!(!parsed.dependencies[0].is_auditable());
     assert_eq!(parsed.notes.len(), 1);
-    assert!(parsed.notes[0].contains("${DJANGO_VERSION}"), "{:?}", parsed.notes);
-    assert!(parsed.notes[0].contains("requirements.txt:1"), "{:?}", parsed.notes);
+    assert!(
+        parsed.notes[0].contains("${DJANGO_VERSION}"),
+        "{:?}",
+        parsed.notes
+    );
+    assert!(
+        parsed.notes[0].contains("requirements.txt:1"),
+        "{:?}",
+        parsed.notes
+    );
 }
 
 // See: issue 9. A TOML error took six lines and echoed a 10 MB line; URL
@@ -333,16 +399,27 @@ fn errors_are_one_bounded_line_without_credentials() {
     )
     .unwrap_err();
     assert!(!error.message.contains('\n'));
-    assert!(error.message.chars().count() <= 401, "{}", error.message.len());
+    assert!(
+        error.message.chars().count() <= 401,
+        "{}",
+        error.message.len()
+    );
 
-    let text = "pkg @ https://user:TOKEN@host/x.whl\nbad @ https://u:SECRET@h/x.whl ; nope == '1'\n";
-    let parsed =
-        parse_document(Format::REQUIREMENTS, &Document::new(text, "requirements.txt")).unwrap();
+    let text =
+        "pkg @ https://user:TOKEN@host/x.whl\nbad @ https://u:SECRET@h/x.whl ; nope == '1'\n";
+    let parsed = parse_document(
+        Format::REQUIREMENTS,
+        &Document::new(text, "requirements.txt"),
+    )
+    .unwrap();
     assert_eq!(
         parsed.dependencies[0].requirement.as_deref(),
         Some("pkg @ https://user:****@host/x.whl")
     );
     assert_eq!(parsed.errors.len(), 1);
     let shown = format!("{parsed:?}");
-    assert!(!shown.contains("TOKEN") && !shown.contains("SECRET"), "{shown}");
+    assert!(
+        !shown.contains("TOKEN") && !shown.contains("SECRET"),
+        "{shown}"
+    );
 }

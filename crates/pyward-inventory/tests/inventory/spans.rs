@@ -28,33 +28,129 @@ enum Shape {
 
 const CASES: &[(&str, &str, Shape)] = &[
     ("requirements", "requirements/pins.txt", Shape::Requirement),
-    ("requirements", "requirements/continuation.txt", Shape::Requirement),
-    ("requirements", "requirements/hashes.txt", Shape::Requirement),
-    ("requirements", "requirements/markers_extras.txt", Shape::Requirement),
-    ("requirements", "requirements/compiled/pip-compile.txt", Shape::Requirement),
-    ("requirements", "requirements/compiled/pip-compile-hashes.txt", Shape::Requirement),
-    ("requirements", "requirements/compiled/uv-pip-compile.txt", Shape::Requirement),
-    ("pyproject.toml", "manifest/pyproject/uv_project.toml", Shape::Requirement),
-    ("pyproject.toml", "manifest/pyproject/pep735_include.toml", Shape::Requirement),
-    ("pyproject.toml", "manifest/pyproject/pdm_dev_dependencies.toml", Shape::Requirement),
-    ("pyproject.toml", "manifest/pyproject/poetry1_shapes.toml", Shape::KeyValue),
-    ("pyproject.toml", "manifest/pyproject/poetry1_init.toml", Shape::KeyValue),
-    ("pyproject.toml", "manifest/pyproject/poetry2_init.toml", Shape::Requirement),
-    ("setup.cfg", "manifest/setup_cfg/django_app.cfg", Shape::Requirement),
-    ("setup.cfg", "manifest/setup_cfg/pyscaffold_putup.cfg", Shape::Requirement),
-    ("Pipfile", "manifest/pipfile/advanced.Pipfile", Shape::KeyValue),
-    ("Pipfile", "manifest/pipfile/pipenv_install.Pipfile", Shape::KeyValue),
-    ("pep723", "manifest/pep723/pep_example.py", Shape::Requirement),
-    ("pep723", "manifest/pep723/uv_add_script.py", Shape::Requirement),
+    (
+        "requirements",
+        "requirements/continuation.txt",
+        Shape::Requirement,
+    ),
+    (
+        "requirements",
+        "requirements/hashes.txt",
+        Shape::Requirement,
+    ),
+    (
+        "requirements",
+        "requirements/markers_extras.txt",
+        Shape::Requirement,
+    ),
+    (
+        "requirements",
+        "requirements/compiled/pip-compile.txt",
+        Shape::Requirement,
+    ),
+    (
+        "requirements",
+        "requirements/compiled/pip-compile-hashes.txt",
+        Shape::Requirement,
+    ),
+    (
+        "requirements",
+        "requirements/compiled/uv-pip-compile.txt",
+        Shape::Requirement,
+    ),
+    (
+        "pyproject.toml",
+        "manifest/pyproject/uv_project.toml",
+        Shape::Requirement,
+    ),
+    (
+        "pyproject.toml",
+        "manifest/pyproject/pep735_include.toml",
+        Shape::Requirement,
+    ),
+    (
+        "pyproject.toml",
+        "manifest/pyproject/pdm_dev_dependencies.toml",
+        Shape::Requirement,
+    ),
+    (
+        "pyproject.toml",
+        "manifest/pyproject/poetry1_shapes.toml",
+        Shape::KeyValue,
+    ),
+    (
+        "pyproject.toml",
+        "manifest/pyproject/poetry1_init.toml",
+        Shape::KeyValue,
+    ),
+    (
+        "pyproject.toml",
+        "manifest/pyproject/poetry2_init.toml",
+        Shape::Requirement,
+    ),
+    (
+        "setup.cfg",
+        "manifest/setup_cfg/django_app.cfg",
+        Shape::Requirement,
+    ),
+    (
+        "setup.cfg",
+        "manifest/setup_cfg/pyscaffold_putup.cfg",
+        Shape::Requirement,
+    ),
+    (
+        "Pipfile",
+        "manifest/pipfile/advanced.Pipfile",
+        Shape::KeyValue,
+    ),
+    (
+        "Pipfile",
+        "manifest/pipfile/pipenv_install.Pipfile",
+        Shape::KeyValue,
+    ),
+    (
+        "pep723",
+        "manifest/pep723/pep_example.py",
+        Shape::Requirement,
+    ),
+    (
+        "pep723",
+        "manifest/pep723/uv_add_script.py",
+        Shape::Requirement,
+    ),
     ("uv.lock", "lockfile/uv/uv.lock", Shape::LockEntry),
     ("uv.lock", "lockfile/uv-workspace/uv.lock", Shape::LockEntry),
-    ("poetry.lock", "lockfile/poetry-1.1/poetry.lock", Shape::LockEntry),
-    ("poetry.lock", "lockfile/poetry-1.8/poetry.lock", Shape::LockEntry),
-    ("poetry.lock", "lockfile/poetry-2.x/poetry.lock", Shape::LockEntry),
+    (
+        "poetry.lock",
+        "lockfile/poetry-1.1/poetry.lock",
+        Shape::LockEntry,
+    ),
+    (
+        "poetry.lock",
+        "lockfile/poetry-1.8/poetry.lock",
+        Shape::LockEntry,
+    ),
+    (
+        "poetry.lock",
+        "lockfile/poetry-2.x/poetry.lock",
+        Shape::LockEntry,
+    ),
     ("pdm.lock", "lockfile/pdm/pdm.lock", Shape::LockEntry),
-    ("pylock.toml", "lockfile/pylock-pip/pylock.toml", Shape::LockEntry),
-    ("pylock.toml", "lockfile/pylock-uv/pylock.toml", Shape::LockEntry),
-    ("Pipfile.lock", "lockfile/pipenv/Pipfile.lock", Shape::JsonEntry),
+    (
+        "pylock.toml",
+        "lockfile/pylock-pip/pylock.toml",
+        Shape::LockEntry,
+    ),
+    (
+        "pylock.toml",
+        "lockfile/pylock-uv/pylock.toml",
+        Shape::LockEntry,
+    ),
+    (
+        "Pipfile.lock",
+        "lockfile/pipenv/Pipfile.lock",
+        Shape::JsonEntry,
+    ),
 ];
 
 /// The text without pip's line continuations (`\` and the newline).
@@ -63,7 +159,10 @@ fn joined(text: &str) -> String {
 }
 
 fn same_version(written: &str, version: &str) -> bool {
-    match (Version::from_str(written.trim()), Version::from_str(version)) {
+    match (
+        Version::from_str(written.trim()),
+        Version::from_str(version),
+    ) {
         (Ok(a), Ok(b)) => a == b,
         _ => written.trim() == version,
     }
@@ -90,7 +189,11 @@ fn check(text: &str, shape: Shape, d: &Dependency, what: &str) {
             }
             // Sources (`[tool.uv.sources]`) rewrite the requirement of
             // what they redirect; an index requirement is as written.
-            if let Some(requirement_text) = d.requirement.as_ref().filter(|_| d.kind == DependencyKind::Registry) {
+            if let Some(requirement_text) = d
+                .requirement
+                .as_ref()
+                .filter(|_| d.kind == DependencyKind::Registry)
+            {
                 assert_eq!(requirement.trim(), requirement_text, "{what}");
             }
         }
@@ -104,7 +207,11 @@ fn check(text: &str, shape: Shape, d: &Dependency, what: &str) {
         }
         Shape::LockEntry => {
             assert!(written.starts_with("[[package"), "{what}: `{written}`");
-            assert!(written.contains(&format!("\"{}\"", d.name)) || written.to_lowercase().contains(d.name.as_str()), "{what}");
+            assert!(
+                written.contains(&format!("\"{}\"", d.name))
+                    || written.to_lowercase().contains(d.name.as_str()),
+                "{what}"
+            );
         }
         Shape::JsonEntry => {
             assert!(written.starts_with('{') && written.ends_with('}'), "{what}");
@@ -118,7 +225,10 @@ fn check(text: &str, shape: Shape, d: &Dependency, what: &str) {
                 "{what}: `{}` version span holds `{written}`, not {version}",
                 d.name
             );
-            assert!(span.start <= version_span.start && version_span.end <= span.end, "{what}");
+            assert!(
+                span.start <= version_span.start && version_span.end <= span.end,
+                "{what}"
+            );
         }
         (Some(version), None) => {
             panic!("{what}: `{}` {version} has no version span", d.name);
@@ -127,7 +237,10 @@ fn check(text: &str, shape: Shape, d: &Dependency, what: &str) {
             // A constraint: the specifiers as written, never empty.
             let written = &text[version_span.range()];
             assert!(!written.trim().is_empty(), "{what}");
-            assert!(!written.contains('\n') || written.contains('\\'), "{what}: `{written}`");
+            assert!(
+                !written.contains('\n') || written.contains('\\'),
+                "{what}: `{written}`"
+            );
         }
         (None, None) => {}
     }
@@ -140,7 +253,10 @@ fn spans_hold_the_requirement_and_its_version_in_every_format() {
         let format = Format::by_id(id).expect("registered");
         let path = fixtures(file);
         let text = std::fs::read_to_string(&path).expect("fixture");
-        let name = Path::new(file).file_name().and_then(|n| n.to_str()).unwrap_or(file);
+        let name = Path::new(file)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(file);
         let parsed = parse_document(format, &Document::new(&text, name))
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!parsed.dependencies.is_empty(), "{file}");
@@ -165,8 +281,11 @@ fn spans_hold_the_requirement_and_its_version_in_every_format() {
 #[test]
 fn rewriting_the_version_span_changes_only_the_version() {
     let text = "django==3.0.1 \\\n    --hash=sha256:00\nflask>=2.0 ; python_version < '3.12'\n";
-    let parsed = parse_document(Format::REQUIREMENTS, &Document::new(text, "requirements.txt"))
-        .expect("valid");
+    let parsed = parse_document(
+        Format::REQUIREMENTS,
+        &Document::new(text, "requirements.txt"),
+    )
+    .expect("valid");
     let django = &parsed.dependencies[0];
     let span = django.version_span.expect("pinned");
     let rewritten = format!("{}{}{}", &text[..span.start], "3.2.25", &text[span.end..]);
@@ -177,13 +296,17 @@ fn rewriting_the_version_span_changes_only_the_version() {
     assert_eq!(django.hashes.len(), 1);
     let flask = &parsed.dependencies[1];
     assert_eq!(&text[flask.version_span.expect("range").range()], ">=2.0");
-    assert_eq!(&text[flask.span.expect("span").range()], "flask>=2.0 ; python_version < '3.12'");
+    assert_eq!(
+        &text[flask.span.expect("span").range()],
+        "flask>=2.0 ; python_version < '3.12'"
+    );
 }
 
 #[test]
 fn a_requirement_split_over_lines_spans_them() {
     let text = "django\\\n==3.0.1\n";
-    let parsed = parse_document(Format::REQUIREMENTS, &Document::new(text, "r.txt")).expect("valid");
+    let parsed =
+        parse_document(Format::REQUIREMENTS, &Document::new(text, "r.txt")).expect("valid");
     let d = &parsed.dependencies[0];
     assert_eq!(&text[d.span.expect("span").range()], "django\\\n==3.0.1");
     assert_eq!(&text[d.version_span.expect("version").range()], "3.0.1");
