@@ -152,6 +152,8 @@ pub fn read_inventory(
             &options,
         ));
     }
+    // A group no input has is a bad argument (exit 2), not an empty audit.
+    inventory.check_groups(&options)?;
     for note in &inventory.notes {
         output::error_line(&format!("note: {note}"));
     }
