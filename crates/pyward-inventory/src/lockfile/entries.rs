@@ -104,11 +104,11 @@ pub(crate) fn prepare<'a>(text: &'a str, header: &str) -> Prepared<'a> {
         let trimmed = content.trim();
         if content.starts_with('[') {
             let own = content.starts_with(&sub_table) || content.starts_with(&sub_array);
-            if content == header || !own {
-                if let Some(mut entry) = open.take() {
-                    entry.span.end = last_content_end.max(entry.span.start);
-                    entries.push(entry);
-                }
+            if (content == header || !own)
+                && let Some(mut entry) = open.take()
+            {
+                entry.span.end = last_content_end.max(entry.span.start);
+                entries.push(entry);
             }
             if content == header {
                 open = Some(Entry {
@@ -126,13 +126,14 @@ pub(crate) fn prepare<'a>(text: &'a str, header: &str) -> Prepared<'a> {
         if !trimmed.is_empty() && !trimmed.starts_with('#') {
             last_content_end = start + content.trim_end().len();
         }
-        if let Some(entry) = open.as_mut() {
-            if at_top && content.starts_with(['v', 'n']) {
-                if let Some(value) = string_value(content, "version") {
-                    entry.version = Some(Span::new(start + value.0, start + value.1));
-                } else if let Some((from, to)) = string_value(content, "name") {
-                    entry.name = Some(Span::new(start + from, start + to));
-                }
+        if let Some(entry) = open.as_mut()
+            && at_top
+            && content.starts_with(['v', 'n'])
+        {
+            if let Some(value) = string_value(content, "version") {
+                entry.version = Some(Span::new(start + value.0, start + value.1));
+            } else if let Some((from, to)) = string_value(content, "name") {
+                entry.name = Some(Span::new(start + from, start + to));
             }
         }
 
