@@ -475,6 +475,13 @@ fn finish(inventory: &mut Inventory, options: &Options) {
     if inventory.dependencies.len() != before {
         prune_graph(inventory);
     }
+    // Whatever a reader quoted, what reaches output is one bounded line.
+    for error in &mut inventory.errors {
+        error.message = excerpt::one_line(&error.message);
+    }
+    for note in &mut inventory.notes {
+        *note = excerpt::one_line(note);
+    }
     let mut seen_notes = HashSet::new();
     inventory
         .notes

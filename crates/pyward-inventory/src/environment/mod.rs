@@ -154,6 +154,8 @@ struct Installed {
     requires: Vec<String>,
     /// The metadata folder or file, relative to the environment.
     source: String,
+    /// The metadata file read.
+    file: PathBuf,
     kind: DependencyKind,
     requirement: Option<String>,
     license: Option<LicenseMetadata>,
@@ -201,6 +203,7 @@ pub fn scan_as(dir: &Path, hint: &Hint, options: &Options) -> Inventory {
         dependency.requirement = item.requirement.clone();
         dependency.environment = Some(env_path.clone());
         dependency.license_metadata.clone_from(&item.license);
+        dependency.file = Some(item.file.clone());
         graph.add_node(Node {
             dependency,
             recorded_groups: Vec::new(),
@@ -260,15 +263,6 @@ pub fn scan_as(dir: &Path, hint: &Hint, options: &Options) -> Inventory {
     inventory
 }
 
-fn relative(env: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(env).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
-}
-
 /// A regular file (not a link) at `path`.
 fn plain_file(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
@@ -313,7 +307,7 @@ fn read_site_packages(
         } else {
             continue;
         };
-        let source = relative(env, &path);
+        let source = crate::requirements::relative_source(&path, env);
         let error = |message: String| ScanError {
             path: metadata_file.display().to_string(),
             line: None,
@@ -349,6 +343,7 @@ fn read_site_packages(
             version: meta.version,
             requires: meta.requires_dist,
             source,
+            file: metadata_file.clone(),
             kind,
             requirement,
             license,
@@ -487,8 +482,11 @@ fn read_conda_meta(
         if python_names.contains(&name) {
             continue;
         }
-        let mut dependency =
-            Dependency::new(&package.name, Some(&package.version), relative(env, &file));
+        let mut dependency = Dependency::new(
+            &package.name,
+            Some(&package.version),
+            crate::requirements::relative_source(&file, env),
+        );
         dependency.kind = DependencyKind::NonPython;
         dependency.environment = Some(env_path.to_string());
         out.push(dependency);
