@@ -11,6 +11,7 @@ mod package_name;
 mod report;
 mod rule;
 mod severity;
+mod upgrade;
 
 pub use dependency::{
     Dependency, DependencyEdge, DependencyKind, FileHash, LicenseMetadata, PackageRef, Span,
@@ -25,3 +26,4 @@ pub use pep440_rs::Version;
 pub use report::{DatabaseInfo, Environment, Report, ScanError, ScanRoot, ToolInfo};
 pub use rule::RuleInfo;
 pub use severity::{Confidence, ParseLevelError, Severity};
+pub use upgrade::smallest_fixing_version;

@@ -4,8 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use pyward_model::{Dependency, Finding, FindingKind, PackageName, RuleInfo, Severity};
-use pyward_osv::Database;
+use pyward_model::{
+    Dependency, DependencyContext, Detail, Finding, FindingKind, PackageName, RuleInfo, Severity,
+    VulnerabilityDetail,
+};
+use pyward_osv::{Database, VulnerabilityMatch};
 
 use crate::EngineError;
 use crate::database::{self, DbRequest};
@@ -59,11 +62,71 @@ fn audit(dependencies: &[Dependency], database: &Database) -> Result<Vec<Finding
     for (_, dependencies) in &by_environment {
         // A package whose records are damaged is an error, not a silent
         // miss.
-        let mut found = database.try_audit(dependencies)?;
+        let matches = database.query(dependencies)?;
+        let mut found: Vec<Finding> = matches
+            .into_iter()
+            .map(|m| finding_of(m, dependencies))
+            .collect();
         tag_environments(&mut found, dependencies);
         findings.extend(found);
     }
     Ok(findings)
+}
+
+/// The finding of one match, whose `stated_by` index into `dependencies`:
+/// the advisory's ids, severity and text, the typed ranges and fixes (for
+/// `fix` and SARIF), and where the package sits in the project.
+fn finding_of(m: VulnerabilityMatch, dependencies: &[Dependency]) -> Finding {
+    let kind = if m.malicious {
+        FindingKind::Malicious
+    } else {
+        FindingKind::Vulnerability
+    };
+    let fingerprint = pyward_model::fingerprint(&[
+        &m.id,
+        m.package.as_str(),
+        m.version.as_deref().unwrap_or(""),
+    ]);
+    let mut finding = Finding::new(kind, m.id, m.severity);
+    finding.aliases = m.aliases;
+    finding.fix_versions = Some(m.fix_versions.iter().map(ToString::to_string).collect());
+    finding.summary = m.headline;
+    // One CWE per finding: the lowest-numbered, as advisories list them.
+    finding.cwe = m.cwes.into_iter().next();
+    let stated_by: Vec<&Dependency> = m
+        .stated_by
+        .iter()
+        .filter_map(|&i| dependencies.get(i))
+        .collect();
+    let first = stated_by.first();
+    finding.source = first.map(|d| d.source.clone());
+    finding.fingerprint = fingerprint;
+    let mut context = DependencyContext::default();
+    for dependency in &stated_by {
+        if !context.sources.contains(&dependency.source) {
+            context.sources.push(dependency.source.clone());
+        }
+    }
+    if context.sources.len() < 2 {
+        context.sources.clear();
+    }
+    if let Some(dependency) = first {
+        context.via.clone_from(&dependency.via);
+        context.direct = Some(dependency.direct);
+        context.line = dependency.line;
+    }
+    finding.dependency = Some(context);
+    finding.detail = Some(Detail::Vulnerability(VulnerabilityDetail {
+        references: m.references,
+        cvss: m.cvss.map(|c| c.score),
+        affected: m.affected,
+        fixes: m.fix_versions,
+        details: m.details,
+        ..VulnerabilityDetail::default()
+    }));
+    finding.package = Some(m.package);
+    finding.version = Some(m.version);
+    finding
 }
 
 /// One catalogue entry per advisory that fired.
@@ -135,5 +198,231 @@ fn tag_environments(findings: &mut [Finding], dependencies: &[Dependency]) {
                 .get_or_insert_with(Default::default)
                 .environment = Some((*environment).to_string());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use pyward_model::DependencyKind;
+
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../pyward-osv/tests/fixtures")
+    }
+
+    fn build(dir: &Path) -> PathBuf {
+        let dest = dir.join("osv.db");
+        let options = pyward_osv::ImportOptions {
+            built: Some("2024-10-10T17:35:05Z".into()),
+            source_label: Some("fixtures".into()),
+        };
+        pyward_osv::import(&fixtures().join("osv"), &dest, &options).unwrap();
+        dest
+    }
+
+    fn dep(name: &str, version: Option<&str>, source: &str) -> Dependency {
+        Dependency::new(name, version, source)
+    }
+
+    fn audit(db: &Database, deps: &[Dependency]) -> Vec<Finding> {
+        db.query(deps)
+            .unwrap()
+            .into_iter()
+            .map(|m| finding_of(m, deps))
+            .collect()
+    }
+
+    #[test]
+    fn a_finding_carries_the_typed_parts_of_its_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&build(dir.path())).unwrap();
+        let deps = [
+            dep("other", Some("1.0"), "requirements.txt"),
+            dep("demo_pkg", Some("1.0"), "requirements.txt"),
+            dep("Demo.Pkg", Some("1.0"), "constraints.txt"),
+        ];
+        let m = db.query(&deps).unwrap().remove(0);
+        let findings = audit(&db, &deps);
+        assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
+        assert_eq!(findings[0].cwe.as_deref(), Some("CWE-20"));
+        let detail = findings[0].vulnerability().unwrap();
+        assert_eq!(detail.fixes, m.fix_versions);
+        assert_eq!(detail.affected, m.affected);
+        assert_eq!(
+            detail.details.as_deref(),
+            Some("A crafted request runs code.")
+        );
+        assert_eq!(detail.cvss, Some(9.8));
+        assert_eq!(
+            findings[0].dependency.as_ref().unwrap().sources,
+            ["requirements.txt", "constraints.txt"]
+        );
+    }
+
+    #[test]
+    fn aliases_collapse_into_one_finding_with_every_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&build(dir.path())).unwrap();
+        let findings = audit(&db, &[dep("demo_pkg", Some("1.0"), "requirements.txt")]);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let f = &findings[0];
+        assert_eq!(f.kind, FindingKind::Vulnerability);
+        assert_eq!(f.id, "PYSEC-2099-1");
+        assert_eq!(f.aliases, vec!["CVE-2099-1", "GHSA-aaaa-bbbb-cccc"]);
+        assert_eq!(f.package, Some(PackageName::new("demo-pkg")));
+        assert_eq!(f.version, Some(Some("1.0".to_string())));
+        assert_eq!(f.fix_versions, Some(vec!["1.5".to_string()]));
+        assert_eq!(f.severity, Severity::Critical);
+        assert_eq!(
+            f.summary.as_deref(),
+            Some("Remote code execution in demo-pkg")
+        );
+        assert_eq!(f.source.as_deref(), Some("requirements.txt"));
+        assert_eq!(
+            f.fingerprint,
+            pyward_model::fingerprint(&["PYSEC-2099-1", "demo-pkg", "1.0"])
+        );
+        assert_eq!(
+            f.references(),
+            [
+                "https://example.org/PYSEC-2099-1",
+                "https://example.org/GHSA-aaaa-bbbb-cccc"
+            ]
+        );
+        assert_eq!(f.dependency.as_ref().unwrap().direct, Some(true));
+    }
+
+    #[test]
+    fn audit_orders_findings_and_uses_labels_details_and_last_affected() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&build(dir.path())).unwrap();
+        let findings = audit(
+            &db,
+            &[
+                dep("demo-pkg", Some("2.0"), "b.txt"),
+                dep("demo-pkg", Some("1.3"), "a.txt"),
+                dep("demo-pkg", Some("3.0"), "a.txt"),
+                dep("unknown-pkg", Some("1.0"), "a.txt"),
+            ],
+        );
+        let got: Vec<(String, &str, Severity, Vec<String>)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.version.clone().flatten().unwrap(),
+                    f.id.as_str(),
+                    f.severity,
+                    f.fix_versions.clone().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "1.3".into(),
+                    "GHSA-zzzz-zzzz-zzzz",
+                    Severity::Unknown,
+                    vec![]
+                ),
+                (
+                    "1.3".into(),
+                    "PYSEC-2099-1",
+                    Severity::Critical,
+                    vec!["1.5".into()]
+                ),
+                (
+                    "2.0".into(),
+                    "GHSA-aaaa-bbbb-cccc",
+                    Severity::Medium,
+                    vec!["2.1".into()]
+                ),
+                (
+                    "2.0".into(),
+                    "GHSA-zzzz-zzzz-zzzz",
+                    Severity::Unknown,
+                    vec![]
+                ),
+            ]
+        );
+        assert_eq!(
+            findings[0].summary.as_deref(),
+            Some("Denial of service through long headers.")
+        );
+        assert_eq!(findings[2].aliases, vec!["CVE-2099-1"]);
+    }
+
+    #[test]
+    fn the_same_pin_from_several_files_is_one_finding_listing_the_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&build(dir.path())).unwrap();
+        let mut transitive = dep("demo-pkg", Some("1.0"), "requirements.txt");
+        transitive.direct = false;
+        transitive.via = vec![PackageName::new("flask")];
+        let findings = audit(
+            &db,
+            &[
+                transitive,
+                dep("Demo-Pkg", Some("1.0"), "constraints.txt"),
+                dep("demo-pkg", Some("1.0"), "requirements.txt"),
+            ],
+        );
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
+        let context = findings[0].dependency.as_ref().unwrap();
+        assert_eq!(context.sources, ["requirements.txt", "constraints.txt"]);
+        assert_eq!(findings[0].via(), [PackageName::new("flask")]);
+        assert_eq!(context.direct, Some(false));
+    }
+
+    #[test]
+    fn malicious_packages_flag_pins_and_unpinned_requirements_when_every_version_is_bad() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&build(dir.path())).unwrap();
+        let mut url = dep("evil-pkg", None, "requirements.txt");
+        url.kind = DependencyKind::Url;
+        let findings = audit(
+            &db,
+            &[
+                dep("evil-pkg", None, "requirements.txt"),
+                url,
+                dep("3web-py", None, "requirements.txt"),
+                dep("3web-py", Some("1.0.0"), "requirements.txt"),
+                dep("0requests", Some("0.0.2"), "requirements.txt"),
+            ],
+        );
+        let got: Vec<(&str, Option<&str>, FindingKind, Severity)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.id.as_str(),
+                    f.version.as_ref().unwrap().as_deref(),
+                    f.kind,
+                    f.severity,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "MAL-2024-9934",
+                    Some("1.0.0"),
+                    FindingKind::Malicious,
+                    Severity::Critical
+                ),
+                (
+                    "MAL-2099-1",
+                    None,
+                    FindingKind::Malicious,
+                    Severity::Critical
+                ),
+            ]
+        );
+        let json = serde_json::to_value(&findings[1]).unwrap();
+        assert!(json["version"].is_null());
     }
 }

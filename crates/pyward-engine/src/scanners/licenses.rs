@@ -161,7 +161,12 @@ impl Lookup {
     }
 
     #[cfg(not(feature = "fetch"))]
-    fn look_up_on_index(&self, _: &PackageName, _: &str, _: &mut Vec<String>) -> Option<LicenseInfo> {
+    fn look_up_on_index(
+        &self,
+        _: &PackageName,
+        _: &str,
+        _: &mut Vec<String>,
+    ) -> Option<LicenseInfo> {
         None
     }
 }

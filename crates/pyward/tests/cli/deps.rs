@@ -110,7 +110,8 @@ fn text_report_groups_by_package_and_sums_up() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.contains("django 3.0.1  requirements.txt"), "{text}");
+    assert!(text.contains("django 3.0.1  "), "{text}");
+    assert!(text.contains("requirements.txt:"), "{text}");
     assert!(text.contains("Not audited by version"), "{text}");
     let last = text.lines().last().unwrap();
     assert!(last.contains("packages audited"), "{last}");
@@ -324,7 +325,7 @@ fn installed_environment_is_audited_with_its_own_section() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("== environment"), "{text}");
+    assert!(text.contains("── environment"), "{text}");
     assert!(text.contains("jinja2 2.10"), "{text}");
 }
 
