@@ -83,8 +83,14 @@ impl SharedInventory {
             .environments
             .extend(inventory.environments.iter().cloned());
         report.errors.extend(inventory.errors.iter().cloned());
-        report.graph.extend(inventory_graph(inventory));
+        report.graph.extend(inventory.graph.iter().cloned());
         inventory.notes.clone()
+    }
+
+    /// `--only-group` naming a group that no input has is an error (exit
+    /// 2), not an empty audit that passes.
+    pub(crate) fn check_groups(&self) -> Result<(), crate::EngineError> {
+        Ok(self.get().check_groups(&self.selection.options())?)
     }
 
     fn read_all(&self) -> Inventory {
@@ -117,11 +123,6 @@ impl SharedInventory {
         }
         inventory
     }
-}
-
-/// The graph edges the inventory kept, when it keeps them.
-fn inventory_graph(_inventory: &Inventory) -> Vec<pyward_model::DependencyEdge> {
-    Vec::new()
 }
 
 type Key = (PackageName, Option<String>, String, Option<String>);

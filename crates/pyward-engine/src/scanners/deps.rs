@@ -38,6 +38,7 @@ impl Scan for DepsScan {
 
     fn run(&self) -> Result<Part, EngineError> {
         let mut part = Part::new();
+        self.inventory.check_groups()?;
         let inventory = self.inventory.get();
         let database = database::open(&self.db, &mut part.warnings)?;
         part.report.database = Some(database.info());

@@ -425,3 +425,20 @@ fn unpinned_ranges_say_what_they_admit() {
         stderr(&output)
     );
 }
+
+#[test]
+fn only_group_naming_no_group_is_exit_2() {
+    let dir = project(&[(
+        "pyproject.toml",
+        "[project]\nname = \"app\"\ndependencies = [\"django==3.0.1\"]\n",
+    )]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--only-group", "devv"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("devv"), "{}", stderr(&output));
+}
