@@ -180,6 +180,7 @@ impl Engine {
         );
         redact::report(&mut report);
 
+        let mut noise = Noise::new(&report);
         let notes = policy::apply(
             &mut report,
             &setup.config.config,
@@ -195,6 +196,7 @@ impl Engine {
                 if notes.below_min_severity == 1 { "" } else { "s" }
             )));
         }
+        noise.step(&report, "ignores and min-severity");
         for document in &setup.vex {
             let cleared = document.apply(&mut report);
             if cleared > 0 {
@@ -204,6 +206,9 @@ impl Engine {
                     document.path.display()
                 )));
             }
+        }
+        if !setup.vex.is_empty() {
+            noise.step(&report, "VEX");
         }
         let saved_baseline = setup
             .request
@@ -219,6 +224,10 @@ impl Engine {
                 )));
             }
         }
+        if setup.report_baseline.is_some() {
+            noise.step(&report, "baseline");
+        }
+        noise.finish(&mut report);
         sort_findings(&mut report.findings);
         sort_findings(&mut report.ignored);
         report.rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -234,11 +243,59 @@ impl Engine {
     }
 }
 
+/// The policy's steps of the noise figures, after the dependency
+/// scanner's own.
+struct Noise {
+    steps: Vec<pyward_model::NoiseStep>,
+    last: usize,
+}
+
+impl Noise {
+    fn new(report: &Report) -> Self {
+        Self {
+            steps: Vec::new(),
+            last: vulnerabilities(report),
+        }
+    }
+
+    /// Records a step when it changed something.
+    fn step(&mut self, report: &Report, name: &str) {
+        let now = vulnerabilities(report);
+        if now != self.last {
+            self.steps.push(pyward_model::NoiseStep {
+                step: name.to_string(),
+                findings: now,
+            });
+            self.last = now;
+        }
+    }
+
+    fn finish(self, report: &mut Report) {
+        if !report.noise.is_empty() {
+            report.noise.extend(self.steps);
+        }
+    }
+}
+
+fn vulnerabilities(report: &Report) -> usize {
+    report
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                pyward_model::FindingKind::Vulnerability | pyward_model::FindingKind::Malicious
+            )
+        })
+        .count()
+}
+
 /// Adds one scanner's part to the report.
 fn merge(report: &mut Report, part: Report) {
     if part.database.is_some() {
         report.database = part.database;
     }
+    report.noise.extend(part.noise);
     report.environments.extend(part.environments);
     report.dependencies.extend(part.dependencies);
     report.findings.extend(part.findings);

@@ -57,7 +57,7 @@ pub use manifest::pep508::MAX_REQUIREMENT_BYTES;
 pub use nesting::MAX_NESTING;
 pub use read::MAX_FILE_BYTES;
 pub use requirements::MAX_INCLUDE_DEPTH;
-pub use select::{InvalidOption, Platform, validate as validate_options};
+pub use select::{Deselected, InvalidOption, Platform, validate as validate_options};
 
 use read::{Access, read_text};
 
@@ -97,6 +97,9 @@ pub struct Inventory {
     /// Every group (normalized) a dependency read belongs to, before the
     /// options' selection: what `--only-group` may name.
     pub groups: BTreeSet<String>,
+    /// What the options' selection left out, and why: counted (the noise
+    /// figures say how many findings each step removed), never audited.
+    pub deselected: Vec<(Dependency, Deselected)>,
 }
 
 impl Inventory {
@@ -107,6 +110,7 @@ impl Inventory {
         self.errors.extend(other.errors);
         self.notes.extend(other.notes);
         self.groups.extend(other.groups);
+        self.deselected.extend(other.deselected);
     }
 
     /// Checks, once every input is read, that each `--only-group` names a
@@ -438,7 +442,10 @@ fn finish(inventory: &mut Inventory, options: &Options) {
     }
     let before = inventory.dependencies.len();
     match select::Target::from_options(options) {
-        Ok(target) => select::apply(&mut inventory.dependencies, options, &target),
+        Ok(target) => {
+            let dropped = select::apply(&mut inventory.dependencies, options, &target);
+            inventory.deselected.extend(dropped);
+        }
         // The CLI checks options first (`validate_options`); a library
         // caller that did not still learns the selection was not applied.
         Err(e) => inventory.errors.push(ScanError {

@@ -169,11 +169,37 @@ pub fn validate(options: &Options) -> Result<(), InvalidOption> {
     Target::from_options(options).map(|_| ())
 }
 
-/// Keeps the dependencies the options select. Markers that do not parse
-/// keep their dependency: pyward cannot tell it away.
-pub(crate) fn apply(dependencies: &mut Vec<Dependency>, options: &Options, target: &Target) {
+/// Why the selection left a dependency out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Deselected {
+    /// Its markers exclude the `--python-version`/`--platform` asked for.
+    Markers,
+    /// Not in the `--only-group` groups.
+    Group,
+    /// Only in development groups, under `--no-dev`.
+    Dev,
+}
+
+/// Keeps the dependencies the options select and returns the others, each
+/// with the step that left it out. Markers that do not parse keep their
+/// dependency: pyward cannot tell it away.
+pub(crate) fn apply(
+    dependencies: &mut Vec<Dependency>,
+    options: &Options,
+    target: &Target,
+) -> Vec<(Dependency, Deselected)> {
+    let mut dropped = Vec::new();
+    let mut keep_if = |dependencies: &mut Vec<Dependency>,
+                       why: Deselected,
+                       keep: &dyn Fn(&Dependency) -> bool| {
+        let (kept, left): (Vec<Dependency>, Vec<Dependency>) = std::mem::take(dependencies)
+            .into_iter()
+            .partition(|d| keep(d));
+        *dependencies = kept;
+        dropped.extend(left.into_iter().map(|d| (d, why)));
+    };
     if !target.is_free() {
-        dependencies.retain(|dependency| {
+        keep_if(dependencies, Deselected::Markers, &|dependency| {
             dependency
                 .markers
                 .as_deref()
@@ -187,7 +213,7 @@ pub(crate) fn apply(dependencies: &mut Vec<Dependency>, options: &Options, targe
             .iter()
             .map(|g| pyward_model::PackageName::new(g).as_str().to_string())
             .collect();
-        dependencies.retain(|dependency| {
+        keep_if(dependencies, Deselected::Group, &|dependency| {
             dependency.groups.iter().any(|g| {
                 wanted
                     .iter()
@@ -196,10 +222,11 @@ pub(crate) fn apply(dependencies: &mut Vec<Dependency>, options: &Options, targe
         });
     }
     if options.no_dev {
-        dependencies.retain(|dependency| {
+        keep_if(dependencies, Deselected::Dev, &|dependency| {
             dependency.groups.is_empty() || !dependency.groups.iter().all(|g| is_dev_group(g))
         });
     }
+    dropped
 }
 
 #[cfg(test)]

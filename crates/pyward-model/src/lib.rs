@@ -24,7 +24,7 @@ pub use detail::{
 pub use finding::{Finding, FindingKind, Location, RelatedLocation, fingerprint};
 pub use package_name::PackageName;
 pub use pep440_rs::Version;
-pub use report::{DatabaseInfo, Environment, Report, ScanError, ScanRoot, ToolInfo};
+pub use report::{DatabaseInfo, Environment, NoiseStep, Report, ScanError, ScanRoot, ToolInfo};
 pub use rule::RuleInfo;
 pub use severity::{Confidence, ParseLevelError, Severity};
 pub use upgrade::smallest_fixing_version;

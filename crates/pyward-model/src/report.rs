@@ -35,6 +35,20 @@ pub struct Report {
     /// environments), for SBOMs.
     #[serde(skip)]
     pub graph: Vec<DependencyEdge>,
+    /// How many vulnerability findings remain after each step that takes
+    /// out noise, when dependencies were audited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub noise: Vec<NoiseStep>,
+}
+
+/// One step of the noise figures: what it did and how many vulnerability
+/// findings remain after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoiseStep {
+    /// `raw advisory matches`, `aliases merged`, `markers`, `--no-dev`,
+    /// `VEX`, `ignores`, `baseline`.
+    pub step: String,
+    pub findings: usize,
 }
 
 /// How the scanned tree is named: paths in findings are relative to it.
@@ -95,6 +109,7 @@ impl Report {
             rules: Vec::new(),
             root: ScanRoot::default(),
             graph: Vec::new(),
+            noise: Vec::new(),
         }
     }
 

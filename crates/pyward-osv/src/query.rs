@@ -59,6 +59,10 @@ pub struct VulnerabilityMatch {
     /// Indices into the queried dependencies of those that state this
     /// (package, version), in input order.
     pub stated_by: Vec<usize>,
+    /// How many advisory records the group merges (the same flaw under a
+    /// PYSEC, a GHSA and a CVE record is 3): the raw matches a scanner
+    /// without alias merging would report.
+    pub records: usize,
 }
 
 /// One advisory that covers a version of a package.
@@ -415,5 +419,6 @@ fn merge_group(
         published: first_of(&|d| d.published.as_ref()),
         modified: first_of(&|d| d.modified.as_ref()),
         stated_by: stated_by.to_vec(),
+        records: group.len(),
     }
 }

@@ -326,6 +326,7 @@ fn query_gives_typed_matches_with_ranges_fixes_and_text() {
             published: Some("2024-01-01T00:00:00Z".into()),
             modified: Some("2024-01-02T03:04:05Z".into()),
             stated_by: vec![1, 2],
+            records: 2,
         }
     );
     assert_eq!(cvss.score, 9.8);

@@ -38,6 +38,7 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> i
                 text.ignored(out)?;
             }
         }
+        text.noise(out)?;
     }
     text.summary(out)
 }
@@ -583,6 +584,32 @@ impl Text<'_> {
             )?;
         }
         writeln!(out)
+    }
+
+    /// The noise figures on one line, when some step took findings out:
+    /// `noise: 7 advisory matches → 5 aliases merged → 1 --no-dev`.
+    fn noise(&self, out: &mut dyn Write) -> io::Result<()> {
+        let steps = &self.report.noise;
+        let (Some(first), Some(last)) = (steps.first(), steps.last()) else {
+            return Ok(());
+        };
+        if first.findings == last.findings {
+            return Ok(());
+        }
+        let mut shown = vec![format!("{} advisory matches", first.findings)];
+        let mut previous = first.findings;
+        for step in &steps[1..] {
+            if step.findings != previous {
+                shown.push(format!("{} after {}", step.findings, esc(&step.step)));
+                previous = step.findings;
+            }
+        }
+        writeln!(
+            out,
+            "{} {}",
+            self.paint.style(DIM, "noise:"),
+            shown.join(" → ")
+        )
     }
 
     fn summary(&self, out: &mut dyn Write) -> io::Result<()> {

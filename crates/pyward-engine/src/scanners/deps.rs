@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use pyward_model::{
-    Dependency, DependencyContext, DependencyKind, Detail, Finding, FindingKind, PackageName,
-    RangeAssessment, RuleInfo, Severity, VulnerabilityDetail,
+    Dependency, DependencyContext, DependencyKind, Detail, Finding, FindingKind, NoiseStep,
+    PackageName, RangeAssessment, RuleInfo, Severity, VulnerabilityDetail,
 };
 use pyward_osv::{Database, VulnerabilityMatch};
 
@@ -42,7 +42,8 @@ impl Scan for DepsScan {
         let inventory = self.inventory.get();
         let database = database::open(&self.db, &mut part.warnings)?;
         part.report.database = Some(database.info());
-        let mut findings = audit(&inventory.dependencies, &database)?;
+        let (mut findings, records) = audit(&inventory.dependencies, &database)?;
+        part.report.noise = noise(&inventory.deselected, &database, records, findings.len())?;
         if self.assess_ranges {
             let (ranged, assessed) = assess_ranges(&inventory.dependencies, &database)?;
             findings.extend(ranged);
@@ -72,8 +73,65 @@ impl Scan for DepsScan {
     }
 }
 
-/// Matches the dependencies against the vulnerability database.
-fn audit(dependencies: &[Dependency], database: &Database) -> Result<Vec<Finding>, EngineError> {
+/// The first noise figures: every advisory record that matched (those the
+/// selection left out included), then after merging aliases, then after
+/// each selection step (markers of another platform or Python, groups,
+/// `--no-dev`). The engine adds the policy's steps.
+fn noise(
+    deselected: &[(Dependency, pyward_inventory::Deselected)],
+    database: &Database,
+    records: usize,
+    findings: usize,
+) -> Result<Vec<NoiseStep>, EngineError> {
+    use pyward_inventory::Deselected;
+    let mut merged_out = Vec::new();
+    let mut raw = records;
+    let mut merged = findings;
+    for why in [Deselected::Markers, Deselected::Group, Deselected::Dev] {
+        let left_out: Vec<Dependency> = deselected
+            .iter()
+            .filter(|(_, w)| *w == why)
+            .map(|(d, _)| d.clone())
+            .collect();
+        let matches = database.query(&left_out)?;
+        raw += matches.iter().map(|m| m.records).sum::<usize>();
+        merged += matches.len();
+        merged_out.push((why, matches.len()));
+    }
+    let mut steps = vec![
+        NoiseStep {
+            step: "raw advisory matches".into(),
+            findings: raw,
+        },
+        NoiseStep {
+            step: "aliases merged".into(),
+            findings: merged,
+        },
+    ];
+    let mut remaining = merged;
+    for (why, removed) in merged_out {
+        let step = match why {
+            Deselected::Markers => "markers exclude the target",
+            Deselected::Group => "--only-group",
+            Deselected::Dev => "--no-dev",
+        };
+        if removed > 0 || why == Deselected::Markers {
+            remaining -= removed;
+            steps.push(NoiseStep {
+                step: step.into(),
+                findings: remaining,
+            });
+        }
+    }
+    Ok(steps)
+}
+
+/// Matches the dependencies against the vulnerability database; also
+/// returns how many advisory records the findings merge.
+fn audit(
+    dependencies: &[Dependency],
+    database: &Database,
+) -> Result<(Vec<Finding>, usize), EngineError> {
     // One audit per installed environment (and one for the project's own
     // files): the same vulnerable package in two environments is two
     // problems to fix, each reported in its environment's section.
@@ -86,10 +144,12 @@ fn audit(dependencies: &[Dependency], database: &Database) -> Result<Vec<Finding
         }
     }
     let mut findings: Vec<Finding> = Vec::new();
+    let mut records = 0;
     for (_, dependencies) in &by_environment {
         // A package whose records are damaged is an error, not a silent
         // miss.
         let matches = database.query(dependencies)?;
+        records += matches.iter().map(|m| m.records).sum::<usize>();
         let mut found: Vec<Finding> = matches
             .into_iter()
             .map(|m| finding_of(m, dependencies))
@@ -97,7 +157,7 @@ fn audit(dependencies: &[Dependency], database: &Database) -> Result<Vec<Finding
         tag_environments(&mut found, dependencies);
         findings.extend(found);
     }
-    Ok(findings)
+    Ok((findings, records))
 }
 
 /// Unpinned requirements (`django>=3.0,<4`) are not silent: each gets what

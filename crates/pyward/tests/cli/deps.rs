@@ -442,3 +442,76 @@ fn only_group_naming_no_group_is_exit_2() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("devv"), "{}", stderr(&output));
 }
+
+/// Each step of the noise figures on a fixture where each step's effect is
+/// known (the records in `crates/pyward-osv/tests/fixtures/osv`):
+/// demo-pkg 1.0 matches 2 records of one flaw, 2.0 (Windows only) 2
+/// records of 2 flaws, 1.3 (a dev requirement) 3 records of 2 flaws.
+#[test]
+fn noise_figures_count_every_step() {
+    let pyward = Pyward::new();
+    let db_dir = tempfile::tempdir().unwrap();
+    let db = db_dir.path().join("osv.db");
+    pyward
+        .cmd()
+        .args(["db", "import"])
+        .arg(crate::support::repo_root().join("crates/pyward-osv/tests/fixtures/osv"))
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .code(0);
+    let dir = project(&[
+        (
+            "requirements.txt",
+            "demo-pkg==1.0\ndemo-pkg==2.0 ; sys_platform == \"win32\"\n",
+        ),
+        ("requirements-dev.txt", "demo-pkg==1.3\n"),
+        (
+            "vex.json",
+            r#"{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
+                {"vulnerability": {"name": "CVE-2099-1"}, "products": [{"@id": "pkg:pypi/demo-pkg@1.0"}],
+                 "status": "not_affected", "justification": "vulnerable_code_not_present"}]}"#,
+        ),
+    ]);
+    let output = pyward
+        .cmd()
+        .args([
+            "deps",
+            "--offline",
+            "--format",
+            "json",
+            "--platform",
+            "linux",
+            "--no-dev",
+            "--vex",
+        ])
+        .arg(dir.path().join("vex.json"))
+        .arg("--db")
+        .arg(&db)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let steps: Vec<(String, u64)> = report["noise"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no noise in {report}"))
+        .iter()
+        .map(|s| {
+            (
+                s["step"].as_str().unwrap().to_string(),
+                s["findings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = [
+        ("raw advisory matches", 7),
+        ("aliases merged", 5),
+        ("markers exclude the target", 3),
+        ("--no-dev", 1),
+        ("VEX", 0),
+    ]
+    .iter()
+    .map(|(s, n)| (s.to_string(), *n))
+    .collect();
+    assert_eq!(steps, want, "{}", stderr(&output));
+}
