@@ -140,6 +140,23 @@ pub fn apply(
             report.ignored.push(finding);
         }
     }
+    // Decisions written beside a requirement
+    // (`# pyward: ignore[ID] reason`) apply to the findings of that
+    // requirement only.
+    let inline = inline_ignores(&report.dependencies);
+    if !inline.is_empty() {
+        let mut still = Vec::with_capacity(kept.len());
+        for mut finding in kept {
+            match inline_reason(&inline, &finding) {
+                Some(reason) => {
+                    finding.ignore_reason = Some(reason);
+                    report.ignored.push(finding);
+                }
+                None => still.push(finding),
+            }
+        }
+        kept = still;
+    }
     // `min-severity` hides what is known to be below it; an advisory of
     // unknown severity could be anything, so it stays.
     if let Some(floor) = min_severity.or(config.min_severity) {
@@ -164,6 +181,47 @@ pub fn apply(
         }
     }
     notes
+}
+
+type InlineKey = (PackageName, Option<String>, String);
+
+fn inline_ignores(
+    dependencies: &[pyward_model::Dependency],
+) -> std::collections::HashMap<InlineKey, Vec<&pyward_model::InlineIgnore>> {
+    let mut map: std::collections::HashMap<InlineKey, Vec<_>> = std::collections::HashMap::new();
+    for dependency in dependencies {
+        for ignore in &dependency.inline_ignores {
+            map.entry((
+                dependency.name.clone(),
+                dependency.version.clone(),
+                dependency.source.clone(),
+            ))
+            .or_default()
+            .push(ignore);
+        }
+    }
+    map
+}
+
+fn inline_reason(
+    inline: &std::collections::HashMap<InlineKey, Vec<&pyward_model::InlineIgnore>>,
+    finding: &Finding,
+) -> Option<String> {
+    let key = (
+        finding.package.clone()?,
+        finding.version.clone().flatten(),
+        finding.source.clone()?,
+    );
+    inline.get(&key)?.iter().find_map(|ignore| {
+        let named = ignore.ids.iter().any(|id| {
+            if finding.kind == FindingKind::Malicious {
+                finding.id.eq_ignore_ascii_case(id)
+            } else {
+                finding.ids().any(|known| known.eq_ignore_ascii_case(id))
+            }
+        });
+        named.then(|| ignore.reason.clone())
+    })
 }
 
 struct CompiledRule<'a> {

@@ -20,7 +20,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
 use pyward_model::{
-    Dependency, DependencyEdge, DependencyKind, FileHash, PackageName, PackageRef, ScanError, Span,
+    Dependency, DependencyEdge, DependencyKind, FileHash, InlineIgnore, PackageName, PackageRef,
+    ScanError, Span,
 };
 use rustc_hash::FxHashMap;
 
@@ -267,6 +268,13 @@ pub(crate) fn parse_text(text: &str, source: &str, dir: Option<&Path>) -> Parsed
                         digest: digest.to_ascii_lowercase(),
                     })
                     .collect();
+                match comment.map(inline_ignore) {
+                    Some(Some(Ok(ignore))) => dependency.inline_ignores.push(ignore),
+                    Some(Some(Err(message))) => {
+                        file.errors.push(ParseError::at_line(number, message));
+                    }
+                    _ => {}
+                }
                 let inline_via = comment
                     .map(str::trim)
                     .and_then(|c| c.strip_prefix("via "))
@@ -454,6 +462,43 @@ fn logical_lines(text: &str) -> Vec<LogicalLine<'_>> {
 
 /// Splits a line at its comment: a `#` at the start or after whitespace
 /// (so `#egg=` and `#sha256=` inside URLs are not comments).
+/// `pyward: ignore[ID, ID] reason` in a requirement's comment: `None`
+/// when the comment is something else; an error when the ignore gives no
+/// id or no reason (a decision must say why).
+fn inline_ignore(comment: &str) -> Option<Result<InlineIgnore, String>> {
+    let at = comment.find("pyward:")?;
+    let rest = comment[at + "pyward:".len()..].trim_start();
+    let rest = rest.strip_prefix("ignore")?;
+    let Some(rest) = rest.trim_start().strip_prefix('[') else {
+        return Some(Err(
+            "`# pyward: ignore` needs the advisory ids in brackets: `# pyward: ignore[PYSEC-2021-9] reason`".into(),
+        ));
+    };
+    let Some((ids, reason)) = rest.split_once(']') else {
+        return Some(Err("`# pyward: ignore[` is not closed with `]`".into()));
+    };
+    let ids: Vec<String> = ids
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect();
+    let reason = reason.trim().trim_start_matches([':', '-']).trim();
+    if ids.is_empty() {
+        return Some(Err("`# pyward: ignore[]` names no advisory".into()));
+    }
+    if reason.is_empty() {
+        return Some(Err(format!(
+            "`# pyward: ignore[{}]` needs a reason after the brackets",
+            ids.join(", ")
+        )));
+    }
+    Some(Ok(InlineIgnore {
+        ids,
+        reason: reason.to_string(),
+    }))
+}
+
 fn split_comment(line: &str) -> (&str, Option<&str>) {
     let mut previous_is_space = true;
     for (index, c) in line.char_indices() {
@@ -1183,6 +1228,18 @@ mod tests {
             ("https://x/y#egg=foo", None)
         );
         assert_eq!(split_comment("# all"), ("", Some(" all")));
+    }
+
+    #[test]
+    fn inline_ignores_need_ids_and_a_reason() {
+        let ignore = inline_ignore(" pyward: ignore[PYSEC-2021-9, CVE-1] admin site not deployed")
+            .unwrap()
+            .unwrap();
+        assert_eq!(ignore.ids, ["PYSEC-2021-9", "CVE-1"]);
+        assert_eq!(ignore.reason, "admin site not deployed");
+        assert!(inline_ignore(" pyward: ignore[PYSEC-1]").unwrap().is_err());
+        assert!(inline_ignore(" pyward: ignore reason").unwrap().is_err());
+        assert!(inline_ignore(" pinned for py2").is_none());
     }
 
     #[test]

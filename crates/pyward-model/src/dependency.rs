@@ -80,6 +80,17 @@ pub struct Dependency {
     /// What installed metadata says of its license, for the license check.
     #[serde(skip)]
     pub license_metadata: Option<LicenseMetadata>,
+    /// `# pyward: ignore[PYSEC-2021-9] reason` on the requirement's line.
+    #[serde(skip)]
+    pub inline_ignores: Vec<InlineIgnore>,
+}
+
+/// A decision written beside a requirement: these advisory ids (or
+/// aliases) do not apply to it, for this reason.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InlineIgnore {
+    pub ids: Vec<String>,
+    pub reason: String,
 }
 
 /// What an unpinned requirement's range admits.
@@ -197,6 +208,7 @@ impl Dependency {
             version_span: None,
             hashes: Vec::new(),
             license_metadata: None,
+            inline_ignores: Vec::new(),
         }
     }
 

@@ -14,8 +14,8 @@ mod severity;
 mod upgrade;
 
 pub use dependency::{
-    Dependency, DependencyEdge, DependencyKind, FileHash, LicenseMetadata, PackageRef,
-    RangeAssessment, Span,
+    Dependency, DependencyEdge, DependencyKind, FileHash, InlineIgnore, LicenseMetadata,
+    PackageRef, RangeAssessment, Span,
 };
 pub use detail::{
     AffectedRange, CodeDetail, DependencyContext, Detail, LicenseDetail, SecretDetail,

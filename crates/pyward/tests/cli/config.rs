@@ -217,3 +217,46 @@ fn safety_policy_ignores_are_honoured() {
     assert!(err.contains("39611"), "{err}");
     assert!(err.contains("read Safety's policy"), "{err}");
 }
+
+/// A decision written beside the requirement it is about.
+#[test]
+fn inline_ignores_in_requirements_files() {
+    let dir = project(&[(
+        "requirements.txt",
+        "django==3.0.1  # pyward: ignore[CVE-2021-3281] archive.extract is never used\npyyaml==5.3\n",
+    )]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let ignored = report["ignored"].as_array().unwrap();
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert_eq!(ignored[0]["id"], "PYSEC-2021-9");
+    assert_eq!(ignored[0]["ignore_reason"], "archive.extract is never used");
+
+    let missing_reason = project(&[(
+        "requirements.txt",
+        "django==3.0.1  # pyward: ignore[PYSEC-2021-9]\n",
+    )]);
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline"])
+        .arg(missing_reason.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("requirements.txt:1"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("needs a reason"),
+        "{}",
+        stderr(&output)
+    );
+}
