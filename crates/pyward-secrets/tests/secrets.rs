@@ -69,8 +69,11 @@ fn corpus_skips_binary_and_minified_files_and_says_so() {
     let warnings = outcome.warnings.join("\n");
     assert!(warnings.contains("decoys/vendor.min.js"), "{warnings}");
     assert!(warnings.contains("decoys/bundle.js"), "{warnings}");
-    // Binary files are skipped silently.
-    assert!(!warnings.contains("blob.bin"), "{warnings}");
+    // See issue 9: binary files were skipped without a word.
+    assert!(
+        warnings.contains("skipped `decoys/blob.bin`: binary"),
+        "{warnings}"
+    );
 }
 
 #[test]
