@@ -73,10 +73,12 @@ pub fn scan_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> Secret
         .par_iter()
         .map(|file| scan_file(&file.path, &file.relative, settings))
         .collect();
-    for result in results {
+    for (file, result) in walk.files.into_iter().zip(results) {
         match result {
             FileResult::Scanned(scan) => {
                 outcome.files_scanned += 1;
+                outcome.scanned.push(file.relative);
+                outcome.hashes.extend(scan.hashes);
                 outcome.findings.extend(scan.findings);
                 outcome.baselined.extend(scan.baselined);
                 outcome.warnings.extend(scan.warnings);
