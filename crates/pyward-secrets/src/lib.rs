@@ -16,6 +16,7 @@ pub mod detectors;
 mod file_kind;
 mod filters;
 mod history;
+mod redact;
 mod scan;
 mod walk;
 
@@ -30,6 +31,7 @@ pub use baseline::{
 };
 pub use config::{DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_LENGTH, SecretsConfig, Settings};
 pub use history::{MAX_METADATA_OBJECT, scan_history};
+pub use redact::redact;
 pub use scan::{FileScan, preview, scan_text, secret_fingerprint, sha1_hex};
 pub use walk::scan_paths;
 

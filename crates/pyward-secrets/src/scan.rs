@@ -55,7 +55,7 @@ static PREFILTER: LazyLock<Prefilter> = LazyLock::new(|| {
 });
 
 /// Which detectors can match `text`, by the prefilter.
-fn detectors_to_run(text: &str, settings: &Settings) -> Vec<bool> {
+pub(crate) fn detectors_to_run(text: &str, settings: &Settings) -> Vec<bool> {
     let mut run: Vec<bool> = REGISTRY.iter().map(|d| d.keywords.is_empty()).collect();
     let prefilter = &*PREFILTER;
     let mut pending = run.iter().filter(|r| !**r).count();
