@@ -221,26 +221,32 @@ fn check_source_here(
     if let Err(depth) = nesting::bound(source, limits.max_depth) {
         return Err(too_deep(depth, None));
     }
-    let parsed = ruff_python_parser::parse_module(source).map_err(|err| {
+    // Unchecked, so that a tree with syntax errors is measured (and, if
+    // deep, dropped on a stack that fits it) before it is dropped.
+    let parsed =
+        ruff_python_parser::parse_unchecked_source(source, ruff_python_ast::PySourceType::Python);
+    // The pre-scan's count is a bound in tokens; the tree's own depth (in
+    // nodes, a few per token level) is measured without recursion before
+    // any rule walks it or it is dropped.
+    let node_limit = nesting::node_limit(limits.max_depth);
+    if nesting::ast_depth(parsed.syntax(), node_limit) > node_limit {
+        // The pre-scan's bound was off (error recovery in broken code):
+        // measure all of it, to size the stack its drop needs.
+        let depth = nesting::ast_depth(parsed.syntax(), u32::MAX);
+        stack::drop_deep(parsed, depth);
+        return Err(too_deep(depth, None));
+    }
+    if let Some(err) = parsed.errors().first() {
         let index = LineIndex::from_source_text(source);
         let offset = err
             .range()
             .start()
             .min(ruff_text_size::TextSize::try_from(source.len()).unwrap_or_default());
-        ScanError {
+        return Err(ScanError {
             path: path.to_string(),
             line: u32::try_from(index.line_index(offset).get()).ok(),
             message: format!("syntax error: {}", err.error),
-        }
-    })?;
-    // The pre-scan's count is a bound in tokens; the tree's own depth (in
-    // nodes, a few per token level) is measured without recursion before
-    // any rule walks it.
-    let depth = nesting::ast_depth(parsed.syntax(), nesting::node_limit(limits.max_depth));
-    if depth > nesting::node_limit(limits.max_depth) {
-        let error = too_deep(depth, None);
-        stack::drop_deep(parsed, depth);
-        return Err(error);
+        });
     }
     let line_index = LineIndex::from_source_text(source);
     let mut nosec = suppress::NosecLines::default();
@@ -282,7 +288,8 @@ mod stack {
     }
 
     /// Runs `work` on a thread with [`ANALYSIS_STACK`] (this one, when it
-    /// is an analysis thread already).
+    /// is an analysis thread already, or when no thread can be started:
+    /// then the depth limit must do).
     pub(super) fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
         if std::thread::current()
             .name()
@@ -290,46 +297,56 @@ mod stack {
         {
             return work();
         }
-        std::thread::scope(|scope| {
-            let handle = std::thread::Builder::new()
+        // Kept here until the thread takes it, so that it is not lost if
+        // the thread cannot be started.
+        let slot = std::sync::Mutex::new(Some(work));
+        let ran = std::thread::scope(|scope| {
+            let spawned = std::thread::Builder::new()
                 .name("pyward-lint-main".to_string())
                 .stack_size(ANALYSIS_STACK)
-                .spawn_scoped(scope, work);
-            match handle {
-                Ok(handle) => match handle.join() {
-                    Ok(value) => value,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                },
-                // No thread to be had: this one, and the depth limit must
-                // do.
-                Err(_) => unreachable_thread(),
+                .spawn_scoped(scope, || {
+                    let work = slot.lock().ok().and_then(|mut slot| slot.take());
+                    work.map(|work| work())
+                });
+            spawned.ok().map(|handle| handle.join())
+        });
+        match ran {
+            Some(Ok(Some(value))) => value,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            _ => {
+                let work = slot.into_inner().ok().flatten();
+                match work {
+                    Some(work) => work(),
+                    None => unreachable!("the analysis thread took the work and returned"),
+                }
             }
-        })
-    }
-
-    #[cold]
-    fn unreachable_thread() -> ! {
-        panic!("cannot start a thread for the analysis (out of memory or threads)")
+        }
     }
 
     /// Drops a tree deeper than the limit (the pre-scan's bound was off)
     /// on a thread whose stack fits it, so its recursive drop cannot
-    /// overflow.
+    /// overflow; when no such thread can be had, the tree is leaked
+    /// rather than dropped here.
     pub(super) fn drop_deep<T: Send>(tree: T, depth: u32) {
         // Generous per level: a node's drop glue is a few hundred bytes.
         let stack = (depth as usize)
             .saturating_mul(1024)
             .saturating_add(ANALYSIS_STACK);
+        let slot = std::sync::Mutex::new(Some(tree));
         std::thread::scope(|scope| {
             let spawned = std::thread::Builder::new()
                 .stack_size(stack)
-                .spawn_scoped(scope, move || drop(tree));
+                .spawn_scoped(scope, || {
+                    let tree = slot.lock().ok().and_then(|mut slot| slot.take());
+                    drop(tree);
+                });
             if let Ok(handle) = spawned {
                 let _ = handle.join();
             }
-            // When no such thread can be had the tree went back to this
-            // scope's closure and is leaked rather than risk the stack.
         });
+        if let Ok(Some(tree)) = slot.into_inner() {
+            std::mem::forget(tree);
+        }
     }
 }
 
@@ -338,9 +355,11 @@ mod stack {
 /// exceed), and after parsing an exact measure of the tree with an
 /// explicit stack.
 mod nesting {
+    #[cfg(test)]
     use ruff_python_ast::token::TokenKind;
     use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, TraversalSignal};
     use ruff_python_ast::{AnyNodeRef, ModModule};
+    #[cfg(test)]
     use ruff_python_parser::{Mode, lexer};
 
     /// Precedence classes of the tokens that add a level to the tree, from
@@ -349,6 +368,7 @@ mod nesting {
 
     /// The class of a token that can add a level; `None` for names,
     /// literals and punctuation that only separates.
+    #[cfg(test)]
     fn class(kind: TokenKind) -> Option<usize> {
         use TokenKind as T;
         Some(match kind {
@@ -472,8 +492,554 @@ mod nesting {
     /// `await`, `if`/`else`) are counted by precedence class (see
     /// [`Level`]); parts separated by commas are siblings; a bracket's
     /// depth is added to the part that holds it; indented blocks add one
-    /// each. Linear in the file, with memory bounded by `limit`.
+    /// each. One pass over the bytes, with Python's string syntax (prefixes,
+    /// triple quotes, escapes, f-strings whose fields are code, PEP 701)
+    /// so that nothing inside a string counts and nothing outside one is
+    /// missed; memory bounded by `limit`.
     pub(super) fn bound(source: &str, limit: u32) -> Result<u32, u32> {
+        Scanner::new(source.as_bytes(), limit).run()
+    }
+
+    /// Where the byte scanner is: code (at the top, or in an f-string's
+    /// replacement field opened at a given level count), or the literal
+    /// text or format spec of an f-string.
+    #[derive(Clone, Copy)]
+    enum Place {
+        Code { field: Option<usize> },
+        FText { quote: u8, triple: bool, raw: bool },
+        FSpec { field: usize },
+    }
+
+    struct Scanner<'a> {
+        bytes: &'a [u8],
+        at: usize,
+        limit: u32,
+        levels: Vec<Level>,
+        modes: Vec<Place>,
+        indents: Vec<usize>,
+        deepest: u32,
+        /// Whether the next byte starts a line (indentation is measured).
+        line_start: bool,
+        /// How often the place changed, to tell when code stops.
+        moves: u64,
+    }
+
+    impl<'a> Scanner<'a> {
+        fn new(bytes: &'a [u8], limit: u32) -> Self {
+            let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            Self {
+                bytes,
+                at: 0,
+                limit,
+                levels: vec![Level::default()],
+                modes: vec![Place::Code { field: None }],
+                indents: vec![0],
+                deepest: 0,
+                line_start: true,
+                moves: 0,
+            }
+        }
+
+        fn blocks(&self) -> u32 {
+            u32::try_from(self.indents.len() - 1).unwrap_or(u32::MAX)
+        }
+
+        fn enter(&mut self, place: Place) {
+            self.moves += 1;
+            self.modes.push(place);
+        }
+
+        fn leave(&mut self) {
+            self.moves += 1;
+            self.modes.pop();
+        }
+
+        fn rest(&self) -> &'a [u8] {
+            self.bytes.get(self.at..).unwrap_or(&[])
+        }
+
+        fn peek(&self, offset: usize) -> u8 {
+            self.bytes.get(self.at + offset).copied().unwrap_or(0)
+        }
+
+        /// Counts a token of class `class`; fails once past the limit.
+        fn count(&mut self, class: usize) -> Result<(), u32> {
+            let open = u32::try_from(self.levels.len()).unwrap_or(u32::MAX);
+            let blocks = self.blocks();
+            if let Some(top) = self.levels.last_mut() {
+                let chain = top.add(class);
+                let depth = blocks.saturating_add(open).saturating_add(chain);
+                if depth > self.limit {
+                    return Err(depth);
+                }
+            }
+            Ok(())
+        }
+
+        fn open(&mut self) -> Result<(), u32> {
+            self.count(15)?;
+            self.levels.push(Level::default());
+            let depth = self
+                .blocks()
+                .saturating_add(u32::try_from(self.levels.len()).unwrap_or(u32::MAX));
+            if depth > self.limit {
+                return Err(depth);
+            }
+            Ok(())
+        }
+
+        fn end_statement(&mut self) -> Result<(), u32> {
+            while self.levels.len() > 1 {
+                close(&mut self.levels);
+            }
+            let blocks = self.blocks();
+            if let Some(statement) = self.levels.last_mut() {
+                self.deepest = self.deepest.max(blocks.saturating_add(statement.finish()));
+                *statement = Level::default();
+            }
+            if self.deepest > self.limit {
+                return Err(self.deepest);
+            }
+            Ok(())
+        }
+
+        fn run(mut self) -> Result<u32, u32> {
+            while self.at < self.bytes.len() {
+                match self.modes.last().copied() {
+                    Some(Place::Code { field }) => self.code(field)?,
+                    Some(Place::FText { quote, triple, raw }) => self.f_text(quote, triple, raw)?,
+                    Some(Place::FSpec { field }) => self.f_spec(field)?,
+                    None => break,
+                }
+            }
+            self.end_statement()?;
+            Ok(self.deepest)
+        }
+
+        /// Indentation of a new logical line: blocks open and close as
+        /// the tokenizer's INDENT and DEDENT do.
+        fn indentation(&mut self) {
+            let mut width = 0;
+            let mut at = self.at;
+            while let Some(&b) = self.bytes.get(at) {
+                match b {
+                    b' ' => width += 1,
+                    b'\t' => width = (width / 8 + 1) * 8,
+                    b'\x0c' => width = 0,
+                    _ => break,
+                }
+                at += 1;
+            }
+            // Blank and comment-only lines do not indent.
+            if matches!(self.bytes.get(at), None | Some(b'\n' | b'\r' | b'#')) {
+                return;
+            }
+            while self.indents.len() > 1 && self.indents.last().is_some_and(|&top| top > width) {
+                self.indents.pop();
+            }
+            if self.indents.last().is_some_and(|&top| width > top) {
+                self.indents.push(width);
+            }
+        }
+
+        /// Code, token after token, until the place changes (a string,
+        /// field or format spec begins or ends) or the input does.
+        fn code(&mut self, field: Option<usize>) -> Result<(), u32> {
+            let place = self.moves;
+            while self.at < self.bytes.len() && self.moves == place {
+                self.token(field)?;
+            }
+            Ok(())
+        }
+
+        fn token(&mut self, field: Option<usize>) -> Result<(), u32> {
+            if self.line_start {
+                self.line_start = false;
+                if self.levels.len() == 1 && field.is_none() {
+                    self.indentation();
+                }
+            }
+            let b = self.bytes[self.at];
+            match b {
+                b' ' | b'\t' | b'\x0c' | b'\r' => {
+                    self.at += 1;
+                    while matches!(self.bytes.get(self.at), Some(b' ' | b'\t')) {
+                        self.at += 1;
+                    }
+                }
+                b'\n' => {
+                    self.at += 1;
+                    if self.levels.len() == 1 && field.is_none() {
+                        self.end_statement()?;
+                        self.line_start = true;
+                    }
+                }
+                b'#' => {
+                    self.at = memchr::memchr(b'\n', self.rest())
+                        .map_or(self.bytes.len(), |n| self.at + n);
+                }
+                // A line continuation: the statement goes on.
+                b'\\' => {
+                    self.at += 1;
+                    if self.peek(0) == b'\r' {
+                        self.at += 1;
+                    }
+                    if self.peek(0) == b'\n' {
+                        self.at += 1;
+                    }
+                }
+                b'\'' | b'"' => self.string(b"")?,
+                b'(' | b'[' | b'{' => {
+                    self.at += 1;
+                    self.open()?;
+                }
+                b')' | b']' | b'}' => {
+                    self.at += 1;
+                    if b == b'}' && field == Some(self.levels.len()) {
+                        // The end of an f-string's replacement field.
+                        close(&mut self.levels);
+                        self.leave();
+                    } else if field.is_none_or(|field| self.levels.len() > field) {
+                        close(&mut self.levels);
+                    }
+                }
+                b',' => {
+                    self.at += 1;
+                    if let Some(top) = self.levels.last_mut()
+                        && top.lambdas == 0
+                    {
+                        top.end_part();
+                    }
+                }
+                b';' => {
+                    self.at += 1;
+                    if self.levels.len() == 1 && field.is_none() {
+                        self.end_statement()?;
+                    }
+                }
+                b':' => {
+                    self.at += 1;
+                    if self.peek(0) == b'=' {
+                        self.at += 1;
+                        self.count(0)?;
+                    } else if field == Some(self.levels.len()) {
+                        // A format spec: text, with fields of its own.
+                        if let Some(Place::Code { .. }) = self.modes.last() {
+                            self.leave();
+                        }
+                        self.enter(Place::FSpec {
+                            field: self.levels.len(),
+                        });
+                    } else if let Some(top) = self.levels.last_mut() {
+                        top.lambdas = top.lambdas.saturating_sub(1);
+                    }
+                }
+                b'.' => {
+                    if self.peek(1).is_ascii_digit() {
+                        self.number();
+                    } else {
+                        self.at += 1;
+                        self.count(15)?;
+                    }
+                }
+                b'0'..=b'9' => self.number(),
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' | 0x80.. => self.word()?,
+                _ => self.operator()?,
+            }
+            Ok(())
+        }
+
+        /// A number, as the tokenizer reads it: what follows (`1if`,
+        /// `0xfor`) is a word of its own.
+        fn number(&mut self) {
+            let digits = |scanner: &mut Self, ok: fn(u8) -> bool| {
+                while scanner
+                    .bytes
+                    .get(scanner.at)
+                    .is_some_and(|&b| ok(b) || b == b'_')
+                {
+                    scanner.at += 1;
+                }
+            };
+            let radix = (self.peek(0) == b'0').then(|| self.peek(1).to_ascii_lowercase());
+            match radix {
+                Some(b'x') => {
+                    self.at += 2;
+                    digits(self, |b| b.is_ascii_hexdigit());
+                    return;
+                }
+                Some(b'o') => {
+                    self.at += 2;
+                    digits(self, |b| matches!(b, b'0'..=b'7'));
+                    return;
+                }
+                Some(b'b') => {
+                    self.at += 2;
+                    digits(self, |b| matches!(b, b'0' | b'1'));
+                    return;
+                }
+                _ => {}
+            }
+            digits(self, |b| b.is_ascii_digit());
+            if self.peek(0) == b'.' {
+                self.at += 1;
+                digits(self, |b| b.is_ascii_digit());
+            }
+            if matches!(self.peek(0), b'e' | b'E') {
+                let sign = usize::from(matches!(self.peek(1), b'+' | b'-'));
+                if self.peek(1 + sign).is_ascii_digit() {
+                    self.at += 1 + sign;
+                    digits(self, |b| b.is_ascii_digit());
+                }
+            }
+            if matches!(self.peek(0), b'j' | b'J') {
+                self.at += 1;
+            }
+        }
+
+        fn word(&mut self) -> Result<(), u32> {
+            let start = self.at;
+            self.at += self
+                .rest()
+                .iter()
+                .position(|&b| !IDENTIFIER[usize::from(b)])
+                .unwrap_or(self.bytes.len() - self.at);
+            let word = &self.bytes[start..self.at];
+            if word.len() > 8 || !word[0].is_ascii_lowercase() {
+                // No keyword is longer, or starts otherwise.
+                if matches!(self.peek(0), b'\'' | b'"') && is_string_prefix(word) {
+                    return self.string(word);
+                }
+                return Ok(());
+            }
+            if matches!(self.peek(0), b'\'' | b'"') && is_string_prefix(word) {
+                return self.string(word);
+            }
+            let class = match word {
+                b"lambda" => {
+                    self.count(0)?;
+                    if let Some(top) = self.levels.last_mut() {
+                        top.lambdas = top.lambdas.saturating_add(1);
+                    }
+                    return Ok(());
+                }
+                b"yield" | b"for" | b"async" | b"return" | b"del" | b"assert" | b"raise"
+                | b"import" | b"from" | b"as" | b"global" | b"nonlocal" | b"def" | b"class"
+                | b"with" | b"while" | b"try" | b"except" | b"finally" | b"elif" | b"pass"
+                | b"break" | b"continue" => 0,
+                b"if" | b"else" => 1,
+                b"or" => 2,
+                b"and" => 3,
+                b"not" => 4,
+                b"in" | b"is" => 5,
+                b"await" => 14,
+                _ => return Ok(()),
+            };
+            self.count(class)
+        }
+
+        fn operator(&mut self) -> Result<(), u32> {
+            let b = self.bytes[self.at];
+            let next = self.peek(1);
+            let third = self.peek(2);
+            let (length, class) = match (b, next) {
+                (b'*', b'*') if third == b'=' => (3, Some(0)),
+                (b'/', b'/') if third == b'=' => (3, Some(0)),
+                (b'<', b'<') | (b'>', b'>') if third == b'=' => (3, Some(0)),
+                (b'*', b'*') => (2, Some(13)),
+                (b'/', b'/') => (2, Some(11)),
+                (b'<', b'<') | (b'>', b'>') => (2, Some(9)),
+                (b'<' | b'>' | b'=' | b'!', b'=') => (2, Some(5)),
+                (b'-', b'>') => (2, None),
+                (b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^', b'=') => {
+                    (2, Some(0))
+                }
+                (b'=', _) => (1, None),
+                (b'<' | b'>', _) => (1, Some(5)),
+                (b'|', _) => (1, Some(6)),
+                (b'^', _) => (1, Some(7)),
+                (b'&', _) => (1, Some(8)),
+                (b'+' | b'-', _) => (1, Some(10)),
+                (b'*' | b'/' | b'%' | b'@', _) => (1, Some(11)),
+                (b'~', _) => (1, Some(12)),
+                _ => (1, Some(0)),
+            };
+            self.at += length;
+            match class {
+                Some(class) => self.count(class),
+                None => Ok(()),
+            }
+        }
+
+        /// A string literal starting at the quote under the cursor, with
+        /// the prefix just read.
+        fn string(&mut self, prefix: &[u8]) -> Result<(), u32> {
+            let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
+            let formatted = prefix
+                .iter()
+                .any(|b| b.eq_ignore_ascii_case(&b'f') || b.eq_ignore_ascii_case(&b't'));
+            let quote = self.bytes[self.at];
+            let triple = self.peek(1) == quote && self.peek(2) == quote;
+            self.at += if triple { 3 } else { 1 };
+            if formatted {
+                self.open()?;
+                self.enter(Place::FText { quote, triple, raw });
+                return Ok(());
+            }
+            loop {
+                let Some(found) = memchr::memchr3(quote, b'\\', b'\n', self.rest()) else {
+                    self.at = self.bytes.len();
+                    return Ok(());
+                };
+                self.at += found;
+                match self.bytes[self.at] {
+                    b'\\' => self.at += 2,
+                    b'\n' if !triple => return Ok(()),
+                    b'\n' => self.at += 1,
+                    _ if !triple => {
+                        self.at += 1;
+                        return Ok(());
+                    }
+                    _ if self.peek(1) == quote && self.peek(2) == quote => {
+                        self.at += 3;
+                        return Ok(());
+                    }
+                    _ => self.at += 1,
+                }
+            }
+        }
+
+        /// Whether the cursor is at the closing quote(s) of an f-string.
+        fn at_f_string_end(&self, quote: u8, triple: bool) -> bool {
+            self.peek(0) == quote && (!triple || (self.peek(1) == quote && self.peek(2) == quote))
+        }
+
+        fn end_f_string(&mut self, triple: bool) {
+            self.at += if triple { 3 } else { 1 };
+            close(&mut self.levels);
+            self.leave();
+        }
+
+        fn f_text(&mut self, quote: u8, triple: bool, raw: bool) -> Result<(), u32> {
+            let rest = self.rest();
+            let Some(found) = rest
+                .iter()
+                .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'{' || b == b'}')
+            else {
+                self.at = self.bytes.len();
+                return Ok(());
+            };
+            self.at += found;
+            match self.bytes[self.at] {
+                b'\\' => {
+                    // `\N{NAME}` is an escape, not a field.
+                    if !raw && self.peek(1) == b'N' && self.peek(2) == b'{' {
+                        self.at = memchr::memchr(b'}', self.rest())
+                            .map_or(self.bytes.len(), |n| self.at + n + 1);
+                    } else {
+                        self.at += 2;
+                    }
+                }
+                b'\n' if !triple => {
+                    // An unterminated f-string: recover as the tokenizer does.
+                    close(&mut self.levels);
+                    self.leave();
+                }
+                b'\n' => self.at += 1,
+                b'{' if self.peek(1) == b'{' => self.at += 2,
+                b'}' if self.peek(1) == b'}' => self.at += 2,
+                b'{' => {
+                    self.at += 1;
+                    self.open()?;
+                    self.enter(Place::Code {
+                        field: Some(self.levels.len()),
+                    });
+                }
+                b'}' => self.at += 1,
+                _ if self.at_f_string_end(quote, triple) => self.end_f_string(triple),
+                _ => self.at += 1,
+            }
+            Ok(())
+        }
+
+        fn f_spec(&mut self, field: usize) -> Result<(), u32> {
+            let b = self.bytes[self.at];
+            match b {
+                b'{' => {
+                    self.at += 1;
+                    self.open()?;
+                    self.enter(Place::Code {
+                        field: Some(self.levels.len()),
+                    });
+                }
+                b'}' => {
+                    self.at += 1;
+                    while self.levels.len() >= field && self.levels.len() > 1 {
+                        close(&mut self.levels);
+                    }
+                    self.leave();
+                }
+                b'\n' => {
+                    // The spec ends with its line in a single-quoted
+                    // f-string; let the text mode decide.
+                    self.leave();
+                }
+                b'\'' | b'"' => {
+                    // The enclosing f-string's quote ends it (an error
+                    // CPython reports); another is text.
+                    let enclosing = self.modes.iter().rev().find_map(|mode| match mode {
+                        Place::FText { quote, .. } => Some(*quote),
+                        _ => None,
+                    });
+                    if enclosing == Some(b) {
+                        while self.levels.len() >= field && self.levels.len() > 1 {
+                            close(&mut self.levels);
+                        }
+                        self.leave();
+                    } else {
+                        self.at += 1;
+                    }
+                }
+                _ => self.at += 1,
+            }
+            Ok(())
+        }
+    }
+
+    /// Bytes that continue an identifier (non-ASCII ones included: they
+    /// are letters of other scripts, or the tokenizer's error).
+    static IDENTIFIER: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+            b += 1;
+        }
+        table
+    };
+
+    /// String prefixes: `r`, `b`, `u`, `f`, `t` and their pairs, any case.
+    fn is_string_prefix(word: &[u8]) -> bool {
+        let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+        matches!(
+            lower.as_slice(),
+            b"r" | b"b" | b"u" | b"f" | b"t" | b"rb" | b"br" | b"fr" | b"rf" | b"tr" | b"rt"
+        )
+    }
+
+    #[cfg(test)]
+    /// [`bound`] with Ruff's lexer: the reference the byte scanner is
+    /// tested against (it is several times slower).
+    ///
+    /// An upper bound of the file's nesting, in token levels, or the count
+    /// that passed `limit`. Tokens that can add a level to the tree
+    /// (brackets, operators, dots, keywords such as `lambda`, `not`,
+    /// `await`, `if`/`else`) are counted by precedence class (see
+    /// [`Level`]); parts separated by commas are siblings; a bracket's
+    /// depth is added to the part that holds it; indented blocks add one
+    /// each. Linear in the file, with memory bounded by `limit`.
+    pub(super) fn bound_by_lexer(source: &str, limit: u32) -> Result<u32, u32> {
         let mut lexer = lexer::lex(source, Mode::Module);
         let mut levels: Vec<Level> = vec![Level::default()];
         let mut blocks: u32 = 0;
@@ -558,7 +1124,9 @@ mod nesting {
     /// The tree-depth limit that goes with a token-depth limit: a token
     /// level is a few nodes (`f(a=g())`: call, arguments, keyword).
     pub(super) fn node_limit(token_limit: u32) -> u32 {
-        token_limit.saturating_mul(4)
+        // Plus the few nodes every statement has (module, statement,
+        // expression, its literal).
+        token_limit.saturating_mul(4).saturating_add(16)
     }
 
     /// The depth of the tree in nodes, measured with an explicit stack;
@@ -587,6 +1155,200 @@ mod nesting {
             });
         }
         deepest
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::nesting::{ast_depth, bound, bound_by_lexer, node_limit};
+
+    fn bytes_bound(source: &str) -> u32 {
+        bound(source, u32::MAX).unwrap_or(u32::MAX)
+    }
+
+    #[test]
+    fn the_scanner_reads_tokens_as_the_lexer_does() {
+        // Each of these once counted less than Ruff's lexer.
+        for source in [
+            // A line continuation keeps the statement going.
+            "!r\\\nf'((",
+            // A number ends where the tokenizer ends it: `lambda` follows.
+            "1e+5lambda x: \"\"lambda x: }",
+            // A format spec's own field, and the code after it.
+            "x = f\"<{ a!r:>{ (f'\\N{EM DASH}{a}').b.c }}>\"\n",
+        ] {
+            let by_lexer = bound_by_lexer(source, u32::MAX).unwrap_or(u32::MAX);
+            assert!(bytes_bound(source) >= by_lexer, "{source:?}");
+        }
+        // A backslash at the very end once read past it.
+        assert_eq!(bytes_bound("'\\"), 0);
+    }
+
+    #[test]
+    fn counts_what_nests_and_nothing_in_strings() {
+        assert_eq!(bytes_bound("x = 1\n"), 0);
+        assert!(bytes_bound("x = [[[1]]]\n") >= 3);
+        assert_eq!(
+            bytes_bound("x = '[[[[[[[[[['\ny = \"((((\"\nz = '''\n((((\n'''\n# ((((((\n"),
+            bytes_bound("x = ''\ny = ''\nz = ''\n\n")
+        );
+        // Code inside f-string fields counts, text does not.
+        assert!(bytes_bound("x = f'((((({[[[1]]]}'\n") > bytes_bound("x = f'((((({1}'\n"));
+        assert!(bytes_bound("x = f\"{f'{[[[[1]]]]}'}\"\n") >= 6);
+        assert_eq!(
+            bytes_bound("x = f'{{[[[[[[' '\\N{DASH}'\n"),
+            bytes_bound("x = f'' ''\n")
+        );
+    }
+
+    fn well_formed_tokens(source: &str) -> bool {
+        use ruff_python_ast::token::TokenKind;
+        let mut lexer = ruff_python_parser::lexer::lex(source, ruff_python_parser::Mode::Module);
+        let mut open = 0i64;
+        loop {
+            match lexer.next_token() {
+                TokenKind::EndOfFile => return open == 0,
+                TokenKind::Unknown => return false,
+                TokenKind::FStringStart | TokenKind::TStringStart => open += 1,
+                TokenKind::FStringEnd | TokenKind::TStringEnd => open -= 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// Fragments that exercise the scanner's string handling.
+    fn fragment() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just("[".to_string()),
+            Just("]".to_string()),
+            Just("{".to_string()),
+            Just("}".to_string()),
+            Just("a".to_string()),
+            Just(" + ".to_string()),
+            Just(".b".to_string()),
+            Just(", ".to_string()),
+            Just(": ".to_string()),
+            Just("lambda x: ".to_string()),
+            Just(" if a else ".to_string()),
+            Just("not ".to_string()),
+            Just("-".to_string()),
+            Just("**".to_string()),
+            Just("'".to_string()),
+            Just("\"".to_string()),
+            Just("'''".to_string()),
+            Just("f'".to_string()),
+            Just("f\"".to_string()),
+            Just("rb'".to_string()),
+            Just("\\".to_string()),
+            Just("\n".to_string()),
+            Just("\n    ".to_string()),
+            Just("# c\n".to_string()),
+            Just("{{".to_string()),
+            Just("!r".to_string()),
+            Just("1e+5".to_string()),
+            Just("...".to_string()),
+            Just(";".to_string()),
+            "[ -~]{1,4}",
+        ]
+    }
+
+    /// Valid Python expressions, nested, with strings that hold brackets
+    /// and f-strings whose fields hold code.
+    fn expression() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just("a".to_string()),
+            Just("1".to_string()),
+            Just("'[(('".to_string()),
+            Just("\"]})\"".to_string()),
+            Just("'''(\n[['''".to_string()),
+            Just("f'x{{(['".to_string()),
+            Just("r'\\\\'".to_string()),
+            Just("b'\\'('".to_string()),
+            Just("1e+5".to_string()),
+            Just("0xff".to_string()),
+            Just("...".to_string()),
+            Just("f'\\N{EM DASH}{a}'".to_string()),
+        ];
+        leaf.prop_recursive(6, 64, 3, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|e| format!("({e})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("[{a}, {b}]")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{{{a}: {b}}}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} * {b} - {a}")),
+                inner.clone().prop_map(|e| format!("({e}).b.c")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})[{b}]")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("f({a}, k={b})")),
+                inner.clone().prop_map(|e| format!("(-{e})")),
+                inner.clone().prop_map(|e| format!("(not {e})")),
+                (inner.clone(), 1..40usize)
+                    .prop_map(|(e, n)| format!("({e}{})", " + a.b".repeat(n))),
+                inner.clone().prop_map(|e| format!("(lambda x, y=1: {e})")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(a, b, c)| format!("({a} if {b} else {c})")),
+                inner.clone().prop_map(|e| format!("f'{{ {e} }}'")),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| format!("f\"<{{ {a}!r:>{{ {b} }}}}>\"")),
+                inner.clone().prop_map(|e| format!("f'''{{\n{e}\n}}'''")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) ** ({b})")),
+                inner.clone().prop_map(|e| format!("[x for x in {e} if x]")),
+                inner.prop_map(|e| format!("(yield {e})")),
+            ]
+        })
+    }
+
+    fn module() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            (expression(), 0..3usize).prop_map(|(e, shape)| match shape {
+                0 => format!("x = {e}\n"),
+                1 => format!("if {e}:\n    y = {e}  # ((( \n"),
+                _ => format!("def f():\n    return {e}\n"),
+            }),
+            1..4,
+        )
+        .prop_map(|statements| statements.concat())
+    }
+
+    proptest::proptest! {
+        // The byte scanner never counts less than Ruff's own tokens show.
+        #[test]
+        fn the_byte_scanner_bounds_the_lexers_count(source in module()) {
+            proptest::prop_assume!(well_formed_tokens(&source));
+            let by_bytes = bytes_bound(&source);
+            let by_lexer = bound_by_lexer(&source, u32::MAX).unwrap_or(u32::MAX);
+            proptest::prop_assert!(by_bytes >= by_lexer, "{} < {} for {:?}", by_bytes, by_lexer, source);
+        }
+
+        // And it bounds the tree: a few nodes a level.
+        #[test]
+        fn the_byte_scanner_bounds_the_tree(source in module()) {
+            let parsed = ruff_python_parser::parse_module(&source);
+            proptest::prop_assert!(parsed.is_ok(), "{:?}: {:?}", source, parsed.err());
+            if let Ok(parsed) = parsed {
+                let depth = ast_depth(parsed.syntax(), u32::MAX);
+                let bound = bytes_bound(&source);
+                proptest::prop_assert!(node_limit(bound) >= depth, "{} vs {} for {:?}", bound, depth, source);
+            }
+        }
+
+        #[test]
+        fn junk_never_panics(pieces in proptest::collection::vec(fragment(), 0..60)) {
+            let source: String = pieces.concat();
+            let _ = bound(&source, 50);
+            let _ = bound(&source, u32::MAX);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let source = String::from_utf8_lossy(&bytes);
+            let _ = bound(&source, 50);
+            let _ = bound(&source, u32::MAX);
+        }
     }
 }
 

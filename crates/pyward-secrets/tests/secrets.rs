@@ -658,3 +658,88 @@ fn updated_baselines_stay_valid_for_detect_secrets() {
     assert!(!said.contains("Secret Type: GitHub Token"), "{said}");
     assert!(!said.contains("Secret Type: AWS Access Key"), "{said}");
 }
+
+// See issue 9: a project root that is itself a link lost its secrets
+// (`scan` warned, `secrets` exited 0).
+#[cfg(unix)]
+#[test]
+fn a_root_that_is_a_link_is_the_tree() {
+    let real = tempfile::tempdir().expect("temp dir");
+    let token = fake_github_token();
+    std::fs::write(real.path().join("app.py"), format!("T = \"{token}\"\n")).expect("write");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let link = dir.path().join("project");
+    std::os::unix::fs::symlink(real.path(), &link).expect("symlink");
+    let outcome = scan_paths(std::slice::from_ref(&link), &link, &Settings::default());
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    let paths: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().expect("location").path.as_str())
+        .collect();
+    assert_eq!(paths, ["app.py"]);
+}
+
+// See issue 9: `secrets /dev/zero` used gigabytes and `secrets FIFO` hung.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_without_reading_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("fifo.env");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let outcome = scan_paths(
+        &[fifo, PathBuf::from("/dev/zero"), PathBuf::from("/proc/self/environ")],
+        dir.path(),
+        &Settings::default(),
+    );
+    assert_eq!(outcome.files_scanned, 0);
+    let errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("fifo.env: a FIFO")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("character device")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("virtual file system proc")), "{errors:?}");
+}
+
+// See issue 9: UTF-16 files were skipped without a word.
+#[test]
+fn utf16_with_a_byte_order_mark_is_read_as_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = fake_github_token();
+    let text = format!("x = 1\r\nTOKEN = \"{token}\"\r\n");
+    let le: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xfe, 0xff]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let bomless: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(dir.path().join("le.env"), le).expect("write");
+    std::fs::write(dir.path().join("be.py"), be).expect("write");
+    std::fs::write(dir.path().join("bomless.txt"), bomless).expect("write");
+    std::fs::write(dir.path().join("data.bin"), b"\0\x01\x02 binary").expect("write");
+    std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0").expect("write");
+    let outcome = scan_paths(&[dir.path().to_path_buf()], dir.path(), &Settings::default());
+    let found: Vec<(&str, u32)> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let l = f.location.as_ref().expect("location");
+            (l.path.as_str(), l.line)
+        })
+        .collect();
+    assert_eq!(found, [("be.py", 2), ("le.env", 2)]);
+    let warnings = outcome.warnings.join("\n");
+    assert!(
+        warnings.contains("skipped `bomless.txt`: UTF-16 text without a byte-order mark"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("skipped `data.bin`: binary"), "{warnings}");
+    // Formats that are binary by design need no warning.
+    assert!(!warnings.contains("logo.png"), "{warnings}");
+}
