@@ -127,7 +127,8 @@ fn is_binary_format(path: &str) -> bool {
         "woff", "woff2", "ttf", "otf", "eot", "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar",
         "jar", "whl", "egg", "pyc", "pyo", "pyd", "so", "dylib", "dll", "exe", "o", "a", "lib",
         "class", "wasm", "mo", "mp3", "mp4", "m4a", "wav", "ogg", "oga", "webm", "avi", "mov",
-        "flac", "pdf", "npy", "npz", "pkl", "pickle", "parquet", "h5", "hdf5",
+        "flac", "pdf", "npy", "npz", "pkl", "pickle", "parquet", "h5", "hdf5", "tar", "lzma",
+        "dbf", "shp", "shx", "mmdb", "graffle",
     ];
     let name = path.rsplit('/').next().unwrap_or(path);
     name.rsplit_once('.').is_some_and(|(stem, ext)| {

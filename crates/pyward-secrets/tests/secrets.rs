@@ -692,16 +692,31 @@ fn special_files_are_refused_without_reading_them() {
         .expect("mkfifo");
     assert!(status.success());
     let outcome = scan_paths(
-        &[fifo, PathBuf::from("/dev/zero"), PathBuf::from("/proc/self/environ")],
+        &[
+            fifo,
+            PathBuf::from("/dev/zero"),
+            PathBuf::from("/proc/self/environ"),
+        ],
         dir.path(),
         &Settings::default(),
     );
     assert_eq!(outcome.files_scanned, 0);
     let errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 3, "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("fifo.env: a FIFO")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("character device")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("virtual file system proc")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("fifo.env: a FIFO")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("character device")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("virtual file system proc")),
+        "{errors:?}"
+    );
 }
 
 // See issue 9: UTF-16 files were skipped without a word.
@@ -724,7 +739,11 @@ fn utf16_with_a_byte_order_mark_is_read_as_text() {
     std::fs::write(dir.path().join("bomless.txt"), bomless).expect("write");
     std::fs::write(dir.path().join("data.bin"), b"\0\x01\x02 binary").expect("write");
     std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0").expect("write");
-    let outcome = scan_paths(&[dir.path().to_path_buf()], dir.path(), &Settings::default());
+    let outcome = scan_paths(
+        &[dir.path().to_path_buf()],
+        dir.path(),
+        &Settings::default(),
+    );
     let found: Vec<(&str, u32)> = outcome
         .findings
         .iter()
@@ -739,7 +758,10 @@ fn utf16_with_a_byte_order_mark_is_read_as_text() {
         warnings.contains("skipped `bomless.txt`: UTF-16 text without a byte-order mark"),
         "{warnings}"
     );
-    assert!(warnings.contains("skipped `data.bin`: binary"), "{warnings}");
+    assert!(
+        warnings.contains("skipped `data.bin`: binary"),
+        "{warnings}"
+    );
     // Formats that are binary by design need no warning.
     assert!(!warnings.contains("logo.png"), "{warnings}");
 }
