@@ -64,7 +64,8 @@ pub const DEFAULT_MAX_DEPTH: u32 = 2000;
 /// Stack of the threads that parse and analyse: room for
 /// [`DEFAULT_MAX_DEPTH`] levels of the parser, the rules' walk and the
 /// drop of the tree. The deepest accepted inputs (`tests/hardening.rs`)
-/// use about a quarter of it in a release build, half in a debug build.
+/// use at most an eighth of it in a release build, a quarter in a debug
+/// build.
 const ANALYSIS_STACK: usize = 32 * 1024 * 1024;
 
 /// Files at least this large are analysed one at a time, so that peak
