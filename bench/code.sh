@@ -9,6 +9,8 @@
 #
 # usage: bench/code.sh [TREE_NAME]...   (names under bench/work/sdists;
 #                                        scripts/fetch_sdists.sh fills it)
+# env:   BENCH_WORK=folder holding sdists/, the venvs and million/ (default:
+#        bench/work; another worktree's, to share one download)
 # env:   PYWARD=path/to/pyward (default: a release build, built if missing)
 #        BANDIT=..., RUFF=... (default: a venv in bench/work/venv-bench)
 #        RUNS=3 (best of RUNS for pyward and ruff; Bandit runs once)
@@ -17,7 +19,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$root/bench/work"
+work="${BENCH_WORK:-$root/bench/work}"
 trees_dir="$work/sdists"
 runs="${RUNS:-3}"
 

@@ -7,15 +7,17 @@
 # env:   PYWARD=path/to/pyward (default: cargo build --release)
 #        PYWARD_SECRETS_VENV=venv with detect-secrets (created if missing)
 #        RUNS=3 (pyward runs per tree; the best is kept; detect-secrets runs once)
+#        BENCH_WORK=folder holding sdists/ and the venv (default: bench/work)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-sdists="$root/bench/work/sdists"
+work="${BENCH_WORK:-$root/bench/work}"
+sdists="$work/sdists"
 runs="${RUNS:-3}"
 
 venv="${PYWARD_SECRETS_VENV:-}"
 if [ -z "$venv" ]; then
-  if [ -x /work/venvs/secrets/bin/detect-secrets ]; then venv=/work/venvs/secrets; else venv="$root/bench/work/venv-secrets"; fi
+  if [ -x /work/venvs/secrets/bin/detect-secrets ]; then venv=/work/venvs/secrets; else venv="$work/venv-secrets"; fi
 fi
 if [ ! -x "$venv/bin/detect-secrets" ]; then
   python3 -m venv "$venv"

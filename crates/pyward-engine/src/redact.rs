@@ -27,9 +27,15 @@ pub(crate) fn report(report: &mut Report) {
     }
 }
 
-/// `text` with every secret in it replaced by its preview.
+/// `text` with every secret in it replaced by its preview: the secrets
+/// detectors' redaction, after a lone token before a URL's `@`
+/// (`https://TOKEN@host`, which has no password for them to mask) is
+/// masked too.
 pub(crate) fn redact(text: &str) -> Cow<'_, str> {
-    url_credentials(text)
+    match url_credentials(text) {
+        Cow::Borrowed(text) => pyward_secrets::redact(text),
+        Cow::Owned(masked) => Cow::Owned(pyward_secrets::redact(&masked).into_owned()),
+    }
 }
 
 /// At most [`MAX_QUOTED`] characters of `text`, cut with an ellipsis.
@@ -92,6 +98,14 @@ mod tests {
         );
         assert_eq!(redact("https://git@host/x"), "https://git@host/x");
         assert_eq!(redact("no url here"), "no url here");
+        let snippet = redact(
+            r#"requests.get(url, headers={"token": "ghp_R8tq2LmZ0vXw4Kc9PaYb7NdE1sHu3JfGh6Qi"})"#,
+        );
+        assert!(
+            !snippet.contains("R8tq2LmZ0vXw4Kc9PaYb7NdE1sHu3JfGh6Qi"),
+            "{snippet}"
+        );
+        assert!(snippet.contains("requests.get(url"), "{snippet}");
     }
 
     #[test]

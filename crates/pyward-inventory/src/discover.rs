@@ -60,49 +60,31 @@ pub(crate) struct Walk {
     pub unreadable: Vec<(Option<PathBuf>, String)>,
 }
 
-/// Every dependency file under `root`.
+/// Every dependency file under `root`, by `pyward-fs`'s walker: the
+/// ignore files of the tree and of its own repository count, nothing
+/// above them.
 pub(crate) fn walk(root: &Path) -> Walk {
-    let walker = ignore::WalkBuilder::new(root)
-        .follow_links(false)
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .ignore(true)
-        .parents(true)
-        .require_git(false)
-        .filter_entry(|entry| {
-            // Never the root itself: the user asked for it.
-            entry.depth() == 0
-                || !entry.file_type().is_some_and(|t| t.is_dir())
-                || !is_skipped_dir(entry.path())
-        })
-        .build();
+    let walked = pyward_fs::Walker::new(root)
+        .skip_dir_if(is_skipped_dir)
+        .filter(|path, _| Format::discover(path).is_some())
+        .walk(&[root.to_path_buf()]);
     let mut walk = Walk::default();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                walk.unreadable.push(walk_error(&error));
-                continue;
-            }
-        };
-        // Symbolic links are never followed, not even to a file inside
-        // the tree: what they point at is found at its real place.
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        if !file_type.is_file() {
-            continue;
+    for error in walked.errors {
+        let reason = error
+            .message
+            .strip_prefix("cannot read: ")
+            .unwrap_or(&error.message);
+        walk.unreadable.push((Some(error.path), reason.to_string()));
+    }
+    // Symbolic links are never followed, not even to a file inside the
+    // tree: what they point at is found at its real place.
+    for file in walked.files {
+        if let Some(format) = Format::discover(&file.path) {
+            walk.found.push(Found {
+                path: file.path,
+                format,
+            });
         }
-        let path = entry.path();
-        let Some(format) = Format::discover(path) else {
-            continue;
-        };
-        walk.found.push(Found {
-            path: path.to_path_buf(),
-            format,
-        });
     }
     // Every `.py` file is a candidate; reading them is most of a walk's
     // time, so it is spread over the cores.
@@ -113,18 +95,6 @@ pub(crate) fn walk(root: &Path) -> Walk {
         .collect();
     walk.found.sort_by(|a, b| a.path.cmp(&b.path));
     walk
-}
-
-/// The path (where the error has one) and the reason of a walk error.
-fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
-    match error {
-        ignore::Error::WithPath { path, err } => (Some(path.clone()), err.to_string()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error(err)
-        }
-        ignore::Error::Io(io) => (None, io.to_string()),
-        other => (None, other.to_string()),
-    }
 }
 
 /// A cheap check before a `.py` file is handed to the PEP 723 reader:
@@ -202,6 +172,20 @@ mod tests {
             path: PathBuf::from(path),
             format,
         }
+    }
+
+    // See issue 9: a `.gitignore` above the scanned folder, not part of
+    // its repository, hid every file ("no dependency files found").
+    #[test]
+    fn ignore_files_above_the_tree_hide_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".gitignore"), "*\n").unwrap();
+        let project = dir.path().join("project");
+        std::fs::create_dir(&project).unwrap();
+        std::fs::write(project.join("requirements.txt"), "django==3.0.1\n").unwrap();
+        let found = walk(&project).found;
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].format, Format::REQUIREMENTS);
     }
 
     #[test]

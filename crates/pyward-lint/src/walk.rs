@@ -1,14 +1,31 @@
 //! Which files get checked: `.py`, `.pyw` and `.pyi` files, and scripts without
 //! an extension whose first line is a Python shebang, found under the
-//! given paths. `.gitignore` and `--exclude` are respected; symbolic links
-//! are never followed.
+//! given paths by `pyward-fs`'s walker. `.gitignore` (of the tree and its
+//! repository) and `exclude` are respected; version-control and cache
+//! folders are skipped; symbolic links inside the tree are never followed.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use pyward_fs::Walker;
 use pyward_model::ScanError;
 
 use crate::settings::Settings;
+
+/// Version-control and cache folders, as Bandit and Ruff skip them.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    "CVS",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".eggs",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+];
 
 /// One file to check, with its path as reports show it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -16,27 +33,6 @@ pub(crate) struct SourceFile {
     /// Relative to the root, `/`-separated.
     pub(crate) relative: String,
     pub(crate) path: PathBuf,
-}
-
-/// The path reports show: relative to `root` where it is inside it,
-/// `/`-separated.
-pub(crate) fn relative_path(path: &Path, root: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let rel = rel.strip_prefix(".").unwrap_or(rel);
-    let mut out = String::new();
-    for component in rel.components() {
-        if let std::path::Component::Normal(part) = component {
-            if !out.is_empty() {
-                out.push('/');
-            }
-            out.push_str(&part.to_string_lossy());
-        }
-    }
-    if out.is_empty() {
-        path.to_string_lossy().replace('\\', "/")
-    } else {
-        out
-    }
 }
 
 /// Every file to check under `paths` (files given by name are checked
@@ -47,99 +43,41 @@ pub(crate) fn python_files(
     root: &Path,
     settings: &Settings,
 ) -> (Vec<SourceFile>, Vec<ScanError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        // A path the user named is followed even when it is a symbolic
-        // link (it is the tree to scan); links inside it never are.
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(err) => {
-                errors.push(ScanError {
-                    path: relative_path(path, root),
-                    line: None,
-                    message: format!("cannot read: {err}"),
-                });
-                continue;
-            }
-        };
-        if meta.is_file() {
-            files.push(SourceFile {
-                relative: relative_path(path, root),
-                path: path.clone(),
-            });
-            continue;
-        }
-        if !meta.is_dir() {
-            continue;
-        }
-        let walk_root = root.to_path_buf();
-        let prune_root = walk_root.clone();
+    let mut walker = Walker::new(root)
+        .skip_dirs(SKIPPED_DIRS)
+        .filter(|path, _| is_python(path));
+    if !settings.exclude.is_empty() {
         let exclude = settings.exclude.clone();
-        let walker = ignore::WalkBuilder::new(path)
-            .follow_links(false)
-            .hidden(false)
-            .require_git(false)
-            .filter_entry(move |entry| {
-                let name = entry.file_name().to_string_lossy();
-                // Version-control and cache folders, as Bandit and Ruff
-                // skip them.
-                if entry.depth() > 0
-                    && entry.file_type().is_some_and(|t| t.is_dir())
-                    && matches!(
-                        name.as_ref(),
-                        ".git"
-                            | ".hg"
-                            | ".svn"
-                            | ".bzr"
-                            | "CVS"
-                            | "__pycache__"
-                            | ".tox"
-                            | ".nox"
-                            | ".eggs"
-                            | ".mypy_cache"
-                            | ".pytest_cache"
-                            | ".ruff_cache"
-                    )
-                {
-                    return false;
-                }
-                // Excluded folders are not walked at all.
-                entry.depth() == 0
-                    || exclude.is_empty()
-                    || !exclude.matches(&relative_path(entry.path(), &prune_root))
-            })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    errors.push(ScanError {
-                        path: relative_path(path, root),
-                        line: None,
-                        message: err.to_string(),
-                    });
-                    continue;
-                }
-            };
-            let Some(file_type) = entry.file_type() else {
-                continue;
-            };
-            if !file_type.is_file() {
-                continue;
-            }
-            let relative = relative_path(entry.path(), &walk_root);
-            if settings.is_excluded(&relative) || !is_python(entry.path()) {
-                continue;
-            }
-            files.push(SourceFile {
-                relative,
-                path: entry.into_path(),
-            });
-        }
+        // Excluded folders are not walked at all.
+        walker = walker.exclude(move |relative, _| exclude.matches(relative));
     }
-    files.sort();
-    files.dedup_by(|a, b| a.path == b.path);
+    let walk = walker.walk(paths);
+    let files = walk
+        .files
+        .into_iter()
+        .map(|file| SourceFile {
+            relative: file.relative,
+            path: file.path,
+        })
+        .collect();
+    let mut errors: Vec<ScanError> = walk
+        .errors
+        .into_iter()
+        .map(|error| ScanError {
+            path: error.relative,
+            line: error.line.and_then(|line| u32::try_from(line).ok()),
+            message: error.message,
+        })
+        .collect();
+    // A named link out of the tree is not followed: the file it names is
+    // not checked, which the user must hear.
+    errors.extend(walk.skipped.into_iter().filter_map(|skipped| {
+        matches!(skipped.reason, pyward_fs::SkipReason::LinkOutOfTree).then(|| ScanError {
+            path: skipped.relative,
+            line: None,
+            message: "a symbolic link out of the scanned tree; not followed".to_string(),
+        })
+    }));
     (files, errors)
 }
 
@@ -152,19 +90,9 @@ fn is_python(path: &Path) -> bool {
 }
 
 fn has_python_shebang(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(head) = pyward_fs::read_head(path, 128) else {
         return false;
     };
-    let mut head = [0u8; 128];
-    let mut read = 0;
-    let mut take = file.take(128);
-    while read < head.len() {
-        match take.read(&mut head[read..]) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => read += n,
-        }
-    }
-    let head = &head[..read];
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
     first_line.starts_with(b"#!") && first_line.windows(6).any(|w| w == b"python")
 }

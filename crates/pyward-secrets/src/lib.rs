@@ -16,16 +16,22 @@ pub mod detectors;
 mod file_kind;
 mod filters;
 mod history;
+mod redact;
 mod scan;
 mod walk;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use pyward_model::{Finding, ScanError};
 
-pub use baseline::{Baseline, Entry as BaselineEntry, write_baseline};
+pub use baseline::{
+    BASELINE_LIMIT, Baseline, BaselineUpdate, Entry as BaselineEntry, update_baseline,
+    write_baseline,
+};
 pub use config::{DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_LENGTH, SecretsConfig, Settings};
-pub use history::scan_history;
+pub use history::{MAX_METADATA_OBJECT, scan_history};
+pub use redact::redact;
 pub use scan::{FileScan, preview, scan_text, secret_fingerprint, sha1_hex};
 pub use walk::scan_paths;
 
@@ -43,6 +49,10 @@ pub struct SecretsOutcome {
     pub warnings: Vec<String>,
     /// Files (or, for history, distinct blobs) scanned.
     pub files_scanned: usize,
+    /// The paths scanned (as findings name them), for baseline updates.
+    pub(crate) scanned: Vec<String>,
+    /// What detect-secrets would hash for each finding, by fingerprint.
+    pub(crate) hashes: HashMap<String, baseline::SecretHashes>,
 }
 
 impl SecretsOutcome {
@@ -89,4 +99,10 @@ pub enum SecretsError {
     },
     #[error("cannot read the git history of `{path}`: {message}")]
     History { path: PathBuf, message: String },
+    /// A `.git` link or `gitdir:` file, or object alternates, leading out
+    /// of the repository's folder: its history is not the tree's.
+    #[error(
+        "`{path}` points outside the repository's folder (to `{target}`); its history is not read"
+    )]
+    GitDirOutside { path: PathBuf, target: PathBuf },
 }

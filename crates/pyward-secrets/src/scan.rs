@@ -9,6 +9,7 @@ use pyward_model::{Detail, Finding, FindingKind, Location, SecretDetail};
 use sha1::Digest as _;
 
 use crate::Settings;
+use crate::baseline::SecretHashes;
 use crate::detectors::{Candidate, Context, Detector, REGISTRY};
 use crate::file_kind::{self, FileKind};
 use crate::filters;
@@ -20,6 +21,8 @@ pub struct FileScan {
     /// Findings the baseline already lists.
     pub baselined: Vec<Finding>,
     pub warnings: Vec<String>,
+    /// What detect-secrets would hash for each finding, by fingerprint.
+    pub(crate) hashes: Vec<(String, SecretHashes)>,
 }
 
 /// One keyword automaton for every detector's prefilter words; maps each
@@ -52,7 +55,7 @@ static PREFILTER: LazyLock<Prefilter> = LazyLock::new(|| {
 });
 
 /// Which detectors can match `text`, by the prefilter.
-fn detectors_to_run(text: &str, settings: &Settings) -> Vec<bool> {
+pub(crate) fn detectors_to_run(text: &str, settings: &Settings) -> Vec<bool> {
     let mut run: Vec<bool> = REGISTRY.iter().map(|d| d.keywords.is_empty()).collect();
     let prefilter = &*PREFILTER;
     let mut pending = run.iter().filter(|r| !**r).count();
@@ -149,6 +152,14 @@ pub fn scan_text(path: &str, text: &str, settings: &Settings) -> FileScan {
                 + 1,
         );
         let finding = to_finding(detector, &candidate, path, (line_number + 1, column), end);
+        scan.hashes.push((
+            finding.fingerprint.clone(),
+            SecretHashes::of(
+                detector.id,
+                &candidate.secret,
+                candidate.alt_secret.as_deref(),
+            ),
+        ));
         let in_baseline = settings.baseline.as_ref().is_some_and(|baseline| {
             baseline.contains(
                 path,

@@ -1,9 +1,9 @@
-//! Walking a tree in parallel and scanning each file once.
+//! Walking a tree in parallel (`pyward-fs`'s walker) and scanning each
+//! file once.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use ignore::{WalkBuilder, WalkState};
+use pyward_fs::{ReadError, SkipReason, Walker};
 use pyward_model::ScanError;
 use rayon::prelude::*;
 
@@ -34,10 +34,12 @@ fn is_minified_script(path: &str, bytes: &[u8]) -> bool {
             .any(|line| line.len() > MINIFIED_SCRIPT_LINE)
 }
 
-/// Scans files and folders. Folders are walked in parallel, honouring
-/// `.gitignore` (inside git repositories), skipping `.git` and never
-/// following symbolic links; files named on their own are scanned even if
-/// ignored. Paths in findings are relative to `root`.
+/// Scans files and folders. Folders are walked in parallel, honouring the
+/// ignore files of the tree and of its repository, skipping `.git` and
+/// never following symbolic links inside them; a folder named here is
+/// the tree even when it is a link. Files named on their own are scanned
+/// even if ignored (a named link is followed only to a file inside
+/// `root`). Paths in findings are relative to `root`.
 pub fn scan_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> SecretsOutcome {
     let default_paths = [root.to_path_buf()];
     let paths = if paths.is_empty() {
@@ -46,39 +48,37 @@ pub fn scan_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> Secret
         paths
     };
     let mut outcome = SecretsOutcome::default();
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut folders: Vec<&Path> = Vec::new();
-    for path in paths {
-        match std::fs::symlink_metadata(path) {
-            Ok(meta) if meta.is_dir() => folders.push(path),
-            Ok(meta) if meta.file_type().is_symlink() => {
-                if points_inside(path, root) {
-                    files.push(path.clone());
-                } else {
-                    outcome.warnings.push(format!(
-                        "`{}` is a symbolic link out of the scanned tree; not followed",
-                        path.display()
-                    ));
-                }
-            }
-            Ok(_) => files.push(path.clone()),
-            Err(error) => outcome.errors.push(ScanError {
-                path: path.display().to_string(),
-                line: None,
-                message: format!("cannot read: {error}"),
-            }),
-        }
+    let mut walker = Walker::new(root).skip_dirs(&[".git"]).parallel(true);
+    if !settings.exclude.is_empty() {
+        let exclude = settings.exclude.clone();
+        walker = walker.exclude(move |relative, is_dir| !is_dir && exclude.is_match(relative));
     }
-    files.extend(walk(&folders, root, settings, &mut outcome.errors));
+    let walk = walker.walk(paths);
+    outcome
+        .errors
+        .extend(walk.errors.into_iter().map(|error| ScanError {
+            path: error.relative,
+            line: error.line.and_then(|line| u32::try_from(line).ok()),
+            message: error.message,
+        }));
+    outcome
+        .warnings
+        .extend(walk.skipped.iter().map(|skipped| match skipped.reason {
+            SkipReason::LinkOutOfTree => skipped.to_string(),
+            _ => format!("{skipped}; the files it lists are scanned"),
+        }));
 
-    let results: Vec<FileResult> = files
+    let results: Vec<FileResult> = walk
+        .files
         .par_iter()
-        .map(|path| scan_file(path, root, settings))
+        .map(|file| scan_file(&file.path, &file.relative, settings))
         .collect();
-    for result in results {
+    for (file, result) in walk.files.into_iter().zip(results) {
         match result {
             FileResult::Scanned(scan) => {
                 outcome.files_scanned += 1;
+                outcome.scanned.push(file.relative);
+                outcome.hashes.extend(scan.hashes);
                 outcome.findings.extend(scan.findings);
                 outcome.baselined.extend(scan.baselined);
                 outcome.warnings.extend(scan.warnings);
@@ -92,88 +92,6 @@ pub fn scan_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> Secret
     outcome
 }
 
-fn walk(
-    folders: &[&Path],
-    root: &Path,
-    settings: &Settings,
-    errors: &mut Vec<ScanError>,
-) -> Vec<PathBuf> {
-    let Some((first, rest)) = folders.split_first() else {
-        return Vec::new();
-    };
-    let mut builder = WalkBuilder::new(first);
-    for folder in rest {
-        builder.add(folder);
-    }
-    builder
-        .hidden(false)
-        .follow_links(false)
-        .filter_entry(|entry| entry.file_name() != ".git");
-    let found = Mutex::new(Vec::new());
-    let failed = Mutex::new(Vec::new());
-    builder.build_parallel().run(|| {
-        Box::new(|entry| {
-            match entry {
-                Ok(entry) => {
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file
-                        && !settings.exclude.is_match(relative(entry.path(), root))
-                        && let Ok(mut found) = found.lock()
-                    {
-                        found.push(entry.into_path());
-                    }
-                }
-                Err(error) => {
-                    if let Ok(mut failed) = failed.lock() {
-                        failed.push(ScanError {
-                            path: error_path(&error),
-                            line: None,
-                            message: error.to_string(),
-                        });
-                    }
-                }
-            }
-            WalkState::Continue
-        })
-    });
-    errors.extend(failed.into_inner().unwrap_or_default());
-    let mut found = found.into_inner().unwrap_or_default();
-    found.sort();
-    found
-}
-
-fn error_path(error: &ignore::Error) -> String {
-    match error {
-        ignore::Error::WithPath { path, .. } => path.display().to_string(),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        _ => String::new(),
-    }
-}
-
-/// Whether a symbolic link resolves to a place inside `root`.
-fn points_inside(link: &Path, root: &Path) -> bool {
-    match (link.canonicalize(), root.canonicalize()) {
-        (Ok(target), Ok(root)) => target.starts_with(root) && target.is_file(),
-        _ => false,
-    }
-}
-
-/// `path` relative to `root`, with `/` separators.
-pub(crate) fn relative(path: &Path, root: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    let text = relative.to_string_lossy().replace('\\', "/");
-    let text = text.strip_prefix("./").unwrap_or(&text);
-    if text.is_empty() {
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    } else {
-        text.to_string()
-    }
-}
-
 pub(crate) enum FileResult {
     Scanned(FileScan),
     /// Not scanned, with the reason when the user should hear it.
@@ -181,38 +99,107 @@ pub(crate) enum FileResult {
     Failed(ScanError),
 }
 
-fn scan_file(path: &Path, root: &Path, settings: &Settings) -> FileResult {
-    let shown = relative(path, root);
-    let size = match std::fs::metadata(path) {
-        Ok(meta) => meta.len(),
-        Err(error) => return failed(&shown, &error),
-    };
-    if size > settings.max_file_size {
-        return FileResult::Skipped(Some(format!(
-            "skipped `{shown}`: {size} bytes is over the {} byte limit (`max-file-size`)",
-            settings.max_file_size
-        )));
-    }
-    match fs_err::read(path) {
-        Ok(bytes) => scan_bytes(&shown, &bytes, settings),
-        Err(error) => failed(&shown, &error),
+fn scan_file(path: &Path, shown: &str, settings: &Settings) -> FileResult {
+    match pyward_fs::read(path, settings.max_file_size) {
+        Ok(bytes) => scan_bytes(shown, &bytes, settings),
+        Err(ReadError::TooLarge { size, limit, .. }) => FileResult::Skipped(Some(match size {
+            Some(size) => format!(
+                "skipped `{shown}`: {size} bytes is over the {limit} byte limit (`max-file-size`)"
+            ),
+            None => format!(
+                "skipped `{shown}`: it grew past the {limit} byte limit (`max-file-size`) while being read"
+            ),
+        })),
+        Err(error) => FileResult::Failed(ScanError {
+            path: shown.to_string(),
+            line: None,
+            message: error.reason(),
+        }),
     }
 }
 
-fn failed(shown: &str, error: &std::io::Error) -> FileResult {
-    FileResult::Failed(ScanError {
-        path: shown.to_string(),
-        line: None,
-        message: format!("cannot read: {error}"),
+/// Extensions of formats that are binary by design: their NUL bytes are
+/// expected, and no one types a secret into them, so skipping them needs
+/// no warning.
+fn is_binary_format(path: &str) -> bool {
+    const BINARY: &[&str] = &[
+        "png", "jpg", "jpeg", "gif", "bmp", "ico", "icns", "webp", "tif", "tiff", "psd", "xcf",
+        "woff", "woff2", "ttf", "otf", "eot", "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar",
+        "jar", "whl", "egg", "pyc", "pyo", "pyd", "so", "dylib", "dll", "exe", "o", "a", "lib",
+        "class", "wasm", "mo", "mp3", "mp4", "m4a", "wav", "ogg", "oga", "webm", "avi", "mov",
+        "flac", "pdf", "npy", "npz", "pkl", "pickle", "parquet", "h5", "hdf5", "tar", "lzma",
+        "dbf", "shp", "shx", "mmdb", "graffle",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && BINARY.iter().any(|b| ext.eq_ignore_ascii_case(b))
     })
+}
+
+/// Text in UTF-16 with a byte-order mark, decoded (bad units replaced).
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let (body, little_endian) = if let Some(body) = bytes.strip_prefix(b"\xff\xfe") {
+        (body, true)
+    } else if let Some(body) = bytes.strip_prefix(b"\xfe\xff") {
+        (body, false)
+    } else {
+        return None;
+    };
+    let units = body.chunks(2).map(|pair| match (pair, little_endian) {
+        ([low, high], true) => u16::from_le_bytes([*low, *high]),
+        ([high, low], false) => u16::from_be_bytes([*high, *low]),
+        // An odd trailing byte.
+        _ => 0xfffd,
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|unit| unit.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
+/// UTF-16 without a byte-order mark, by the shape of its NUL bytes: the
+/// ASCII text it usually holds puts a NUL in every other byte.
+fn looks_like_bomless_utf16(probe: &[u8]) -> bool {
+    if probe.len() < 16 {
+        return false;
+    }
+    let nul_at = |parity: usize| {
+        probe
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let half = probe.len() / 2;
+    let (even, odd) = (nul_at(0), nul_at(1));
+    (odd * 10 >= half * 9 && even * 10 <= half) || (even * 10 >= half * 9 && odd * 10 <= half)
 }
 
 /// Scans a file's bytes, deciding first whether it is text worth
 /// scanning. Shared by the working-tree and history scans.
 pub(crate) fn scan_bytes(path: &str, bytes: &[u8], settings: &Settings) -> FileResult {
+    if let Some(text) = decode_utf16(bytes).filter(|_| !is_binary_format(path)) {
+        let mut scan = scan_text(path, &text, settings);
+        if text.contains(char::REPLACEMENT_CHARACTER) {
+            scan.warnings.insert(
+                0,
+                format!("`{path}` is not valid UTF-16; scanned with the invalid units replaced"),
+            );
+        }
+        return FileResult::Scanned(scan);
+    }
     let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
     if memchr::memchr(0, probe).is_some() {
-        return FileResult::Skipped(None);
+        if is_binary_format(path) {
+            return FileResult::Skipped(None);
+        }
+        return FileResult::Skipped(Some(if looks_like_bomless_utf16(probe) {
+            format!("skipped `{path}`: UTF-16 text without a byte-order mark; not scanned")
+        } else {
+            format!("skipped `{path}`: binary (a NUL byte in its first 8 KB)")
+        }));
     }
     if file_kind::is_generated_name(path) {
         return FileResult::Skipped(Some(format!(

@@ -69,8 +69,11 @@ fn corpus_skips_binary_and_minified_files_and_says_so() {
     let warnings = outcome.warnings.join("\n");
     assert!(warnings.contains("decoys/vendor.min.js"), "{warnings}");
     assert!(warnings.contains("decoys/bundle.js"), "{warnings}");
-    // Binary files are skipped silently.
-    assert!(!warnings.contains("blob.bin"), "{warnings}");
+    // See issue 9: binary files were skipped without a word.
+    assert!(
+        warnings.contains("skipped `decoys/blob.bin`: binary"),
+        "{warnings}"
+    );
 }
 
 #[test]
@@ -345,4 +348,420 @@ fn symlinks_out_of_the_tree_are_not_followed() {
     );
     assert!(direct.findings.is_empty(), "{:?}", direct.findings);
     assert!(direct.warnings.join("\n").contains("symbolic link"));
+}
+
+/// A repository with a token in `sub/app.py` and another in `other.py`,
+/// committed.
+fn repository_with_two_secrets(repo: &Path) -> String {
+    let token = fake_github_token();
+    let date = "2024-01-01T00:00:00Z";
+    git(repo, &["init", "-q", "-b", "main"], date);
+    git(repo, &["config", "user.email", "t@example.org"], date);
+    git(repo, &["config", "user.name", "t"], date);
+    std::fs::create_dir_all(repo.join("sub")).expect("mkdir");
+    std::fs::write(repo.join("sub/app.py"), format!("TOKEN = \"{token}\"\n")).expect("write");
+    let other = format!("{}_{}", "ghp", "Yq3vN8xL2mK7pR4tW9yB6cD1fG5hJ0aS3eU9");
+    std::fs::write(repo.join("other.py"), format!("T = \"{other}\"\n")).expect("write");
+    git(repo, &["add", "-A"], date);
+    git(repo, &["commit", "-q", "-m", "secrets"], date);
+    token
+}
+
+// See issue 9: `--history` on a subfolder scanned the whole repository's
+// history.
+#[test]
+fn history_of_a_subfolder_scans_only_that_folder() {
+    if !git_available() {
+        eprintln!("git is not installed; skipping the history test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    repository_with_two_secrets(dir.path());
+    let whole = pyward_secrets::scan_history(dir.path(), &Settings::default()).expect("history");
+    assert_eq!(whole.findings.len(), 2, "{:#?}", whole.findings);
+    let sub = pyward_secrets::scan_history(&dir.path().join("sub"), &Settings::default())
+        .expect("history of a subfolder");
+    let paths: Vec<&str> = sub
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().expect("location").path.as_str())
+        .collect();
+    assert_eq!(paths, ["app.py"]);
+    assert_eq!(sub.files_scanned, 1);
+    // A folder the history never had: nothing, and no error.
+    std::fs::create_dir(dir.path().join("new")).expect("mkdir");
+    let new = pyward_secrets::scan_history(&dir.path().join("new"), &Settings::default())
+        .expect("history of a new folder");
+    assert_eq!(new.files_scanned, 0);
+}
+
+// See issue 9: `--history` followed a `.git` link or `gitdir:` file out of
+// the tree.
+#[cfg(unix)]
+#[test]
+fn history_refuses_a_git_folder_outside_the_tree() {
+    if !git_available() {
+        eprintln!("git is not installed; skipping the history test");
+        return;
+    }
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    repository_with_two_secrets(elsewhere.path());
+    let tree = tempfile::tempdir().expect("temp dir");
+
+    let linked = tree.path().join("linked");
+    std::fs::create_dir(&linked).expect("mkdir");
+    std::os::unix::fs::symlink(elsewhere.path().join(".git"), linked.join(".git"))
+        .expect("symlink");
+    let pointer = tree.path().join("pointer");
+    std::fs::create_dir(&pointer).expect("mkdir");
+    std::fs::write(
+        pointer.join(".git"),
+        format!("gitdir: {}\n", elsewhere.path().join(".git").display()),
+    )
+    .expect("write");
+    for folder in [&linked, &pointer] {
+        let error =
+            pyward_secrets::scan_history(folder, &Settings::default()).expect_err("refused");
+        assert!(
+            matches!(error, pyward_secrets::SecretsError::GitDirOutside { .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("points outside"), "{error}");
+    }
+
+    // Borrowed objects (alternates) from elsewhere: refused too.
+    let borrower = tree.path().join("borrower");
+    std::fs::create_dir(&borrower).expect("mkdir");
+    git(&borrower, &["init", "-q"], "2024-01-01T00:00:00Z");
+    std::fs::write(
+        borrower.join(".git/objects/info/alternates"),
+        format!("{}\n", elsewhere.path().join(".git/objects").display()),
+    )
+    .expect("write");
+    let error = pyward_secrets::scan_history(&borrower, &Settings::default()).expect_err("refused");
+    assert!(
+        matches!(error, pyward_secrets::SecretsError::GitDirOutside { .. }),
+        "{error}"
+    );
+
+    // A `gitdir:` file that stays inside the folder is fine.
+    let inside = tree.path().join("inside");
+    std::fs::create_dir(&inside).expect("mkdir");
+    repository_with_two_secrets(&inside);
+    std::fs::rename(inside.join(".git"), inside.join("real-git")).expect("rename");
+    std::fs::write(inside.join(".git"), "gitdir: real-git\n").expect("write");
+    let found = pyward_secrets::scan_history(&inside, &Settings::default()).expect("history");
+    assert_eq!(found.findings.len(), 2);
+}
+
+// See issue 9: a 1.5 GB blob in the history reached 3.1 GB of memory.
+#[test]
+fn history_skips_blobs_over_the_size_limit_by_their_header() {
+    if !git_available() {
+        eprintln!("git is not installed; skipping the history test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    repository_with_two_secrets(dir.path());
+    let date = "2024-01-02T00:00:00Z";
+    let token = fake_github_token();
+    std::fs::write(
+        dir.path().join("big.txt"),
+        format!("{}\nT = \"{token}x\"\n", "x".repeat(3 * 1024 * 1024)),
+    )
+    .expect("write");
+    git(dir.path(), &["add", "-A"], date);
+    git(dir.path(), &["commit", "-q", "-m", "big"], date);
+    // Packed, so the size comes from a pack entry's header too.
+    git(dir.path(), &["gc", "-q"], date);
+    let settings = Settings {
+        max_file_size: 1024 * 1024,
+        ..Settings::default()
+    };
+    let found = pyward_secrets::scan_history(dir.path(), &settings).expect("history");
+    assert_eq!(found.findings.len(), 2, "{:#?}", found.findings);
+    let warnings = found.warnings.join("\n");
+    assert!(
+        warnings.contains("skipped `big.txt` at")
+            && warnings.contains("over the 1048576 byte limit"),
+        "{warnings}"
+    );
+}
+
+/// The folder holding `detect-secrets` and `detect-secrets-hook`:
+/// `DETECT_SECRETS_BIN` when set, else wherever `PATH` finds them.
+fn detect_secrets_bin() -> Option<PathBuf> {
+    let works = |dir: &Path| {
+        std::process::Command::new(dir.join("detect-secrets"))
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"1.5"))
+    };
+    if let Some(dir) = std::env::var_os("DETECT_SECRETS_BIN").map(PathBuf::from) {
+        return works(&dir).then_some(dir);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?).find(|dir| works(dir))
+}
+
+fn run_in(dir: &Path, program: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("runs")
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+/// (type, hashed_secret, line_number) of a file's entries, sorted.
+fn entries_of(baseline: &serde_json::Value, file: &str) -> Vec<(String, String, u64)> {
+    let mut entries: Vec<(String, String, u64)> = baseline["results"][file]
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|e| {
+                    (
+                        e["type"].as_str().unwrap_or("").to_string(),
+                        e["hashed_secret"].as_str().unwrap_or("").to_string(),
+                        e["line_number"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
+
+// See issue 11: `--update-baseline` on a detect-secrets baseline (21
+// entries, 27 plugins) wrote 8 entries and `plugins_used: []`, and
+// `detect-secrets-hook` then failed with "Invalid baseline".
+#[test]
+fn updated_baselines_stay_valid_for_detect_secrets() {
+    let Some(bin) = detect_secrets_bin() else {
+        eprintln!(
+            "skipping: detect-secrets 1.5 is not installed (pip install detect-secrets==1.5.0, \
+             or set DETECT_SECRETS_BIN to the folder holding it)"
+        );
+        return;
+    };
+    if !git_available() {
+        eprintln!("skipping: git is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = dir.path();
+    git(repo, &["init", "-q"], "2024-01-01T00:00:00Z");
+    let token = fake_github_token();
+    let aws = format!("{}{}", "AKIA", "QYLPMN5HZQ7R4WXV");
+    let a_py = format!("AWS = \"{aws}\"\npassword = \"Tr0ub4dor&3xyz\"\nTOKEN = \"{token}\"\n");
+    std::fs::write(repo.join("a.py"), &a_py).expect("write");
+    std::fs::create_dir(repo.join("other")).expect("mkdir");
+    let other_token = format!("{}_{}", "ghp", "Wq3vN8xL2mK7pR4tW9yB6cD1fG5hJ0aS3eU7");
+    std::fs::write(
+        repo.join("other/c.py"),
+        format!("SERVER = \"35.190.247.13\"\nT = \"{other_token}\"\n"),
+    )
+    .expect("write");
+    git(repo, &["add", "-A"], "2024-01-01T00:00:00Z");
+    let scan = run_in(repo, &bin.join("detect-secrets"), &["scan"]);
+    assert!(
+        scan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
+    let baseline_path = repo.join(".secrets.baseline");
+    std::fs::write(&baseline_path, &scan.stdout).expect("write baseline");
+    let before = read_json(&baseline_path);
+    let plugins = before["plugins_used"].as_array().map_or(0, Vec::len);
+    assert!(plugins >= 20, "{plugins} plugins");
+
+    // Code added above the secrets moves them down two lines; pyward scans
+    // only `a.py` this time.
+    std::fs::write(repo.join("a.py"), format!("import os\n\n{a_py}")).expect("write");
+    let outcome = scan_paths(&[repo.join("a.py")], repo, &Settings::default());
+    assert_eq!(outcome.findings.len(), 3, "{:#?}", outcome.findings);
+    let update = pyward_secrets::update_baseline(&baseline_path, &outcome, "test").expect("update");
+    assert_eq!(update.added, 0, "{update:?}");
+    assert_eq!(update.removed, 0, "{update:?}");
+
+    let after = read_json(&baseline_path);
+    for key in ["plugins_used", "filters_used", "version", "generated_at"] {
+        assert_eq!(after[key], before[key], "{key}");
+    }
+    // detect-secrets' entries are all still there: the file pyward did not
+    // scan untouched, `a.py`'s with their new lines.
+    assert_eq!(
+        entries_of(&after, "other/c.py"),
+        entries_of(&before, "other/c.py")
+    );
+    let moved: Vec<_> = entries_of(&before, "a.py")
+        .into_iter()
+        .map(|(kind, hash, line)| (kind, hash, line + 2))
+        .collect();
+    assert_eq!(entries_of(&after, "a.py"), moved);
+    assert!(moved.len() >= 3, "{moved:?}");
+
+    // detect-secrets reads it, finds nothing new and changes nothing.
+    git(repo, &["add", "-A"], "2024-01-01T00:00:00Z");
+    let hook = run_in(
+        repo,
+        &bin.join("detect-secrets-hook"),
+        &["--baseline", ".secrets.baseline", "a.py", "other/c.py"],
+    );
+    assert_eq!(
+        hook.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&hook.stdout),
+        String::from_utf8_lossy(&hook.stderr)
+    );
+
+    // A baseline pyward writes from scratch is one detect-secrets loads:
+    // its plugins and filters, every entry with a `hashed_secret`.
+    let fresh = repo.join("fresh.baseline");
+    let update = pyward_secrets::update_baseline(&fresh, &outcome, "test").expect("write");
+    assert_eq!(update.added, 3);
+    let written = read_json(&fresh);
+    assert_eq!(written["plugins_used"], before["plugins_used"]);
+    assert_eq!(written["filters_used"], before["filters_used"]);
+    let text = std::fs::read_to_string(&fresh).expect("read");
+    assert!(!text.contains("Tr0ub4dor"), "{text}");
+    assert!(
+        !text.contains(&pyward_secrets::sha1_hex("Tr0ub4dor&3xyz")),
+        "a password's hash is written"
+    );
+    git(repo, &["add", "-A"], "2024-01-01T00:00:00Z");
+    let hook = run_in(
+        repo,
+        &bin.join("detect-secrets-hook"),
+        &["--baseline", "fresh.baseline", "a.py"],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&hook.stdout),
+        String::from_utf8_lossy(&hook.stderr)
+    );
+    assert!(
+        !said.contains("Invalid baseline") && !said.contains("Traceback"),
+        "{said}"
+    );
+    // The tokens pyward listed under detect-secrets' names are known to it;
+    // only the password (a pyward `password-assignment`, hashed as a
+    // stand-in) is news to detect-secrets' keyword plugin.
+    assert!(said.contains("Secret Keyword"), "{said}");
+    assert!(!said.contains("Secret Type: GitHub Token"), "{said}");
+    assert!(!said.contains("Secret Type: AWS Access Key"), "{said}");
+}
+
+// See issue 9: a project root that is itself a link lost its secrets
+// (`scan` warned, `secrets` exited 0).
+#[cfg(unix)]
+#[test]
+fn a_root_that_is_a_link_is_the_tree() {
+    let real = tempfile::tempdir().expect("temp dir");
+    let token = fake_github_token();
+    std::fs::write(real.path().join("app.py"), format!("T = \"{token}\"\n")).expect("write");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let link = dir.path().join("project");
+    std::os::unix::fs::symlink(real.path(), &link).expect("symlink");
+    let outcome = scan_paths(std::slice::from_ref(&link), &link, &Settings::default());
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    let paths: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().expect("location").path.as_str())
+        .collect();
+    assert_eq!(paths, ["app.py"]);
+}
+
+// See issue 9: `secrets /dev/zero` used gigabytes and `secrets FIFO` hung.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_without_reading_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("fifo.env");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let outcome = scan_paths(
+        &[
+            fifo,
+            PathBuf::from("/dev/zero"),
+            PathBuf::from("/proc/self/environ"),
+        ],
+        dir.path(),
+        &Settings::default(),
+    );
+    assert_eq!(outcome.files_scanned, 0);
+    let errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("fifo.env: a FIFO")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("character device")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("virtual file system proc")),
+        "{errors:?}"
+    );
+}
+
+// See issue 9: UTF-16 files were skipped without a word.
+#[test]
+fn utf16_with_a_byte_order_mark_is_read_as_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = fake_github_token();
+    let text = format!("x = 1\r\nTOKEN = \"{token}\"\r\n");
+    let le: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xfe, 0xff]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let bomless: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(dir.path().join("le.env"), le).expect("write");
+    std::fs::write(dir.path().join("be.py"), be).expect("write");
+    std::fs::write(dir.path().join("bomless.txt"), bomless).expect("write");
+    std::fs::write(dir.path().join("data.bin"), b"\0\x01\x02 binary").expect("write");
+    std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0").expect("write");
+    let outcome = scan_paths(
+        &[dir.path().to_path_buf()],
+        dir.path(),
+        &Settings::default(),
+    );
+    let found: Vec<(&str, u32)> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let l = f.location.as_ref().expect("location");
+            (l.path.as_str(), l.line)
+        })
+        .collect();
+    assert_eq!(found, [("be.py", 2), ("le.env", 2)]);
+    let warnings = outcome.warnings.join("\n");
+    assert!(
+        warnings.contains("skipped `bomless.txt`: UTF-16 text without a byte-order mark"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("skipped `data.bin`: binary"),
+        "{warnings}"
+    );
+    // Formats that are binary by design need no warning.
+    assert!(!warnings.contains("logo.png"), "{warnings}");
 }
