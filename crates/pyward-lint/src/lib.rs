@@ -24,6 +24,8 @@ pub mod registry;
 mod rules;
 pub mod settings;
 pub mod suppress;
+mod semantic;
+mod taint;
 mod walk;
 
 pub use checker::{Checker, Issue};
