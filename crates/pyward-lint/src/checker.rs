@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use pyward_model::{Confidence, Finding, FindingKind, Location, Severity};
+use pyward_model::{CodeDetail, Confidence, Detail, Finding, FindingKind, Location, Severity};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_source_file::LineIndex;
@@ -307,7 +307,9 @@ impl<'a> Checker<'a> {
         if self.nosec.silences(issue.rule.code, line, first, last) {
             return;
         }
-        let end_line = self.line_of(issue.range.end());
+        let end = self.line_index.line_column(issue.range.end(), self.source);
+        let end_line = u32::try_from(end.line.get()).unwrap_or(u32::MAX);
+        let end_column = u32::try_from(end.column.get()).unwrap_or(u32::MAX);
         let line_text = self.line_text(line_index);
         let scope = self.scope_name();
         let normalized: String = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -315,22 +317,19 @@ impl<'a> Checker<'a> {
         let mut finding = Finding::new(FindingKind::Code, issue.rule.code, issue.severity);
         finding.rule = Some(issue.rule.name.to_string());
         finding.confidence = Some(issue.confidence);
-        finding.location = Some(Location {
-            path: self.path.to_string(),
-            line,
-            column,
-        });
+        finding.location =
+            Some(Location::new(self.path, line, column).ending_at(end_line, end_column));
         finding.message = Some(issue.message.into_owned());
         finding.fingerprint =
             pyward_model::fingerprint(&[issue.rule.code, self.path, &scope, &normalized]);
-        finding.extra.insert("end_line".into(), end_line.into());
         // The source line of a hardcoded-secret finding is the secret
         // itself, and no report carries a secret in full.
-        if !SECRET_BEARING_RULES.contains(&issue.rule.code) {
-            finding
-                .extra
-                .insert("snippet".into(), line_text.trim_end().to_string().into());
-        }
+        let snippet = (!SECRET_BEARING_RULES.contains(&issue.rule.code))
+            .then(|| line_text.trim_end().to_string());
+        finding.detail = Some(Detail::Code(CodeDetail {
+            snippet,
+            flow: Vec::new(),
+        }));
         self.findings.push(finding);
     }
 

@@ -77,9 +77,8 @@ fn render(findings: &[Finding]) -> String {
             f.message.as_deref().unwrap_or(""),
         ));
         let snippet = f
-            .extra
-            .get("snippet")
-            .and_then(|s| s.as_str())
+            .code()
+            .and_then(|code| code.snippet.as_deref())
             .unwrap_or("");
         out.push_str(&format!("    | {snippet}\n"));
     }

@@ -1,3 +1,5 @@
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
 use crate::PackageName;
@@ -48,6 +50,88 @@ pub struct Dependency {
     /// that reports can give each environment its own section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    /// The license, as an SPDX expression, once the license check has
+    /// read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// `permissive`, `weak-copyleft`, `strong-copyleft`,
+    /// `network-copyleft`, `proprietary` or `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_category: Option<String>,
+
+    /// The file on disk it was read from (`source` is how reports name it).
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
+    /// Byte range of the whole requirement in `file` (`django==3.0.1`,
+    /// a lockfile's package entry), for rewriting it.
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// Byte range of the version itself in `file` (`3.0.1`), for `fix`.
+    #[serde(skip)]
+    pub version_span: Option<Span>,
+    /// The artifact hashes the file records for it (`--hash`, lockfile
+    /// `hashes`), for SBOMs.
+    #[serde(skip)]
+    pub hashes: Vec<FileHash>,
+    /// What installed metadata says of its license, for the license check.
+    #[serde(skip)]
+    pub license_metadata: Option<LicenseMetadata>,
+}
+
+/// A byte range in a file: `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// One artifact hash: `sha256` and its hex digest.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileHash {
+    pub algorithm: String,
+    pub digest: String,
+}
+
+/// What an installed distribution's metadata says about its license,
+/// raw: the license check turns it into an SPDX expression.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LicenseMetadata {
+    /// PEP 639 `License-Expression`.
+    pub expression: Option<String>,
+    /// The free-text `License` field.
+    pub license: Option<String>,
+    /// `Classifier: License :: ...` lines.
+    pub classifiers: Vec<String>,
+    /// License files: name and the first few kilobytes of text.
+    pub files: Vec<(String, String)>,
+}
+
+/// One edge of a dependency graph: `from` requires `to`. `from` is `None`
+/// for the project itself (its direct dependencies).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DependencyEdge {
+    /// The file the graph was read from (a lockfile, a compiled
+    /// requirements file, an environment).
+    pub source: String,
+    pub from: Option<PackageRef>,
+    pub to: PackageRef,
+}
+
+/// A package at a version, as a node of the graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PackageRef {
+    pub name: PackageName,
+    pub version: Option<String>,
 }
 
 /// Where a dependency's code comes from.
@@ -88,6 +172,13 @@ impl Dependency {
             kind: DependencyKind::Registry,
             requirement: None,
             environment: None,
+            license: None,
+            license_category: None,
+            file: None,
+            span: None,
+            version_span: None,
+            hashes: Vec::new(),
+            license_metadata: None,
         }
     }
 
@@ -95,5 +186,10 @@ impl Dependency {
     /// version.
     pub fn is_auditable(&self) -> bool {
         self.kind == DependencyKind::Registry && self.version.is_some()
+    }
+
+    /// The version as PEP 440, when it is one.
+    pub fn parsed_version(&self) -> Option<pep440_rs::Version> {
+        self.version.as_deref()?.trim().parse().ok()
     }
 }

@@ -5,13 +5,23 @@
 //! every report format reads a [`Report`]; neither side knows the other.
 
 mod dependency;
+mod detail;
 mod finding;
 mod package_name;
 mod report;
+mod rule;
 mod severity;
 
-pub use dependency::{Dependency, DependencyKind};
-pub use finding::{Finding, FindingKind, Location, fingerprint};
+pub use dependency::{
+    Dependency, DependencyEdge, DependencyKind, FileHash, LicenseMetadata, PackageRef, Span,
+};
+pub use detail::{
+    AffectedRange, CodeDetail, DependencyContext, Detail, LicenseDetail, SecretDetail,
+    TyposquatDetail, VulnerabilityDetail,
+};
+pub use finding::{Finding, FindingKind, Location, RelatedLocation, fingerprint};
 pub use package_name::PackageName;
-pub use report::{DatabaseInfo, Environment, Report, ScanError, ToolInfo};
+pub use pep440_rs::Version;
+pub use report::{DatabaseInfo, Environment, Report, ScanError, ScanRoot, ToolInfo};
+pub use rule::RuleInfo;
 pub use severity::{Confidence, ParseLevelError, Severity};

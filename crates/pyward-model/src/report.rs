@@ -1,9 +1,9 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Dependency, Finding, Severity};
+use crate::{Dependency, DependencyEdge, Finding, RuleInfo, Severity};
 
 /// Everything one run of pyward found: what every report format renders.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     /// `pyward/1`: bumped only when a stable field changes meaning.
     pub schema: String,
@@ -24,6 +24,56 @@ pub struct Report {
     /// scan is incomplete.
     #[serde(default)]
     pub errors: Vec<ScanError>,
+    /// Every rule, detector and advisory that produced a finding (reported
+    /// or ignored), once, sorted by id.
+    pub rules: Vec<RuleInfo>,
+    /// What was scanned, for formats that name files as the user or the
+    /// repository does.
+    #[serde(skip)]
+    pub root: ScanRoot,
+    /// The dependency graphs read (lockfiles, compiled requirements,
+    /// environments), for SBOMs.
+    #[serde(skip)]
+    pub graph: Vec<DependencyEdge>,
+}
+
+/// How the scanned tree is named: paths in findings are relative to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanRoot {
+    /// The tree as the user typed it (`Flask-2.0.0`, `.`): text reports
+    /// put it in front of every path so that an editor can open them.
+    pub display: String,
+    /// The tree relative to the root of its git repository (`src/app`,
+    /// empty at the top), when it is in one: SARIF paths are relative to
+    /// the repository.
+    pub in_repository: Option<String>,
+}
+
+impl ScanRoot {
+    /// `path` (relative to the scanned tree) as the user would type it.
+    pub fn display_path(&self, path: &str) -> String {
+        join_display(&self.display, path)
+    }
+
+    /// `path` relative to the repository root, when the tree is in one;
+    /// else relative to the scanned tree.
+    pub fn repository_path(&self, path: &str) -> String {
+        match &self.in_repository {
+            Some(prefix) => join_display(prefix, path),
+            None => path.to_string(),
+        }
+    }
+}
+
+fn join_display(prefix: &str, path: &str) -> String {
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() || prefix == "." || path.starts_with('/') {
+        path.to_string()
+    } else if path.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}/{path}")
+    }
 }
 
 impl Report {
@@ -42,7 +92,15 @@ impl Report {
             findings: Vec::new(),
             ignored: Vec::new(),
             errors: Vec::new(),
+            rules: Vec::new(),
+            root: ScanRoot::default(),
+            graph: Vec::new(),
         }
+    }
+
+    /// The catalogue entry of a rule or advisory id.
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules.iter().find(|rule| rule.id == id)
     }
 
     /// Whether any finding is at or above `floor` (the `--fail-on` test).
@@ -110,5 +168,33 @@ impl std::fmt::Display for ScanError {
             Some(line) => write!(f, "{}:{}: {}", self.path, line, self.message),
             None => write!(f, "{}: {}", self.path, self.message),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_as_typed() {
+        let root = ScanRoot {
+            display: "Flask-2.0.0".into(),
+            in_repository: Some("vendor/Flask-2.0.0".into()),
+        };
+        assert_eq!(
+            root.display_path("src/flask/app.py"),
+            "Flask-2.0.0/src/flask/app.py"
+        );
+        assert_eq!(
+            root.repository_path("src/flask/app.py"),
+            "vendor/Flask-2.0.0/src/flask/app.py"
+        );
+        let here = ScanRoot {
+            display: ".".into(),
+            in_repository: Some(String::new()),
+        };
+        assert_eq!(here.display_path("a.py"), "a.py");
+        assert_eq!(here.repository_path("a.py"), "a.py");
+        assert_eq!(ScanRoot::default().display_path("a.py"), "a.py");
     }
 }

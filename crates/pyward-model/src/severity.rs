@@ -83,7 +83,7 @@ impl FromStr for Severity {
             "high" | "important" => Ok(Severity::High),
             "medium" | "moderate" => Ok(Severity::Medium),
             "low" => Ok(Severity::Low),
-            "unknown" | "none" => Ok(Severity::Unknown),
+            "unknown" => Ok(Severity::Unknown),
             _ => Err(ParseLevelError {
                 given: s.to_string(),
                 expected: "critical, high, medium, low, unknown",

@@ -286,35 +286,37 @@ fn finding(
     finding.fingerprint =
         pyward_model::fingerprint(&[&chosen.id, name.as_str(), version.unwrap_or("")]);
 
-    let mut references: Vec<&str> = Vec::new();
+    let mut references: Vec<String> = Vec::new();
     for m in std::iter::once(chosen_match).chain(group) {
         for url in display(m)
             .map(|d| d.references.as_slice())
             .unwrap_or_default()
         {
-            if references.len() < MAX_REFERENCES && !references.contains(&url.as_str()) {
-                references.push(url);
+            if references.len() < MAX_REFERENCES && !references.contains(url) {
+                references.push(url.clone());
             }
         }
     }
-    if !references.is_empty() {
-        finding.extra.insert("references".into(), references.into());
-    }
-    let mut sources: Vec<&str> = Vec::new();
+    let mut context = pyward_model::DependencyContext::default();
     for dep in stated_by {
-        if !sources.contains(&dep.source.as_str()) {
-            sources.push(&dep.source);
+        if !context.sources.contains(&dep.source) {
+            context.sources.push(dep.source.clone());
         }
     }
-    if sources.len() > 1 {
-        finding.extra.insert("sources".into(), sources.into());
+    if context.sources.len() < 2 {
+        context.sources.clear();
     }
     if let Some(dep) = first {
-        if !dep.via.is_empty() {
-            let via: Vec<&str> = dep.via.iter().map(PackageName::as_str).collect();
-            finding.extra.insert("via".into(), via.into());
-        }
-        finding.extra.insert("direct".into(), dep.direct.into());
+        context.via.clone_from(&dep.via);
+        context.direct = Some(dep.direct);
+        context.line = dep.line;
     }
+    finding.dependency = Some(context);
+    finding.detail = Some(pyward_model::Detail::Vulnerability(
+        pyward_model::VulnerabilityDetail {
+            references,
+            ..pyward_model::VulnerabilityDetail::default()
+        },
+    ));
     finding
 }

@@ -114,13 +114,13 @@ fn aliases_collapse_into_one_finding_with_every_id() {
         pyward_model::fingerprint(&["PYSEC-2099-1", "demo-pkg", "1.0"])
     );
     assert_eq!(
-        f.extra["references"],
-        serde_json::json!([
+        f.references(),
+        [
             "https://example.org/PYSEC-2099-1",
             "https://example.org/GHSA-aaaa-bbbb-cccc"
-        ])
+        ]
     );
-    assert_eq!(f.extra["direct"], serde_json::json!(true));
+    assert_eq!(f.dependency.as_ref().unwrap().direct, Some(true));
 }
 
 #[test]
@@ -194,12 +194,10 @@ fn the_same_pin_from_several_files_is_one_finding_listing_the_sources() {
     ]);
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
-    assert_eq!(
-        findings[0].extra["sources"],
-        serde_json::json!(["requirements.txt", "constraints.txt"])
-    );
-    assert_eq!(findings[0].extra["via"], serde_json::json!(["flask"]));
-    assert_eq!(findings[0].extra["direct"], serde_json::json!(false));
+    let context = findings[0].dependency.as_ref().unwrap();
+    assert_eq!(context.sources, ["requirements.txt", "constraints.txt"]);
+    assert_eq!(findings[0].via(), [PackageName::new("flask")]);
+    assert_eq!(context.direct, Some(false));
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! each format's snapshot shows the same facts.
 
 use pyward_model::{
-    Confidence, DatabaseInfo, Dependency, DependencyKind, Environment, Finding, FindingKind,
-    Location, PackageName, Report, ScanError, Severity, fingerprint,
+    Confidence, DatabaseInfo, Dependency, DependencyContext, DependencyKind, Environment, Finding,
+    FindingKind, Location, PackageName, Report, ScanError, Severity, fingerprint,
 };
 
 pub fn sample_report() -> Report {
@@ -60,10 +60,11 @@ pub fn sample_report() -> Report {
     in_env.summary = Some("Mercurial configuration injectable in repo revision".into());
     in_env.source = Some("lib/python3.11/site-packages/pip-23.2.1.dist-info".into());
     in_env.fingerprint = fingerprint(&["PYSEC-2023-228", "pip", "23.2.1"]);
-    in_env.extra.insert(
-        "environment".into(),
-        serde_json::json!("/home/dev/project/.venv"),
-    );
+    in_env.dependency = Some(DependencyContext {
+        direct: Some(true),
+        environment: Some("/home/dev/project/.venv".into()),
+        ..DependencyContext::default()
+    });
 
     let mut vuln = Finding::new(FindingKind::Vulnerability, "PYSEC-2021-9", Severity::Medium);
     vuln.aliases = vec!["CVE-2021-3281".into(), "GHSA-fvgf-6h6h-3322".into()];
@@ -85,27 +86,21 @@ pub fn sample_report() -> Report {
     transitive.summary = Some("Debugger PIN bypass".into());
     transitive.source = Some("requirements.txt".into());
     transitive.fingerprint = fingerprint(&["GHSA-2p9h-ccw7-33gf", "werkzeug", "0.15.0"]);
-    transitive
-        .extra
-        .insert("via".into(), serde_json::json!(["flask"]));
+    transitive.dependency = Some(DependencyContext {
+        direct: Some(false),
+        via: vec![PackageName::new("flask")],
+        ..DependencyContext::default()
+    });
 
     let mut code = Finding::new(FindingKind::Code, "B602", Severity::High);
     code.rule = Some("subprocess_popen_with_shell_equals_true".into());
     code.confidence = Some(Confidence::High);
-    code.location = Some(Location {
-        path: "app/util.py".into(),
-        line: 12,
-        column: 5,
-    });
+    code.location = Some(Location::new("app/util.py", 12, 5));
     code.message = Some("subprocess call with shell=True identified, security issue.".into());
     code.fingerprint = fingerprint(&["B602", "app/util.py", "subprocess.call(cmd, shell=True)"]);
 
     let mut secret = Finding::new(FindingKind::Secret, "github-token", Severity::High);
-    secret.location = Some(Location {
-        path: "settings.py".into(),
-        line: 3,
-        column: 9,
-    });
+    secret.location = Some(Location::new("settings.py", 3, 9));
     secret.message = Some("GitHub token `ghp_…` (40 chars)".into());
     secret.fingerprint = fingerprint(&["github-token", "0123"]);
 

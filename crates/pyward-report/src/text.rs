@@ -36,12 +36,7 @@ fn write_dependency_findings(
             .map(ToString::to_string)
             .unwrap_or_default();
         let version = finding.version.clone().flatten().unwrap_or_default();
-        let environment = finding
-            .extra
-            .get("environment")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
+        let environment = finding.environment().unwrap_or_default().to_string();
         groups
             .entry((environment, package, version))
             .or_default()
@@ -136,8 +131,7 @@ fn write_environment_heading(report: &Report, path: &str, out: &mut dyn Write) -
 }
 
 fn via_text(finding: &Finding) -> Option<String> {
-    let via = finding.extra.get("via")?.as_array()?;
-    let names: Vec<&str> = via.iter().filter_map(|v| v.as_str()).collect();
+    let names: Vec<&str> = finding.via().iter().map(|name| name.as_str()).collect();
     (!names.is_empty()).then(|| names.join(" → "))
 }
 

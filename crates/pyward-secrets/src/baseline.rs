@@ -141,11 +141,7 @@ pub fn write_baseline(
             .push(Entry {
                 kind: finding.id.clone(),
                 filename: location.path.clone(),
-                hashed_secret: finding
-                    .extra
-                    .get("hashed_secret")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string),
+                hashed_secret: finding.secret().and_then(|s| s.hashed_secret.clone()),
                 is_verified: false,
                 line_number: Some(u64::from(location.line)),
                 fingerprint: Some(finding.fingerprint.clone()),
@@ -233,11 +229,7 @@ mod tests {
             "github-token",
             pyward_model::Severity::High,
         );
-        finding.location = Some(pyward_model::Location {
-            path: "a.py".into(),
-            line: 2,
-            column: 1,
-        });
+        finding.location = Some(pyward_model::Location::new("a.py", 2, 1));
         finding.fingerprint = "fp".into();
         write_baseline(&path, &[finding], "0.1.0").unwrap();
         let baseline = Baseline::load(&path).unwrap();

@@ -225,10 +225,9 @@ fn parents_first(walked: &[(ObjectId, Vec<ObjectId>)]) -> Vec<ObjectId> {
 }
 
 fn tag_commit(finding: &mut Finding, commit: &str) {
-    finding.extra.insert(
-        "commit".into(),
-        serde_json::Value::String(commit.to_string()),
-    );
+    if let Some(pyward_model::Detail::Secret(secret)) = &mut finding.detail {
+        secret.commit = Some(commit.to_string());
+    }
     if let Some(message) = &mut finding.message {
         message.push_str(&format!(
             ", added in commit {}",

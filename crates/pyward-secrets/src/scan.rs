@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use pyward_model::{Finding, FindingKind, Location};
+use pyward_model::{Detail, Finding, FindingKind, Location, SecretDetail};
 use sha1::Digest as _;
 
 use crate::Settings;
@@ -140,7 +140,15 @@ pub fn scan_text(path: &str, text: &str, settings: &Settings) -> FileScan {
         }
         claimed.push((candidate.start, candidate.end));
         let column = text[line_start..candidate.start].chars().count() + 1;
-        let finding = to_finding(detector, &candidate, path, line_number + 1, column);
+        let end_line = lines.line_of(candidate.end.saturating_sub(1).max(candidate.start));
+        let end_start = lines.start_of(end_line).min(candidate.end);
+        let end = (
+            end_line + 1,
+            text.get(end_start..candidate.end)
+                .map_or(0, |t| t.chars().count())
+                + 1,
+        );
+        let finding = to_finding(detector, &candidate, path, (line_number + 1, column), end);
         let in_baseline = settings.baseline.as_ref().is_some_and(|baseline| {
             baseline.contains(
                 path,
@@ -196,8 +204,8 @@ fn to_finding(
     detector: &Detector,
     candidate: &Candidate,
     path: &str,
-    line: usize,
-    column: usize,
+    (line, column): (usize, usize),
+    (end_line, end_column): (usize, usize),
 ) -> Finding {
     let secret = &candidate.secret;
     let length = secret.chars().count();
@@ -208,20 +216,20 @@ fn to_finding(
         candidate.severity.unwrap_or(detector.severity),
     );
     finding.confidence = Some(detector.confidence);
-    finding.location = Some(Location {
-        path: path.to_string(),
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-    });
+    let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    finding.location = Some(
+        Location::new(path, number(line), number(column))
+            .ending_at(number(end_line), number(end_column)),
+    );
     finding.message = Some(format!("{} `{preview}` ({length} chars)", detector.title));
+    finding.cwe = Some(detector.cwe.to_string());
     finding.fingerprint = secret_fingerprint(detector.id, secret);
-    finding.extra.insert("preview".into(), preview.into());
-    finding.extra.insert("length".into(), length.into());
-    if reveals_nothing_when_hashed(detector) {
-        finding
-            .extra
-            .insert("hashed_secret".into(), sha1_hex(secret).into());
-    }
+    finding.detail = Some(Detail::Secret(SecretDetail {
+        preview,
+        length,
+        hashed_secret: reveals_nothing_when_hashed(detector).then(|| sha1_hex(secret)),
+        commit: None,
+    }));
     finding
 }
 

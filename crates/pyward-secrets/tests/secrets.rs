@@ -203,7 +203,10 @@ fn history_reports_the_commit_that_added_a_secret() {
         (finding.id.as_str(), location.path.as_str(), location.line),
         ("github-token", "app.py", 2)
     );
-    assert_eq!(finding.extra["commit"], added);
+    assert_eq!(
+        finding.secret().unwrap().commit.as_deref(),
+        Some(added.as_str())
+    );
     // Five distinct blobs: three versions of app.py, notes.md... and the
     // first app.py; each read once.
     assert_eq!(history.files_scanned, 5);

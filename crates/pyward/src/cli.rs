@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use pyward_model::Severity;
 
-use crate::commands::{code, db, deps, rule, scan, secrets};
+use crate::commands::{code, config, db, deps, rule, scan, secrets};
 
 /// pyward: one security scanner for Python projects. Audits dependencies
 /// against OSV vulnerability data, finds insecure code and hardcoded
@@ -37,23 +37,43 @@ pub enum Command {
     Db(db::DbCommand),
     /// Print the documentation of a code rule (`pyward rule B602`)
     Rule(rule::RuleArgs),
+    /// Show the settings in effect and where each came from
+    Config(config::ConfigArgs),
 }
 
 /// How a scanning command reports: shared by `scan`, `deps`, `code`,
 /// `secrets`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// Report format: text, json
-    #[arg(long, default_value = "text", value_name = "FORMAT")]
-    pub format: String,
+    /// Report format
+    #[arg(long, default_value = "text", value_name = "FORMAT", value_parser = parse_format)]
+    pub format: pyward_report::Format,
 
     /// Write the report to FILE instead of standard output
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Lowest severity that makes the exit status 1 [default: any finding]
+    /// Lowest severity that makes the exit status 1: critical, high,
+    /// medium, low, unknown (any finding), none (never) [default: any
+    /// finding]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<pyward_engine::FailOn>,
+
+    /// Report, but never exit 1 because of findings (same as
+    /// `--fail-on none`)
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
+
+    /// Set aside findings with these ids or aliases, as `[[ignore]]`
+    /// entries would (repeatable, comma-separated); for `code`, rule ids
+    /// and prefixes (`B1`) are not run at all
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub ignore: Vec<String>,
+
+    /// Do not show findings below this severity (counted, and listed
+    /// under `ignored` in JSON) [default: `min-severity`]
     #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    pub min_severity: Option<Severity>,
 
     /// Configuration file [default: pyward.toml, .pyward.toml or
     /// [tool.pyward] in pyproject.toml, found upward from the scanned path]
@@ -66,6 +86,17 @@ pub struct ReportArgs {
     pub keep_going: bool,
 }
 
+/// `--format`, checked when the arguments are read, so that a bad name
+/// stops the run before any scanning work.
+fn parse_format(text: &str) -> Result<pyward_report::Format, String> {
+    text.parse()
+        .map_err(|e: pyward_report::UnknownFormat| e.to_string())
+}
+
+fn parse_fail_on(text: &str) -> Result<pyward_engine::FailOn, String> {
+    text.parse()
+}
+
 /// Which vulnerability database to use: shared by `scan`, `deps`, `db`.
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
@@ -76,4 +107,13 @@ pub struct DbArgs {
     /// Never touch the network; use the local or built-in database
     #[arg(long)]
     pub offline: bool,
+}
+
+impl DbArgs {
+    pub fn request(&self) -> pyward_engine::database::DbRequest {
+        pyward_engine::database::DbRequest {
+            path: self.db.clone(),
+            offline: self.offline,
+        }
+    }
 }

@@ -7,12 +7,9 @@ use clap::Parser;
 
 mod cli;
 mod commands;
-mod config;
-mod database;
 mod exit;
 mod outcome;
 mod output;
-mod policy;
 
 use exit::ExitStatus;
 

@@ -1,64 +1,54 @@
-//! The end every scanning command shares: apply the policy, render the
-//! report, and turn what was found into the exit status.
+//! The end every scanning command shares: say what the engine had to say,
+//! render the report, and turn the verdict into the exit status.
 
-use pyward_model::{Report, Severity};
+use pyward_engine::{Engine, Level, Outcome, Verdict};
 
 use crate::cli::ReportArgs;
-use crate::config::LoadedConfig;
 use crate::exit::ExitStatus;
-use crate::{output, policy};
+use crate::output;
 
-/// `incomplete` says some input could not be read (exit 2 unless
-/// `--keep-going`).
-pub fn conclude(
-    mut report: Report,
-    args: &ReportArgs,
-    config: &LoadedConfig,
-    incomplete: bool,
-) -> anyhow::Result<ExitStatus> {
-    let format: pyward_report::Format = args.format.parse()?;
-    let notes = policy::apply(&mut report, &config.config, policy::today());
-    for warning in &notes.warnings {
-        output::warn(warning);
+/// Runs a prepared engine and reports its outcome. The output file is
+/// checked first, so a report that cannot be written costs no scanning.
+pub fn run(engine: Engine, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
+    if let Some(path) = &args.output {
+        output::check_output_path(path, engine.setup())?;
     }
-    sort_findings(&mut report);
-    for error in &report.errors {
-        output::error_line(&format!("error: {error}"));
-    }
-    output::write_report(args.output.as_deref(), |out| {
-        pyward_report::render(&report, format, out)
-    })?;
-
-    let fail_on = args
-        .fail_on
-        .or(config.config.fail_on)
-        .unwrap_or(Severity::Unknown);
-    Ok(if incomplete && !args.keep_going {
-        output::error_line(
-            "hint: the scan is incomplete; fix or exclude the inputs above, or pass `--keep-going` to exit by the findings alone",
-        );
-        ExitStatus::Error
-    } else if report.has_finding_at_or_above(fail_on) {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Success
-    })
+    let outcome = engine.run()?;
+    finish(outcome, args)
 }
 
-/// One order for every format and every run, so reports diff cleanly.
-fn sort_findings(report: &mut Report) {
-    report.findings.sort_by(|a, b| {
-        let key = |f: &pyward_model::Finding| {
-            (
-                f.kind,
-                f.package.clone(),
-                f.version.clone(),
-                f.location
-                    .as_ref()
-                    .map(|l| (l.path.clone(), l.line, l.column)),
-                f.id.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
+    let Outcome {
+        report,
+        messages,
+        verdict,
+    } = outcome;
+    for message in &messages {
+        output::message(message.level, &message.text);
+    }
+    for error in &report.errors {
+        output::message(Level::Error, &error.to_string());
+    }
+    let format = args.format;
+    let written = output::write_report(args.output.as_deref(), |out| {
+        pyward_report::render(&report, format, out)
     });
+    // `pyward scan | head -1`: the reader stopped listening, but what was
+    // found still decides the exit status.
+    if let Err(error) = written
+        && !output::is_broken_pipe(&error)
+    {
+        return Err(error);
+    }
+    Ok(match verdict {
+        Verdict::Incomplete => {
+            output::message(
+                Level::Hint,
+                "the scan is incomplete; fix or exclude the inputs above, or pass `--keep-going` to exit by the findings alone",
+            );
+            ExitStatus::Error
+        }
+        Verdict::Findings => ExitStatus::Findings,
+        Verdict::Clean => ExitStatus::Success,
+    })
 }

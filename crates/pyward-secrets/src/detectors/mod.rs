@@ -35,6 +35,7 @@ macro_rules! detector {
             severity: pyward_model::Severity::$sev,
             confidence: pyward_model::Confidence::$conf,
             docs: concat!($($doc, "\n"),*),
+            cwe: $crate::detectors::HARDCODED_CREDENTIALS,
             keywords: $kw,
             find: $find,
         };
@@ -64,6 +65,9 @@ pub mod slack_webhook;
 pub mod stripe_key;
 pub mod twilio;
 pub mod url_credentials;
+
+/// CWE-798, Use of Hard-coded Credentials.
+pub const HARDCODED_CREDENTIALS: &str = "CWE-798";
 
 /// Every detector, most specific first: when two detectors claim the same
 /// bytes, the one earlier in this table wins (a GitHub token assigned to
@@ -112,6 +116,9 @@ pub struct Detector {
     pub confidence: Confidence,
     /// What it finds, why it matters, how to rotate (the doc comment).
     pub docs: &'static str,
+    /// The weakness a hit is: every detector finds credentials written
+    /// into a file.
+    pub cwe: &'static str,
     /// Lower-case words of which at least one must occur in a file for the
     /// detector to run; empty means it always runs.
     pub(crate) keywords: &'static [&'static str],

@@ -8,7 +8,8 @@ use pyward_osv::{ImportOptions, ImportReport};
 
 use crate::cli::DbArgs;
 use crate::exit::ExitStatus;
-use crate::{database, output};
+use crate::output;
+use pyward_engine::database;
 
 /// How many malformed records are named one by one before the rest are
 /// only counted.
@@ -50,7 +51,7 @@ pub fn run(command: &DbCommand) -> anyhow::Result<ExitStatus> {
 }
 
 fn import(source: &std::path::Path, args: &DbArgs) -> anyhow::Result<ExitStatus> {
-    let dest = database::target_path(args)?;
+    let dest = database::target_path(&args.request())?;
     let started = Instant::now();
     let report = pyward_osv::import(source, &dest, &ImportOptions::default())?;
     summarize(&dest, &report, started);
@@ -68,7 +69,7 @@ fn update(url: Option<&str>, timeout: u64, args: &DbArgs) -> anyhow::Result<Exit
     let url = url
         .filter(|u| !u.trim().is_empty())
         .unwrap_or(pyward_osv::DEFAULT_URL);
-    let dest = database::target_path(args)?;
+    let dest = database::target_path(&args.request())?;
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(timeout.max(1)),
         progress: std::io::stderr().is_terminal(),
@@ -118,12 +119,12 @@ fn summarize(dest: &std::path::Path, report: &ImportReport, started: Instant) {
 }
 
 fn status(args: &DbArgs) -> anyhow::Result<ExitStatus> {
-    let (db, path) = database::open_quietly(args)?;
+    let (db, path) = database::open_quietly(&args.request())?;
     let meta = db.meta();
     let info = db.info();
     let location = match &path {
         Some(path) => path.display().to_string(),
-        None => match database::locate(args).path {
+        None => match database::locate(&args.request()).path {
             Some(default) => format!("built-in (no database at {})", default.display()),
             None => "built-in".to_string(),
         },

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod code;
+pub mod config;
 pub mod db;
 pub mod deps;
 pub mod rule;
@@ -18,5 +19,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Secrets(args) => secrets::run(&args),
         Command::Db(command) => db::run(&command),
         Command::Rule(args) => rule::run(&args),
+        Command::Config(args) => config::run(&args),
     }
 }

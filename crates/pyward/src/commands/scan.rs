@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use pyward_model::{Finding, ScanError};
+use pyward_engine::{Engine, Request, ScannerId};
 
 use crate::cli::{DbArgs, ReportArgs};
-use crate::commands::deps::{self, SelectionArgs};
-use crate::config;
+use crate::commands::code::CodeOptions;
+use crate::commands::deps::SelectionArgs;
 use crate::exit::ExitStatus;
-use crate::{outcome, output};
+use crate::outcome;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -19,9 +19,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
 
-    /// Leave out these scanners: deps, code, secrets (comma-separated)
-    #[arg(long, value_delimiter = ',', value_parser = ["deps", "code", "secrets"])]
-    pub skip: Vec<String>,
+    /// Leave out these scanners (comma-separated)
+    #[arg(long, value_delimiter = ',', value_parser = scanner_name)]
+    pub skip: Vec<ScannerId>,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -30,82 +30,25 @@ pub struct ScanArgs {
     pub db: DbArgs,
 }
 
+fn scanner_name(text: &str) -> Result<ScannerId, String> {
+    ScannerId::from_name(text).ok_or_else(|| {
+        let names: Vec<&str> = ScannerId::all().map(ScannerId::name).collect();
+        format!("no scanner `{text}`; expected one of: {}", names.join(", "))
+    })
+}
+
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
-    let paths = deps::default_paths(&args.paths, true);
-    let base = deps::base_dir(&paths, &[]);
-    let config = config::load(args.report.config.as_deref(), &base)?;
-    let runs = |scanner: &str| !args.skip.iter().any(|s| s == scanner);
-
-    let mut report = if runs("deps") {
-        let inventory = deps::read_inventory(&paths, &[], &args.selection, &base)?;
-        deps::audit(inventory, &args.db)?
-    } else {
-        pyward_model::Report::new(env!("CARGO_PKG_VERSION"))
+    let mut request = Request {
+        paths: args.paths.clone(),
+        db: args.db.request(),
+        ..Request::default()
     };
-
-    let (more, more_errors, baselined) = std::thread::scope(|scope| {
-        let code = runs("code").then(|| scope.spawn(|| scan_code(&paths, &base, &config)));
-        let secrets = runs("secrets").then(|| scope.spawn(|| scan_secrets(&paths, &base, &config)));
-        let mut findings = Vec::new();
-        let mut errors = Vec::new();
-        let mut baselined = Vec::new();
-        for handle in [code, secrets].into_iter().flatten() {
-            let found = handle
-                .join()
-                .map_err(|_| anyhow::anyhow!("a scanner stopped unexpectedly"))??;
-            findings.extend(found.findings);
-            errors.extend(found.errors);
-            baselined.extend(found.ignored);
-        }
-        anyhow::Ok((findings, errors, baselined))
-    })?;
-    report.findings.extend(more);
-    report.errors.extend(more_errors);
-    report.ignored.extend(baselined);
-
-    // Whatever could not be read, by any scanner, leaves the scan
-    // incomplete, as in `deps`, `code` and `secrets` alone.
-    let incomplete = !report.errors.is_empty();
-    outcome::conclude(report, &args.report, &config, incomplete)
-}
-
-/// What one file scanner found; `ignored` holds findings its own baseline
-/// suppressed (the secrets baseline), kept for the report's record.
-struct Found {
-    findings: Vec<Finding>,
-    errors: Vec<ScanError>,
-    ignored: Vec<Finding>,
-}
-
-type ScannerResult = anyhow::Result<Found>;
-
-fn scan_code(
-    paths: &[PathBuf],
-    base: &std::path::Path,
-    config: &config::LoadedConfig,
-) -> ScannerResult {
-    let settings = pyward_lint::Settings::from_config(config.config.code.as_ref(), base)?;
-    let outcome = pyward_lint::check_paths(paths, base, &settings);
-    Ok(Found {
-        findings: outcome.findings,
-        errors: outcome.errors,
-        ignored: Vec::new(),
-    })
-}
-
-fn scan_secrets(
-    paths: &[PathBuf],
-    base: &std::path::Path,
-    config: &config::LoadedConfig,
-) -> ScannerResult {
-    let settings = pyward_secrets::Settings::from_config(config.config.secrets.as_ref(), base)?;
-    let outcome = pyward_secrets::scan_paths(paths, base, &settings);
-    for warning in &outcome.warnings {
-        output::warn(warning);
-    }
-    Ok(Found {
-        findings: outcome.findings,
-        errors: outcome.errors,
-        ignored: outcome.baselined,
-    })
+    args.selection.apply(&mut request);
+    args.report.apply(&mut request);
+    CodeOptions::default().apply(&mut request);
+    let scanners: Vec<ScannerId> = ScannerId::all()
+        .filter(|id| !args.skip.contains(id))
+        .collect();
+    let engine = Engine::new(request, &scanners)?;
+    outcome::run(engine, &args.report)
 }

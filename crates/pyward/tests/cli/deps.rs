@@ -108,8 +108,11 @@ fn text_report_groups_by_package_and_sums_up() {
 }
 
 #[test]
-fn fail_on_critical_passes_when_nothing_is_critical() {
-    let dir = project(&[("requirements.txt", "jinja2==2.10\n")]);
+fn fail_on_critical_passes_when_nothing_is_critical_or_unknown() {
+    let dir = project(&[
+        ("requirements.txt", "jinja2==2.10\n"),
+        ("pyward.toml", "fail-on-unknown = false\n"),
+    ]);
     let pyward = Pyward::new();
     let output = pyward
         .cmd()

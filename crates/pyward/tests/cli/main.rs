@@ -1,7 +1,11 @@
 //! End-to-end tests: the real `pyward` binary, run as a user runs it, with
 //! a private cache folder and no network.
 
+mod code;
 mod config;
+mod db;
 mod deps;
+mod rule;
 mod scan;
+mod secrets;
 mod support;

@@ -57,3 +57,138 @@ fn text_report_of_the_example_dependencies() {
         .unwrap();
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
 }
+
+/// `scan` runs the very scanners `deps`, `code` and `secrets` run, with the
+/// same settings: the same findings, fingerprint for fingerprint, also
+/// with a configured secrets baseline (which once resolved differently).
+#[test]
+fn scan_finds_what_each_single_command_finds() {
+    let pyward = Pyward::new();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&example_app(), dir.path());
+    std::fs::create_dir_all(dir.path().join("ci")).unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.pyward.secrets]\nbaseline = \"ci/secrets.baseline\"\n",
+    )
+    .unwrap();
+    // Baseline one of the secrets, so both runs must read it the same way.
+    pyward
+        .cmd()
+        .args(["secrets", "--update-baseline"])
+        .arg(dir.path().join("app/settings.py"))
+        .arg("--config")
+        .arg(dir.path().join("pyproject.toml"))
+        .assert()
+        .code(0);
+    assert!(dir.path().join("ci/secrets.baseline").is_file());
+
+    let run = |args: &[&str]| {
+        let output = pyward
+            .cmd()
+            .args(args)
+            .args(["--format", "json"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let report = stdout_json(&output);
+        let prints = |key: &str| -> Vec<String> {
+            let mut all: Vec<String> = report[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| format!("{} {}", f["id"], f["fingerprint"]))
+                .collect();
+            all.sort();
+            all
+        };
+        (prints("findings"), prints("ignored"))
+    };
+    let (scan, scan_ignored) = run(&["scan", "--offline"]);
+    let mut single = Vec::new();
+    let mut single_ignored = Vec::new();
+    for command in [&["deps", "--offline"][..], &["code"], &["secrets"]] {
+        let (found, ignored) = run(command);
+        single.extend(found);
+        single_ignored.extend(ignored);
+    }
+    single.sort();
+    single_ignored.sort();
+    assert_eq!(scan, single);
+    assert_eq!(scan_ignored, single_ignored);
+    assert!(!scan_ignored.is_empty(), "the baseline was read");
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `pyward scan | head -1`: the reader goes away, the findings still
+/// decide the exit status.
+#[test]
+fn a_closed_pipe_keeps_the_exit_status_of_the_findings() {
+    let pyward = Pyward::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pyward"))
+        .envs(pyward.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .args(["scan", "--offline"])
+        .arg(example_app())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_are_written_with_the_users_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "").unwrap();
+    let want = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+    let report = dir.path().join("report.json");
+    let pyward = Pyward::new();
+    pyward
+        .cmd()
+        .args(["code", "--format", "json", "-o"])
+        .arg(&report)
+        .arg(example_app().join("app"))
+        .assert()
+        .code(1);
+    let got = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+    assert_eq!(got, want, "report mode {got:o}, a plain file {want:o}");
+}
+
+#[test]
+fn output_that_would_replace_an_input_is_refused() {
+    let dir = crate::support::project(&[("requirements.txt", "django==3.0.1\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "-o"])
+        .arg(dir.path().join("requirements.txt"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("would replace"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap(),
+        "django==3.0.1\n"
+    );
+}

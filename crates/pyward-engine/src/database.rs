@@ -8,17 +8,23 @@
 //! own. `PYWARD_DB_URL` overrides where the refresh downloads from, and
 //! `PYWARD_DB_MAX_AGE` (seconds, default a day) when it counts as stale.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use pyward_osv::Database;
 
-use crate::cli::DbArgs;
-use crate::output;
+use crate::EngineError;
 
 /// How old a downloaded database may get before `scan` and `deps` refresh
 /// it.
 const MAX_AGE_SECONDS: i64 = 24 * 60 * 60;
+
+/// Which database the user asked for: `--db FILE` (or `PYWARD_DB`), and
+/// whether the network may be used to refresh it.
+#[derive(Debug, Clone, Default)]
+pub struct DbRequest {
+    pub path: Option<PathBuf>,
+    pub offline: bool,
+}
 
 /// Where the database lives: `--db`/`PYWARD_DB`, else the cache folder.
 pub struct Location {
@@ -28,8 +34,8 @@ pub struct Location {
     pub explicit: bool,
 }
 
-pub fn locate(args: &DbArgs) -> Location {
-    match &args.db {
+pub fn locate(args: &DbRequest) -> Location {
+    match &args.path {
         Some(path) => Location {
             path: Some(path.clone()),
             explicit: true,
@@ -42,17 +48,27 @@ pub fn locate(args: &DbArgs) -> Location {
 }
 
 /// The database path `db import` and `db update` write to.
-pub fn target_path(args: &DbArgs) -> anyhow::Result<PathBuf> {
-    locate(args).path.context(
-        "cannot tell where the database goes: no cache folder (set XDG_CACHE_HOME or HOME) and no --db",
-    )
+pub fn target_path(args: &DbRequest) -> Result<PathBuf, EngineError> {
+    locate(args).path.ok_or_else(|| {
+        EngineError::NoDatabase(
+            "cannot tell where the database goes: no cache folder (set XDG_CACHE_HOME or HOME) and no --db".into(),
+        )
+    })
 }
 
-/// Opens the database for `scan` and `deps`.
-pub fn open(args: &DbArgs) -> anyhow::Result<Database> {
+/// Opens the database for `scan` and `deps`; what the user should hear
+/// about it (the built-in snapshot is old, a refresh failed) goes to
+/// `warnings`.
+pub fn open(args: &DbRequest, warnings: &mut Vec<String>) -> Result<Database, EngineError> {
     let location = locate(args);
     let Some(path) = location.path.filter(|p| location.explicit || p.exists()) else {
-        return builtin(true);
+        let database = builtin()?;
+        let built = database.info().built;
+        let date = built.get(..10).unwrap_or(&built);
+        warnings.push(format!(
+            "using the built-in vulnerability database of {date}; run `pyward db update` for current advisories"
+        ));
+        return Ok(database);
     };
     let database = open_file(&path)?;
     if args.offline {
@@ -64,43 +80,38 @@ pub fn open(args: &DbArgs) -> anyhow::Result<Database> {
         .unwrap_or(MAX_AGE_SECONDS);
     let url_override = std::env::var("PYWARD_DB_URL").ok();
     match stale_source(&database, max_age, url_override.as_deref()) {
-        Some(url) => Ok(refresh(database, &path, &url)),
+        Some(url) => Ok(refresh(database, &path, &url, warnings)),
         None => Ok(database),
     }
 }
 
 /// Opens the database without refreshing it or warning (for `db status`).
 /// `None` as the path means the built-in snapshot.
-pub fn open_quietly(args: &DbArgs) -> anyhow::Result<(Database, Option<PathBuf>)> {
+pub fn open_quietly(args: &DbRequest) -> Result<(Database, Option<PathBuf>), EngineError> {
     let location = locate(args);
     match location.path {
         Some(path) if location.explicit || path.exists() => Ok((open_file(&path)?, Some(path))),
-        _ => Ok((builtin(false)?, None)),
+        _ => Ok((builtin()?, None)),
     }
 }
 
-fn open_file(path: &std::path::Path) -> anyhow::Result<Database> {
+fn open_file(path: &Path) -> Result<Database, EngineError> {
     if !path.exists() {
-        anyhow::bail!(
+        return Err(EngineError::NoDatabase(format!(
             "the vulnerability database `{}` does not exist; build it with `pyward db update --db {}`",
             path.display(),
             path.display()
-        );
+        )));
     }
     Ok(Database::open(path)?)
 }
 
-fn builtin(warn: bool) -> anyhow::Result<Database> {
-    let database =
-        Database::builtin().context("the built-in vulnerability database is unreadable")?;
-    if warn {
-        let built = database.info().built;
-        let date = built.get(..10).unwrap_or(&built);
-        output::warn(&format!(
-            "using the built-in vulnerability database of {date}; run `pyward db update` for current advisories"
-        ));
-    }
-    Ok(database)
+fn builtin() -> Result<Database, EngineError> {
+    Database::builtin().map_err(|e| {
+        EngineError::NoDatabase(format!(
+            "the built-in vulnerability database is unreadable: {e}"
+        ))
+    })
 }
 
 /// The URL to refresh `database` from, when it was downloaded (its source
@@ -123,14 +134,14 @@ fn stale_source(database: &Database, max_age: i64, url_override: Option<&str>) -
 }
 
 #[cfg(feature = "fetch")]
-fn refresh(old: Database, path: &std::path::Path, url: &str) -> Database {
+fn refresh(old: Database, path: &Path, url: &str, warnings: &mut Vec<String>) -> Database {
     use std::io::IsTerminal;
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(120),
         progress: std::io::stderr().is_terminal(),
     };
-    let failed = |cause: &dyn std::fmt::Display, old: &Database| {
-        output::warn(&format!(
+    let mut failed = |cause: &dyn std::fmt::Display, old: &Database| {
+        warnings.push(format!(
             "could not refresh the vulnerability database ({cause}); using the one built {}",
             old.info().built
         ));
@@ -151,8 +162,8 @@ fn refresh(old: Database, path: &std::path::Path, url: &str) -> Database {
 }
 
 #[cfg(not(feature = "fetch"))]
-fn refresh(old: Database, _path: &std::path::Path, _url: &str) -> Database {
-    output::warn(&format!(
+fn refresh(old: Database, _path: &Path, _url: &str, warnings: &mut Vec<String>) -> Database {
+    warnings.push(format!(
         "the vulnerability database was built {} and this pyward cannot download (built without `fetch`)",
         old.info().built
     ));
@@ -188,6 +199,7 @@ mod tests {
     }
 
     /// Serves each response (status line, body) to one connection.
+    #[cfg(feature = "fetch")]
     fn serve(responses: Vec<(&'static str, Vec<u8>)>) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
@@ -253,11 +265,13 @@ mod tests {
         let old = Database::open(&path).unwrap();
         assert_eq!(old.info().advisories, 6);
 
-        let kept = refresh(old, &path, &url);
+        let mut warnings = Vec::new();
+        let kept = refresh(old, &path, &url, &mut warnings);
+        assert!(warnings[0].contains("could not refresh"), "{warnings:?}");
         assert_eq!(kept.info().advisories, 6, "the old database is kept");
         assert_eq!(kept.info().built, "2020-01-01T00:00:00Z");
 
-        let fresh = refresh(kept, &path, &url);
+        let fresh = refresh(kept, &path, &url, &mut warnings);
         assert_eq!(fresh.info().advisories, 2);
         assert_eq!(fresh.info().source, url);
         assert!(fresh.age_seconds().unwrap() < 3600);
@@ -265,11 +279,11 @@ mod tests {
 
     #[test]
     fn an_explicit_database_that_does_not_exist_is_an_error() {
-        let args = DbArgs {
-            db: Some(PathBuf::from("/nonexistent/osv.db")),
+        let args = DbRequest {
+            path: Some(PathBuf::from("/nonexistent/osv.db")),
             offline: true,
         };
-        let err = open(&args).unwrap_err().to_string();
+        let err = open(&args, &mut Vec::new()).unwrap_err().to_string();
         assert!(err.contains("does not exist"), "{err}");
         assert!(err.contains("pyward db update"), "{err}");
     }

@@ -1,0 +1,227 @@
+//! The engine: the one pipeline every pyward command (and the package
+//! gateway) runs. It owns the configuration, the policy, the database
+//! handle and the table of scanners.
+//!
+//! ```text
+//! Request (what the user asked) --Engine::new--> Setup (checked settings,
+//!     configuration) + prepared scanners --Engine::run--> Outcome
+//!     (report with policy applied, messages, verdict)
+//! ```
+//!
+//! A command fills a [`Request`], builds an [`Engine`] for the scanners it
+//! runs, and renders the [`Outcome`]. `pyward scan` asks for every scanner
+//! and `pyward code` for one; both take the same path, so they cannot give
+//! different findings. The engine never prints: what the user should hear
+//! comes back as [`Message`]s.
+
+pub mod config;
+pub mod database;
+mod error;
+pub mod policy;
+mod redact;
+mod request;
+pub mod scanner;
+mod scanners;
+mod setup;
+
+use pyward_model::{Finding, Report};
+
+use policy::Gate;
+
+pub use error::EngineError;
+pub use policy::FailOn;
+pub use request::{CodeRequest, Request, SecretsRequest, Selection};
+pub use scanner::{REGISTRY, ScannerId};
+pub use scanners::code::rule_info as code_rule_info;
+pub use scanners::secrets::{SecretsScan, detector_info};
+pub use setup::Setup;
+
+use scanner::Scan;
+
+/// Something the user should hear about a run, on standard error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+    Hint,
+}
+
+impl Message {
+    fn note(text: impl Into<String>) -> Self {
+        Self {
+            level: Level::Note,
+            text: text.into(),
+        }
+    }
+
+    fn warning(text: impl Into<String>) -> Self {
+        Self {
+            level: Level::Warning,
+            text: text.into(),
+        }
+    }
+}
+
+/// How a run ends, for the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing at or above `--fail-on` (exit 0).
+    Clean,
+    /// Something at or above `--fail-on` (exit 1).
+    Findings,
+    /// Some input could not be read, and `--keep-going` was not given
+    /// (exit 2).
+    Incomplete,
+}
+
+/// A finished run.
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: Report,
+    pub messages: Vec<Message>,
+    pub verdict: Verdict,
+}
+
+/// The settings of one run and the scanners it runs, prepared.
+pub struct Engine {
+    setup: Setup,
+    scanners: Vec<Box<dyn Scan>>,
+    messages: Vec<Message>,
+}
+
+impl Engine {
+    /// Checks the request, reads the configuration and prepares
+    /// `scanners`: every error a bad option, configuration or baseline can
+    /// cause happens here, before any scanning work.
+    pub fn new(request: Request, scanners: &[ScannerId]) -> Result<Self, EngineError> {
+        let setup = Setup::new(request)?;
+        let mut messages: Vec<Message> =
+            setup.config.warnings.iter().map(Message::warning).collect();
+        let mut prepared = Vec::with_capacity(scanners.len());
+        for &id in scanners {
+            let scan = scanner::prepare(id, &setup)?;
+            messages.extend(scan.notes().into_iter().map(Message::note));
+            prepared.push(scan);
+        }
+        Ok(Self {
+            setup,
+            scanners: prepared,
+            messages,
+        })
+    }
+
+    pub fn setup(&self) -> &Setup {
+        &self.setup
+    }
+
+    /// Runs the scanners (in parallel), merges what they found, applies
+    /// the policy, and decides the verdict.
+    pub fn run(self) -> Result<Outcome, EngineError> {
+        let Engine {
+            setup,
+            scanners,
+            mut messages,
+        } = self;
+        let parts = std::thread::scope(|scope| {
+            let handles: Vec<_> = scanners
+                .iter()
+                .map(|scan| (scan.id(), scope.spawn(|| scan.run())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|(id, handle)| {
+                    handle
+                        .join()
+                        .map_err(|_| EngineError::ScannerPanicked(id.name()))?
+                })
+                .collect::<Result<Vec<_>, EngineError>>()
+        })?;
+
+        let mut report = Report::new(env!("CARGO_PKG_VERSION"));
+        report.root = setup.root.clone();
+        for part in parts {
+            messages.extend(part.notes.into_iter().map(Message::note));
+            messages.extend(part.warnings.into_iter().map(Message::warning));
+            merge(&mut report, part.report);
+        }
+        redact::report(&mut report);
+
+        let notes = policy::apply(
+            &mut report,
+            &setup.config.config,
+            &setup.request.ignore,
+            setup.request.min_severity,
+            policy::today(),
+        );
+        messages.extend(notes.warnings.into_iter().map(Message::warning));
+        if notes.below_min_severity > 0 {
+            messages.push(Message::note(format!(
+                "{} finding{} below min-severity not shown (listed under `ignored` in the JSON report)",
+                notes.below_min_severity,
+                if notes.below_min_severity == 1 { "" } else { "s" }
+            )));
+        }
+        sort_findings(&mut report.findings);
+        sort_findings(&mut report.ignored);
+        report.rules.sort_by(|a, b| a.id.cmp(&b.id));
+        report.rules.dedup_by(|a, b| a.id == b.id);
+
+        let verdict = verdict(&report, setup.gate(), setup.request.keep_going);
+        Ok(Outcome {
+            report,
+            messages,
+            verdict,
+        })
+    }
+}
+
+/// Adds one scanner's part to the report.
+fn merge(report: &mut Report, part: Report) {
+    if part.database.is_some() {
+        report.database = part.database;
+    }
+    report.environments.extend(part.environments);
+    report.dependencies.extend(part.dependencies);
+    report.findings.extend(part.findings);
+    report.ignored.extend(part.ignored);
+    report.errors.extend(part.errors);
+    report.rules.extend(part.rules);
+    report.graph.extend(part.graph);
+}
+
+/// Whatever could not be read, by any scanner, leaves the scan incomplete
+/// (exit 2) unless `--keep-going`; else the findings decide.
+fn verdict(report: &Report, gate: Gate, keep_going: bool) -> Verdict {
+    if !report.errors.is_empty() && !keep_going {
+        Verdict::Incomplete
+    } else if report.findings.iter().any(|f| gate.fails(f)) {
+        Verdict::Findings
+    } else {
+        Verdict::Clean
+    }
+}
+
+/// One order for every format and every run, so reports diff cleanly.
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.kind,
+                f.package.clone(),
+                f.version.clone(),
+                f.location
+                    .as_ref()
+                    .map(|l| (l.path.clone(), l.line, l.column)),
+                f.id.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
