@@ -12,8 +12,12 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::imports::{ImportKind, ImportedModule, Imports, QualifiedName};
 use crate::registry::Rule;
-use crate::settings::Settings;
+use crate::settings::{Profile, Settings};
 use crate::suppress::NosecLines;
+use crate::taint::SinkClass;
+use crate::taint::facts::Policy;
+use crate::taint::file::{Pending, scope_of};
+use crate::taint::sinks::{self, SinkMatch};
 
 /// Rules whose findings point at a hardcoded password or key: their source
 /// line is not copied into the report (as `snippet`).
@@ -36,6 +40,10 @@ pub struct Issue {
     /// (the column still comes from `range`): for Bandit checks that
     /// report an argument's line with the call's column.
     pub line_at: Option<TextSize>,
+    /// For a check whose danger depends on data: the sink class and the
+    /// expressions whose values reach it. In the precise profile the
+    /// finding waits for the data-flow analysis' verdict.
+    pub data: Option<(SinkClass, Vec<TextRange>)>,
 }
 
 impl Issue {
@@ -49,6 +57,7 @@ impl Issue {
             message: Cow::Borrowed(rule.message),
             context: None,
             line_at: None,
+            data: None,
         }
     }
 
@@ -83,6 +92,25 @@ impl Issue {
         self.line_at = Some(offset);
         self
     }
+
+    /// Marks the finding as depending on the data in `exprs` reaching a
+    /// sink of `class`: in the precise profile it is dropped when only
+    /// constants or sanitised values do, reported with the path when
+    /// untrusted data does.
+    #[must_use]
+    pub fn data<'e>(mut self, class: SinkClass, exprs: impl IntoIterator<Item = &'e Expr>) -> Self {
+        self.data = Some((class, exprs.into_iter().map(Ranged::range).collect()));
+        self
+    }
+}
+
+/// What the walk of one file gives the taint analysis and the report.
+pub(crate) struct WalkOutput {
+    pub(crate) findings: Vec<Finding>,
+    /// Findings waiting for a data-flow verdict.
+    pub(crate) pending: Vec<Pending>,
+    /// Scopes that read request data (their calls may carry it further).
+    pub(crate) scopes: Vec<Option<TextSize>>,
 }
 
 /// What a rule sees of the file being checked, and where it reports.
@@ -103,6 +131,9 @@ pub struct Checker<'a> {
     /// Family-wide answers for one node (see [`Checker::memo_rule`]).
     memo: Vec<(&'static str, TextRange, Option<&'static Rule>)>,
     findings: Vec<Finding>,
+    module: Option<&'a ast::ModModule>,
+    pending: Vec<Pending>,
+    flow_scopes: Vec<Option<TextSize>>,
 }
 
 impl<'a> Checker<'a> {
@@ -125,16 +156,48 @@ impl<'a> Checker<'a> {
             call_name: None,
             memo: Vec::new(),
             findings: Vec::new(),
+            module: None,
+            pending: Vec::new(),
+            flow_scopes: Vec::new(),
         }
     }
 
     /// Walks the module and runs the module-level checks.
-    pub(crate) fn run(mut self, module: &'a ast::ModModule) -> Vec<Finding> {
+    pub(crate) fn run(mut self, module: &'a ast::ModModule) -> WalkOutput {
+        self.module = Some(module);
         self.visit_body(&module.body);
         for &(_, check) in &self.settings.dispatch.module {
             check(&mut self, module);
         }
-        self.findings
+        self.flow_scopes.sort();
+        self.flow_scopes.dedup();
+        WalkOutput {
+            findings: self.findings,
+            pending: self.pending,
+            scopes: self.flow_scopes,
+        }
+    }
+
+    /// The module being checked.
+    pub fn module(&self) -> Option<&'a ast::ModModule> {
+        self.module
+    }
+
+    /// The settings of the run.
+    pub fn settings(&self) -> &'a Settings {
+        self.settings
+    }
+
+    /// A node's text on one line, cut to 60 characters: how messages name
+    /// a callee or a receiver.
+    pub fn short_text(&self, range: TextRange) -> String {
+        let text: String = self.slice(range).split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() > 60 {
+            let cut: String = text.chars().take(57).collect();
+            format!("{cut}...")
+        } else {
+            text
+        }
     }
 
     // ---- what rules read -------------------------------------------------
@@ -289,10 +352,61 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports an issue built with [`Issue::new`] and its setters.
-    pub fn report_issue(&mut self, issue: Issue) {
+    pub fn report_issue(&mut self, mut issue: Issue) {
+        let data = issue.data.take();
+        if let Some((class, watched)) = data
+            && self.settings.profile() == Profile::Precise
+        {
+            // The floors apply to the verdict (which may raise the
+            // confidence), not here.
+            let site = issue.context.unwrap_or(issue.range);
+            let sink = self.short_text(site);
+            if let Some(finding) = self.finding_of(issue) {
+                self.pending.push(Pending {
+                    finding,
+                    class,
+                    policy: Policy::Bandit,
+                    watched,
+                    gate: None,
+                    scope: scope_of(&self.stmts),
+                    site,
+                    sink,
+                });
+            }
+            return;
+        }
         if issue.severity < self.settings.severity || issue.confidence < self.settings.confidence {
             return;
         }
+        if let Some(finding) = self.finding_of(issue) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// A data-flow rule's sink, found by the walk: reported if untrusted
+    /// data reaches it.
+    fn report_flow(&mut self, found: SinkMatch<'_>, site: TextRange) {
+        let Some(rule) = self.settings.flow_rule(found.class) else {
+            return;
+        };
+        let context = self.current_stmt().map_or(site, Ranged::range);
+        let issue = Issue::new(rule, site).context(context);
+        if let Some(finding) = self.finding_of(issue) {
+            self.pending.push(Pending {
+                finding,
+                class: found.class,
+                policy: Policy::Flow,
+                watched: found.watched.iter().map(|e| e.range()).collect(),
+                gate: found.gate,
+                scope: scope_of(&self.stmts),
+                site,
+                sink: found.name,
+            });
+        }
+    }
+
+    /// The finding an issue makes, `None` when a `# nosec` silences it.
+    fn finding_of(&self, issue: Issue) -> Option<Finding> {
         let start = self
             .line_index
             .line_column(issue.range.start(), self.source);
@@ -305,7 +419,7 @@ impl<'a> Checker<'a> {
         let first = self.line_of(context.start());
         let last = self.line_of(context.end());
         if self.nosec.silences(issue.rule.code, line, first, last) {
-            return;
+            return None;
         }
         let end = self.line_index.line_column(issue.range.end(), self.source);
         let end_line = u32::try_from(end.line.get()).unwrap_or(u32::MAX);
@@ -316,6 +430,7 @@ impl<'a> Checker<'a> {
 
         let mut finding = Finding::new(FindingKind::Code, issue.rule.code, issue.severity);
         finding.rule = Some(issue.rule.name.to_string());
+        finding.cwe = issue.rule.cwe.map(str::to_string);
         finding.confidence = Some(issue.confidence);
         finding.location =
             Some(Location::new(self.path, line, column).ending_at(end_line, end_column));
@@ -330,7 +445,7 @@ impl<'a> Checker<'a> {
             snippet,
             flow: Vec::new(),
         }));
-        self.findings.push(finding);
+        Some(finding)
     }
 
     fn line_text(&self, line: ruff_source_file::OneIndexed) -> &'a str {
@@ -425,6 +540,66 @@ impl<'a> Checker<'a> {
     }
 }
 
+impl<'a> Checker<'a> {
+    /// The data-flow rules' look at a call: is it a sink, does it read
+    /// declared or local sources.
+    fn flow_call(&mut self, call: &'a ast::ExprCall) {
+        if let Some(found) = sinks::call_sink(self, call) {
+            self.report_flow(found, call.range());
+        } else if let Some(found) = sinks::log_sink(self, call) {
+            self.report_flow(found, call.range());
+        } else if (self.is_module_imported_like("xml.sax") || self.is_module_imported_like("lxml"))
+            && let Some(found) = sinks::parser_method_sink(call)
+        {
+            self.report_flow(found, call.range());
+        }
+        let taint = &self.settings.taint;
+        if (!taint.sources.is_empty() || taint.local_sources)
+            && self.call_qualified_name(call).is_some()
+        {
+            self.flow_scopes.push(scope_of(&self.stmts));
+        }
+    }
+
+    /// The data-flow rules' look at a statement: request handlers, sinks
+    /// that are assignments, HTML returned by a view.
+    fn flow_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                let handler = sinks::is_route(function)
+                    || crate::semantic::scope::parameters(&function.parameters)
+                        .any(|p| matches!(p.name.as_str(), "request" | "req"));
+                if handler {
+                    self.flow_scopes.push(Some(function.range.start()));
+                }
+            }
+            Stmt::Assign(_) | Stmt::AugAssign(_) => {
+                if let Some(found) = sinks::assignment_sink(self, stmt) {
+                    self.report_flow(found, stmt.range());
+                }
+            }
+            Stmt::Return(ret) => {
+                if let Some(value) = &ret.value
+                    && let Some(function) = self.enclosing_function()
+                    && sinks::returns_html(self, function)
+                    && sinks::may_be_html(value)
+                {
+                    self.report_flow(
+                        SinkMatch {
+                            class: SinkClass::Xss,
+                            watched: vec![value],
+                            gate: None,
+                            name: "return".to_string(),
+                        },
+                        ret.range(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         self.stmts.push(stmt);
@@ -463,6 +638,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
         for &(_, check) in &self.settings.dispatch.stmt {
             check(self, stmt);
         }
+        if self.settings.flow_enabled() {
+            self.flow_stmt(stmt);
+        }
 
         match stmt {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {
@@ -486,6 +664,16 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 check(self, call);
             }
             self.call_imports(call);
+            if self.settings.flow_enabled() {
+                self.flow_call(call);
+            }
+        } else if let Expr::Name(name) = expr
+            && self.settings.flow_enabled()
+            && matches!(name.id.as_str(), "request" | "session")
+        {
+            // Request data may be read here: the scope's calls may carry it
+            // to a sink elsewhere.
+            self.flow_scopes.push(scope_of(&self.stmts));
         }
         self.exprs.push(expr);
         if let Expr::Lambda(_) = expr {

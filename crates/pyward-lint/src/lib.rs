@@ -22,6 +22,7 @@ pub mod helpers;
 pub mod imports;
 pub mod registry;
 mod rules;
+mod run;
 pub mod settings;
 pub mod suppress;
 mod semantic;
@@ -31,7 +32,8 @@ mod walk;
 pub use checker::{Checker, Issue};
 pub use imports::{ImportKind, ImportedModule, QualifiedName};
 pub use registry::{Check, Rule, all_rules, rule, rule_docs};
-pub use settings::{BanditConfig, CodeConfig, Settings, SettingsError, bandit_config};
+pub use settings::{BanditConfig, CodeConfig, Profile, Settings, SettingsError, bandit_config};
+pub use taint::{SinkClass, TaintConfig};
 
 /// What a run found.
 #[derive(Debug, Default)]
@@ -46,12 +48,24 @@ pub struct LintOutcome {
 
 /// Checks every Python file under `paths`; reported paths are relative to
 /// `root`.
+///
+/// Two phases: every file is parsed, walked and analysed on its own (in
+/// parallel), then the data-flow pass over the whole tree decides the
+/// findings that depend on where values come from (reading again the few
+/// files whose functions it still needs).
 pub fn check_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> LintOutcome {
     let (files, mut errors) = walk::python_files(paths, root, settings);
-    let results: Vec<Result<Vec<Finding>, ScanError>> = files
+    let project = taint::project::ProjectIndex::new(
+        files.iter().map(|f| (f.relative.clone(), f.path.clone())),
+    );
+    let results: Vec<Result<run::FileOutcome, ScanError>> = files
         .par_iter()
-        .map(|file| match std::fs::read(&file.path) {
-            Ok(bytes) => check_bytes(&file.relative, &bytes, settings),
+        .enumerate()
+        .map(|(index, file)| match std::fs::read(&file.path) {
+            Ok(bytes) => decode(&file.relative, &bytes).and_then(|source| {
+                let index = u32::try_from(index).unwrap_or(u32::MAX);
+                lint_file(&file.relative, source, settings, &project, index)
+            }),
             Err(err) => Err(ScanError {
                 path: file.relative.clone(),
                 line: None,
@@ -60,23 +74,27 @@ pub fn check_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> LintO
         })
         .collect();
     let mut outcome = LintOutcome::default();
-    for result in results {
+    let mut facts = Vec::new();
+    for (index, result) in results.into_iter().enumerate() {
         match result {
-            Ok(findings) => {
+            Ok(file) => {
                 outcome.files_checked += 1;
-                outcome.findings.extend(findings);
+                outcome.findings.extend(file.findings);
+                if let Some(file_facts) = file.facts {
+                    facts.push((u32::try_from(index).unwrap_or(u32::MAX), file_facts));
+                }
             }
             Err(error) => errors.push(error),
         }
     }
-    outcome.findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            f.location
-                .as_ref()
-                .map(|l| (l.path.clone(), l.line, l.column))
-        };
-        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
-    });
+    let mut reread = run::TreeReread {
+        project: &project,
+        settings,
+    };
+    outcome
+        .findings
+        .extend(run::finish(facts, &project, settings, &mut reread));
+    run::sort(&mut outcome.findings);
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     outcome.errors = errors;
     outcome
@@ -89,8 +107,13 @@ pub fn check_bytes(
     bytes: &[u8],
     settings: &Settings,
 ) -> Result<Vec<Finding>, ScanError> {
+    check_source(path, decode(path, bytes)?, settings)
+}
+
+/// A file's text from its bytes: UTF-8 with an optional BOM.
+pub(crate) fn decode<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, ScanError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let source = std::str::from_utf8(bytes).map_err(|err| {
+    std::str::from_utf8(bytes).map_err(|err| {
         let line = bytes[..err.valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
@@ -101,16 +124,38 @@ pub fn check_bytes(
             line: u32::try_from(line).ok(),
             message: "not UTF-8 text".to_string(),
         }
-    })?;
-    check_source(path, source, settings)
+    })
 }
 
-/// Checks one file's text. `path` is what findings show.
+/// Checks one file's text. `path` is what findings show. The data-flow
+/// analysis sees this file alone: calls into other modules are unknown.
 pub fn check_source(
     path: &str,
     source: &str,
     settings: &Settings,
 ) -> Result<Vec<Finding>, ScanError> {
+    let project = taint::project::ProjectIndex::new([(path.to_string(), PathBuf::from(path))]);
+    let outcome = lint_file(path, source, settings, &project, 0)?;
+    let mut findings = outcome.findings;
+    let facts: Vec<_> = outcome.facts.into_iter().map(|f| (0, f)).collect();
+    findings.extend(run::finish(
+        facts,
+        &project,
+        settings,
+        &mut taint::resolve::NoReread,
+    ));
+    run::sort(&mut findings);
+    Ok(findings)
+}
+
+/// Parses, walks and analyses one file (index `file` of `project`).
+fn lint_file(
+    path: &str,
+    source: &str,
+    settings: &Settings,
+    project: &taint::project::ProjectIndex,
+    file: u32,
+) -> Result<run::FileOutcome, ScanError> {
     let parsed = ruff_python_parser::parse_module(source).map_err(|err| {
         let index = LineIndex::from_source_text(source);
         let offset = err
@@ -135,5 +180,14 @@ pub fn check_source(
         }
     }
     let checker = Checker::new(source, path, &line_index, settings, &nosec);
-    Ok(checker.run(parsed.syntax()))
+    let walked = checker.run(parsed.syntax());
+    Ok(run::analyze(
+        walked,
+        source,
+        &line_index,
+        parsed.syntax(),
+        settings,
+        project,
+        file,
+    ))
 }

@@ -167,30 +167,9 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
         self.django
     }
 
-    /// Whether a function is a request handler whose parameters are
-    /// request data (`@app.route("/<name>")`, `@router.get("/{id}")`).
+    /// Whether a function is a request handler (see [`sinks::is_route`]).
     pub(crate) fn is_route(&self, function: &ast::StmtFunctionDef) -> bool {
-        function.decorator_list.iter().any(|decorator| {
-            let Expr::Call(call) = &decorator.expression else {
-                return false;
-            };
-            let name = match &*call.func {
-                Expr::Attribute(a) => a.attr.as_str(),
-                Expr::Name(n) => n.id.as_str(),
-                _ => return false,
-            };
-            if !models::ROUTE_DECORATORS.contains(&name) {
-                return false;
-            }
-            let path = call
-                .arguments
-                .args
-                .first()
-                .or_else(|| call.arguments.find_keyword("path").map(|k| &k.value))
-                .or_else(|| call.arguments.find_keyword("rule").map(|k| &k.value));
-            matches!(path, Some(Expr::StringLiteral(s)) if s.value.to_str().starts_with('/'))
-                || (name == "route" && path.is_some())
-        })
+        super::sinks::is_route(function)
     }
 
     /// What a module-level import binds `name` to.

@@ -22,6 +22,7 @@ pub(crate) mod label;
 pub(crate) mod models;
 pub(crate) mod project;
 pub(crate) mod resolve;
+pub(crate) mod sinks;
 pub(crate) mod value;
 
 pub use config::TaintConfig;

@@ -144,6 +144,17 @@ pub(crate) fn function(name: &str) -> Option<Model> {
         | "django.http.response.JsonResponse" | "fastapi.responses.JSONResponse"
         | "starlette.responses.JSONResponse" | "flask.url_for" | "flask.helpers.url_for"
         | "django.urls.reverse" | "django.core.urlresolvers.reverse" => Sanitise(ClassSet::ALL),
+        // Response objects: what they carry was checked at the call (a
+        // sink); as values they are no longer text.
+        "flask.make_response" | "flask.helpers.make_response" | "flask.Response"
+        | "werkzeug.wrappers.Response" | "werkzeug.Response" | "django.http.HttpResponse"
+        | "django.http.response.HttpResponse" | "fastapi.responses.HTMLResponse"
+        | "starlette.responses.HTMLResponse" | "flask.redirect" | "werkzeug.utils.redirect"
+        | "django.shortcuts.redirect" | "django.http.HttpResponseRedirect"
+        | "django.http.HttpResponsePermanentRedirect" | "fastapi.responses.RedirectResponse"
+        | "starlette.responses.RedirectResponse" | "flask.send_file" | "flask.send_from_directory"
+        | "fastapi.responses.FileResponse" | "starlette.responses.FileResponse"
+        | "django.http.FileResponse" | "flask.abort" => Sanitise(ClassSet::ALL),
         "shlex.quote" | "pipes.quote" | "shlex.join" => Sanitise(set(&[SinkClass::Command])),
         "html.escape" | "cgi.escape" | "markupsafe.escape" | "markupsafe.escape_silent"
         | "flask.escape" | "jinja2.escape" | "django.utils.html.escape"

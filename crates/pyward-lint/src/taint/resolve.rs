@@ -395,7 +395,7 @@ impl<'p> Resolver<'p> {
     fn missing(&mut self) -> Vec<(u32, String)> {
         let mut seen: HashSet<u32> = HashSet::new();
         let mut pending: Vec<u32> = Vec::new();
-        let mut push_taint = |taint: &Taint, pending: &mut Vec<u32>| {
+        let push_taint = |taint: &Taint, pending: &mut Vec<u32>| {
             for label in taint.labels() {
                 if let Origin::Call(site) = label.origin {
                     pending.push(site);
@@ -623,7 +623,7 @@ pub(crate) fn resolve(
                 };
                 path = resolver.path(source, label.via, &spot);
                 let from = describe(&path[0], project);
-                let to = describe(&spot, project);
+                let to = place(&spot, project);
                 finding.confidence = Some(Confidence::High);
                 let message = match policy {
                     Policy::Flow => format!("{from} reaches `{sink}` ({to}){}", advice(class)),
@@ -644,6 +644,15 @@ pub(crate) fn resolve(
         verdicts.push(Verdict { finding, path });
     }
     verdicts
+}
+
+/// "views.py:12".
+fn place(spot: &Spot, project: &ProjectIndex) -> String {
+    let path = project
+        .files
+        .get(spot.file as usize)
+        .map_or("?", |f| f.relative.as_str());
+    format!("{path}:{}", spot.line)
 }
 
 /// "request parameter `name` (views.py:12)".

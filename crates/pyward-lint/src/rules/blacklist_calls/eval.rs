@@ -32,6 +32,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of possibly insecure function - consider using safer ast.literal_eval.",
+        cwe: "CWE-78",
         check: Call(eval_call),
     };
 }

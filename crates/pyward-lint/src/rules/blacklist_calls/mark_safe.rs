@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of mark_safe() may expose cross-site scripting vulnerabilities and should be reviewed.",
+        cwe: "CWE-79",
         check: Call(mark_safe_call),
     };
 }

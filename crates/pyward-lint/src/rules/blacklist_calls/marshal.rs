@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Deserialization with the marshal module is possibly dangerous.",
+        cwe: "CWE-502",
         check: Call(marshal_call),
     };
 }

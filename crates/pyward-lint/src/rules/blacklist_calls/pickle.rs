@@ -39,6 +39,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Pickle and modules that wrap it can be unsafe when used to deserialize untrusted data, possible security issue.",
+        cwe: "CWE-502",
         check: Call(pickle_call),
     };
 }

@@ -40,6 +40,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Audit url open for permitted schemes. Allowing use of file:/ or custom schemes is often unexpected.",
+        cwe: "CWE-22",
         check: Call(urllib_urlopen_call),
     };
 }

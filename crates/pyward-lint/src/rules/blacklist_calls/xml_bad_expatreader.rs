@@ -35,6 +35,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with its defusedxml equivalent function or make sure defusedxml.defuse_stdlib() is called",
+        cwe: "CWE-20",
         check: Call(xml_bad_expatreader_call),
     };
 }

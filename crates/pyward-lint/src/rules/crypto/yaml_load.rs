@@ -1,7 +1,9 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::helpers::{keyword_is, positional_value};
 use crate::rules::injection::names::qualified_name;
 
@@ -36,6 +38,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of unsafe yaml load. Allows instantiation of arbitrary objects. Consider yaml.safe_load().",
+        cwe: "CWE-20",
         check: Call(yaml_load),
     };
 }
@@ -63,5 +66,8 @@ fn yaml_load(checker: &mut Checker<'_>, call: &ExprCall) {
     {
         return;
     }
-    checker.report(&YAML_LOAD, call.range());
+    checker.report_issue(
+        Issue::new(&YAML_LOAD, call.range())
+            .data(SinkClass::Deserialization, select(call, Args::First(&["stream"]))),
+    );
 }

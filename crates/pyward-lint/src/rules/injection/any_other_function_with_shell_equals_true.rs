@@ -1,6 +1,8 @@
 use ruff_python_ast::ExprCall;
 
 use crate::checker::Checker;
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::{issue_at_keyword, qualified_name};
 use crate::rules::injection::shell::{SUBPROCESS, has_shell};
 
@@ -33,6 +35,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Low,
         message: "Function call with shell=True parameter identified, possible security issue.",
+        cwe: "CWE-78",
         check: Call(any_other_function_with_shell_equals_true),
     };
 }
@@ -42,10 +45,9 @@ fn any_other_function_with_shell_equals_true(checker: &mut Checker<'_>, call: &E
         return;
     }
     if !qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
-        checker.report_issue(issue_at_keyword(
-            &ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE,
-            call,
-            "shell",
-        ));
+        checker.report_issue(
+            issue_at_keyword(&ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE, call, "shell")
+                .data(SinkClass::Command, select(call, Args::First(&["args", "cmd", "command"]))),
+        );
     }
 }

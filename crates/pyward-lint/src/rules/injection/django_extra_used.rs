@@ -1,7 +1,9 @@
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::call_name_is;
 
 crate::declare_rule! {
@@ -35,6 +37,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Use of extra potential SQL attack vector.",
+        cwe: "CWE-89",
         check: Call(django_extra_used),
     };
 }
@@ -74,6 +77,8 @@ fn django_extra_used(checker: &mut Checker<'_>, call: &ExprCall) {
         };
     }
     if insecure {
-        checker.report(&DJANGO_EXTRA_USED, call.range());
+        checker.report_issue(
+            Issue::new(&DJANGO_EXTRA_USED, call.range()).data(SinkClass::Sql, select(call, Args::All)),
+        );
     }
 }

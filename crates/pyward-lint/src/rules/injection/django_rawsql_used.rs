@@ -1,7 +1,8 @@
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
 use crate::rules::injection::names::call_name_is;
 
 crate::declare_rule! {
@@ -32,6 +33,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Use of RawSQL potential SQL attack vector.",
+        cwe: "CWE-89",
         check: Call(django_rawsql_used),
     };
 }
@@ -52,6 +54,8 @@ fn django_rawsql_used(checker: &mut Checker<'_>, call: &ExprCall) {
         return;
     };
     if !matches!(sql, Expr::StringLiteral(_)) {
-        checker.report(&DJANGO_RAWSQL_USED, call.range());
+        checker.report_issue(
+            Issue::new(&DJANGO_RAWSQL_USED, call.range()).data(SinkClass::Sql, [sql]),
+        );
     }
 }

@@ -3,6 +3,7 @@ use ruff_python_ast::{Expr, ExprBinOp, ExprCall, FStringPart, InterpolatedString
 use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,6 +36,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Low,
         message: "Possible SQL injection vector through string-based query construction.",
+        cwe: "CWE-89",
         check: Expr(hardcoded_sql_expressions),
     };
 }
@@ -202,7 +204,7 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                 Some(Expr::Attribute(_)) if looks_like_sql(text) => {}
                 _ => return,
             }
-            let (statement, execute, replace) = {
+            let (statement, execute, replace, data) = {
                 let mut ancestors = checker.expr_ancestors();
                 let Some(parent) = ancestors.next() else {
                     return;
@@ -222,7 +224,12 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                         }
                         let mut parts = Vec::new();
                         concatenation(text, root, stop, &mut parts);
-                        (parts.join(" "), wrapper_is_execute(root, above), false)
+                        (
+                            parts.join(" "),
+                            wrapper_is_execute(root, above),
+                            false,
+                            root,
+                        )
                     }
                     Expr::Attribute(attribute)
                         if matches!(attribute.attr.as_str(), "format" | "replace") =>
@@ -235,12 +242,13 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                             text.to_string(),
                             execute,
                             attribute.attr.as_str() == "replace",
+                            call.unwrap_or(parent),
                         )
                     }
                     _ => return,
                 }
             };
-            report(checker, expr, &statement, execute, replace);
+            report(checker, expr, data, &statement, execute, replace);
         }
         Expr::FString(fstring) => {
             // Bandit (on Python 3.11) checks the literal parts of an
@@ -267,7 +275,7 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                 return;
             }
             let execute = wrapper_is_execute(expr, checker.parent_expr());
-            report(checker, expr, &statement, execute, false);
+            report(checker, expr, expr, &statement, execute, false);
         }
         _ => {}
     }
@@ -283,7 +291,16 @@ fn looks_like_sql(text: &str) -> bool {
     })
 }
 
-fn report(checker: &mut Checker<'_>, expr: &Expr, statement: &str, execute: bool, replace: bool) {
+/// Reports at `expr`; `data` is the expression that builds the statement
+/// (what the precise profile asks the data-flow analysis about).
+fn report(
+    checker: &mut Checker<'_>,
+    expr: &Expr,
+    data: &Expr,
+    statement: &str,
+    execute: bool,
+    replace: bool,
+) {
     if !is_sql(statement) {
         return;
     }
@@ -292,8 +309,11 @@ fn report(checker: &mut Checker<'_>, expr: &Expr, statement: &str, execute: bool
     } else {
         Confidence::Low
     };
-    checker
-        .report_issue(Issue::new(&HARDCODED_SQL_EXPRESSIONS, expr.range()).confidence(confidence));
+    checker.report_issue(
+        Issue::new(&HARDCODED_SQL_EXPRESSIONS, expr.range())
+            .confidence(confidence)
+            .data(SinkClass::Sql, [data]),
+    );
 }
 
 #[cfg(test)]

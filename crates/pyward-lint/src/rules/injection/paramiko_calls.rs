@@ -1,7 +1,9 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::call_name_is;
 
 crate::declare_rule! {
@@ -33,6 +35,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Possible shell injection via Paramiko call, check inputs are properly sanitized.",
+        cwe: "CWE-78",
         check: Call(paramiko_calls),
     };
 }
@@ -40,6 +43,9 @@ crate::declare_rule! {
 fn paramiko_calls(checker: &mut Checker<'_>, call: &ExprCall) {
     if call_name_is(checker, call, &["exec_command"]) && checker.is_module_imported_like("paramiko")
     {
-        checker.report(&PARAMIKO_CALLS, call.range());
+        checker.report_issue(
+            Issue::new(&PARAMIKO_CALLS, call.range())
+                .data(SinkClass::Command, select(call, Args::First(&["command"]))),
+        );
     }
 }

@@ -3,6 +3,8 @@ use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::qualified_name;
 use crate::rules::injection::shell::{SHELL, command_is_literal};
 
@@ -37,6 +39,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Starting a process with a shell, possible injection detected, security issue.",
+        cwe: "CWE-78",
         check: Call(start_process_with_a_shell),
     };
 }
@@ -48,7 +51,8 @@ fn start_process_with_a_shell(checker: &mut Checker<'_>, call: &ExprCall) {
     if !qualified_name(checker, call).is_some_and(|name| SHELL.contains(&name)) {
         return;
     }
-    let mut issue = Issue::new(&START_PROCESS_WITH_A_SHELL, call.range());
+    let mut issue = Issue::new(&START_PROCESS_WITH_A_SHELL, call.range())
+        .data(SinkClass::Command, select(call, Args::First(&["cmd", "command"])));
     if command_is_literal(call) {
         issue = issue.severity(Severity::Low).message(
             "Starting a process with a shell: Seems safe, but may be changed in the future, consider rewriting without shell",

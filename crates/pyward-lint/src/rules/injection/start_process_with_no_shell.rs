@@ -1,7 +1,9 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::qualified_name;
 use crate::rules::injection::shell::NO_SHELL;
 
@@ -34,12 +36,16 @@ crate::declare_rule! {
         severity: Low,
         confidence: Medium,
         message: "Starting a process without a shell.",
+        cwe: "CWE-78",
         check: Call(start_process_with_no_shell),
     };
 }
 
 fn start_process_with_no_shell(checker: &mut Checker<'_>, call: &ExprCall) {
     if qualified_name(checker, call).is_some_and(|name| NO_SHELL.contains(&name)) {
-        checker.report(&START_PROCESS_WITH_NO_SHELL, call.range());
+        checker.report_issue(
+            Issue::new(&START_PROCESS_WITH_NO_SHELL, call.range())
+                .data(SinkClass::Command, select(call, Args::All)),
+        );
     }
 }

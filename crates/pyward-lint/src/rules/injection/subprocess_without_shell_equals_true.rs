@@ -1,6 +1,8 @@
 use ruff_python_ast::ExprCall;
 
 use crate::checker::Checker;
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::{issue_at_keyword, qualified_name};
 use crate::rules::injection::shell::{SUBPROCESS, has_shell};
 
@@ -34,6 +36,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "subprocess call - check for execution of untrusted input.",
+        cwe: "CWE-78",
         check: Call(subprocess_without_shell_equals_true),
     };
 }
@@ -43,10 +46,9 @@ fn subprocess_without_shell_equals_true(checker: &mut Checker<'_>, call: &ExprCa
         return;
     }
     if qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
-        checker.report_issue(issue_at_keyword(
-            &SUBPROCESS_WITHOUT_SHELL_EQUALS_TRUE,
-            call,
-            "shell",
-        ));
+        checker.report_issue(
+            issue_at_keyword(&SUBPROCESS_WITHOUT_SHELL_EQUALS_TRUE, call, "shell")
+                .data(SinkClass::Command, select(call, Args::First(&["args"]))),
+        );
     }
 }

@@ -1,7 +1,9 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,6 +34,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of exec detected.",
+        cwe: "CWE-78",
         check: Call(exec_used),
     };
 }
@@ -41,6 +44,9 @@ fn exec_used(checker: &mut Checker<'_>, call: &ExprCall) {
         .call_qualified_name(call)
         .is_some_and(|name| name == "exec")
     {
-        checker.report(&EXEC_USED, call.range());
+        checker.report_issue(
+            Issue::new(&EXEC_USED, call.range())
+                .data(SinkClass::Code, select(call, Args::First(&[]))),
+        );
     }
 }

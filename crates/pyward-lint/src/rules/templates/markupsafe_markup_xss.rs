@@ -2,6 +2,7 @@ use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
 use crate::rules::injection::names::qualified_name;
 
 crate::declare_rule! {
@@ -33,6 +34,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Potential XSS with ``markupsafe.Markup`` detected. Do not use ``Markup`` on untrusted data.",
+        cwe: "CWE-79",
         check: Call(markupsafe_markup_xss),
     };
 }
@@ -66,5 +68,9 @@ fn markupsafe_markup_xss(checker: &mut Checker<'_>, call: &ExprCall) {
         "Potential XSS with ``{qualified}`` detected. Do not use ``{}`` on untrusted data.",
         qualified.rsplit('.').next().unwrap_or(qualified)
     );
-    checker.report_issue(Issue::new(&MARKUPSAFE_MARKUP_XSS, call.range()).message(message));
+    checker.report_issue(
+        Issue::new(&MARKUPSAFE_MARKUP_XSS, call.range())
+            .message(message)
+            .data(SinkClass::Xss, [first]),
+    );
 }

@@ -1,0 +1,167 @@
+//! One run over a tree: each file walked and analysed on its own (in
+//! parallel), then the project-wide data-flow pass that decides the
+//! findings waiting for it.
+
+use pyward_model::{CodeDetail, Detail, Finding, RelatedLocation};
+use rayon::prelude::*;
+use ruff_python_ast::ModModule;
+use ruff_source_file::LineIndex;
+
+use crate::checker::WalkOutput;
+use crate::settings::Settings;
+use crate::taint::facts::{FileFacts, Spot};
+use crate::taint::file::{FileInput, analyze_file};
+use crate::taint::project::ProjectIndex;
+use crate::taint::resolve::{self, Floors, Reread, Requests};
+
+/// What checking one file gives: findings decided by the walk, and the
+/// facts the project-wide pass needs (none when nothing waits for it).
+pub(crate) struct FileOutcome {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) facts: Option<FileFacts>,
+}
+
+/// Runs the taint analysis of a walked file, when something needs it.
+pub(crate) fn analyze(
+    walked: WalkOutput,
+    source: &str,
+    line_index: &LineIndex,
+    module: &ModModule,
+    settings: &Settings,
+    project: &ProjectIndex,
+    file: u32,
+) -> FileOutcome {
+    let WalkOutput {
+        findings,
+        pending,
+        scopes,
+    } = walked;
+    if pending.is_empty() && scopes.is_empty() {
+        return FileOutcome {
+            findings,
+            facts: None,
+        };
+    }
+    let input = file_input(source, line_index, module, project, file);
+    let facts = analyze_file(&input, &settings.taint, pending, &scopes, &[]);
+    FileOutcome {
+        findings,
+        facts: Some(facts),
+    }
+}
+
+fn file_input<'a>(
+    source: &'a str,
+    line_index: &'a LineIndex,
+    module: &'a ModModule,
+    project: &'a ProjectIndex,
+    file: u32,
+) -> FileInput<'a> {
+    let info = project.files.get(file as usize);
+    FileInput {
+        source,
+        line_index,
+        module,
+        file,
+        module_name: info.map_or_else(String::new, |f| f.module.clone()),
+        package: info.map_or_else(String::new, |f| f.package.clone()),
+        project,
+    }
+}
+
+/// The summaries of the functions `paths` (dotted paths in the file) of a
+/// file read again; `None` when it cannot be read or parsed.
+pub(crate) fn summarize(
+    source: &str,
+    settings: &Settings,
+    project: &ProjectIndex,
+    file: u32,
+    paths: &[String],
+) -> Option<FileFacts> {
+    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    let line_index = LineIndex::from_source_text(source);
+    let input = file_input(source, &line_index, parsed.syntax(), project, file);
+    Some(analyze_file(&input, &settings.taint, Vec::new(), &[], paths))
+}
+
+/// Reads files of the tree again, in parallel, for the summaries the
+/// project-wide pass asks for.
+pub(crate) struct TreeReread<'a> {
+    pub(crate) project: &'a ProjectIndex,
+    pub(crate) settings: &'a Settings,
+}
+
+impl Reread for TreeReread<'_> {
+    fn reread(&mut self, requests: &Requests) -> Vec<(u32, FileFacts)> {
+        requests
+            .par_iter()
+            .filter_map(|(file, paths)| {
+                let info = self.project.files.get(*file as usize)?;
+                let bytes = std::fs::read(&info.path).ok()?;
+                let source = crate::decode(&info.relative, &bytes).ok()?;
+                summarize(source, self.settings, self.project, *file, paths).map(|f| (*file, f))
+            })
+            .collect()
+    }
+}
+
+/// The findings decided by the project-wide pass over these facts.
+pub(crate) fn finish(
+    facts: Vec<(u32, FileFacts)>,
+    project: &ProjectIndex,
+    settings: &Settings,
+    reread: &mut dyn Reread,
+) -> Vec<Finding> {
+    if facts.is_empty() {
+        return Vec::new();
+    }
+    let floors = Floors {
+        severity: settings.severity,
+        confidence: settings.confidence,
+    };
+    resolve::resolve(facts, project, reread, floors)
+        .into_iter()
+        .map(|verdict| {
+            let mut finding = verdict.finding;
+            if !verdict.path.is_empty() {
+                let flow = verdict.path.iter().map(|spot| related(spot, project)).collect();
+                match &mut finding.detail {
+                    Some(Detail::Code(code)) => code.flow = flow,
+                    _ => {
+                        finding.detail = Some(Detail::Code(CodeDetail {
+                            snippet: None,
+                            flow,
+                        }));
+                    }
+                }
+            }
+            finding
+        })
+        .collect()
+}
+
+fn related(spot: &Spot, project: &ProjectIndex) -> RelatedLocation {
+    RelatedLocation {
+        path: project
+            .files
+            .get(spot.file as usize)
+            .map_or_else(String::new, |f| f.relative.clone()),
+        line: spot.line,
+        column: spot.column,
+        end_line: Some(spot.end_line),
+        end_column: Some(spot.end_column),
+        message: spot.message.clone(),
+    }
+}
+
+/// Findings in report order: path, line, column, id.
+pub(crate) fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            f.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, l.column))
+        };
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+}
