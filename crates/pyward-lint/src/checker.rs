@@ -16,7 +16,8 @@ use crate::settings::{Profile, Settings};
 use crate::suppress::NosecLines;
 use crate::taint::SinkClass;
 use crate::taint::facts::Policy;
-use crate::taint::file::{Pending, scope_of};
+use crate::taint::file::{FileWork, Pending, scope_of};
+use crate::taint::project::ProjectIndex;
 use crate::taint::sinks::{self, SinkMatch};
 
 /// Rules whose findings point at a hardcoded password or key: their source
@@ -107,10 +108,8 @@ impl Issue {
 /// What the walk of one file gives the taint analysis and the report.
 pub(crate) struct WalkOutput {
     pub(crate) findings: Vec<Finding>,
-    /// Findings waiting for a data-flow verdict.
-    pub(crate) pending: Vec<Pending>,
-    /// Scopes that read request data (their calls may carry it further).
-    pub(crate) scopes: Vec<Option<TextSize>>,
+    /// What the taint analysis is to look at.
+    pub(crate) work: FileWork,
 }
 
 /// What a rule sees of the file being checked, and where it reports.
@@ -134,6 +133,25 @@ pub struct Checker<'a> {
     module: Option<&'a ast::ModModule>,
     pending: Vec<Pending>,
     flow_scopes: Vec<Option<TextSize>>,
+    /// The tree's modules, and this file's dotted name, for the calls into
+    /// the project that the data-flow pass may follow.
+    project: &'a ProjectIndex,
+    module_name: &'a str,
+    /// Names of the module's own functions and classes, sorted.
+    module_defs: Vec<&'a str>,
+    project_calls: Vec<(Option<TextSize>, String)>,
+    returning: Vec<Option<TextSize>>,
+    /// Which libraries with sinks the file mentions at all (sinks whose
+    /// method names are common are only looked for then).
+    mentions: Mentions,
+}
+
+/// Libraries a file's text mentions, checked once per file.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Mentions {
+    pub(crate) xml: bool,
+    pub(crate) ldap: bool,
+    pub(crate) flask: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -143,6 +161,8 @@ impl<'a> Checker<'a> {
         line_index: &'a LineIndex,
         settings: &'a Settings,
         nosec: &'a NosecLines,
+        project: &'a ProjectIndex,
+        module_name: &'a str,
     ) -> Self {
         Self {
             source,
@@ -159,22 +179,58 @@ impl<'a> Checker<'a> {
             module: None,
             pending: Vec::new(),
             flow_scopes: Vec::new(),
+            project,
+            module_name,
+            module_defs: Vec::new(),
+            project_calls: Vec::new(),
+            returning: Vec::new(),
+            mentions: Mentions::default(),
         }
+    }
+
+    /// Which libraries with sinks the file mentions.
+    pub(crate) fn mentions(&self) -> Mentions {
+        self.mentions
     }
 
     /// Walks the module and runs the module-level checks.
     pub(crate) fn run(mut self, module: &'a ast::ModModule) -> WalkOutput {
         self.module = Some(module);
+        if self.settings.flow_enabled() {
+            self.module_defs = module
+                .body
+                .iter()
+                .filter_map(|stmt| match stmt {
+                    Stmt::FunctionDef(f) => Some(f.name.as_str()),
+                    Stmt::ClassDef(c) => Some(c.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            self.module_defs.sort_unstable();
+            self.mentions = Mentions {
+                xml: self.source.contains("xml"),
+                ldap: self.source.contains("ldap"),
+                flask: self.source.contains("flask"),
+            };
+        }
         self.visit_body(&module.body);
         for &(_, check) in &self.settings.dispatch.module {
             check(&mut self, module);
         }
         self.flow_scopes.sort();
         self.flow_scopes.dedup();
+        self.project_calls.sort();
+        self.project_calls.dedup();
+        self.returning.sort();
+        self.returning.dedup();
         WalkOutput {
             findings: self.findings,
-            pending: self.pending,
-            scopes: self.flow_scopes,
+            work: FileWork {
+                pending: self.pending,
+                sources: self.flow_scopes,
+                calls: self.project_calls,
+                returning: self.returning,
+            },
         }
     }
 
@@ -548,7 +604,7 @@ impl<'a> Checker<'a> {
             self.report_flow(found, call.range());
         } else if let Some(found) = sinks::log_sink(self, call) {
             self.report_flow(found, call.range());
-        } else if (self.is_module_imported_like("xml.sax") || self.is_module_imported_like("lxml"))
+        } else if self.mentions.xml
             && let Some(found) = sinks::parser_method_sink(call)
         {
             self.report_flow(found, call.range());
@@ -559,6 +615,40 @@ impl<'a> Checker<'a> {
         {
             self.flow_scopes.push(scope_of(&self.stmts));
         }
+        if let Some(callee) = self.project_callee(call) {
+            let scope = scope_of(&self.stmts);
+            self.project_calls.push((scope, callee));
+        }
+    }
+
+    /// The dotted name of a call into the project: a function imported
+    /// from one of its modules, one of this module's, or a method of the
+    /// enclosing class.
+    fn project_callee(&mut self, call: &'a ast::ExprCall) -> Option<String> {
+        if let Expr::Attribute(attribute) = &*call.func
+            && let Expr::Name(receiver) = &*attribute.value
+            && matches!(receiver.id.as_str(), "self" | "cls")
+        {
+            let class = self.stmts.iter().rev().find_map(|s| match s {
+                Stmt::ClassDef(c) => Some(c.name.as_str()),
+                _ => None,
+            })?;
+            return Some(format!("{}.{class}.{}", self.module_name, attribute.attr));
+        }
+        let project = self.project;
+        let module_name = self.module_name;
+        let defs = std::mem::take(&mut self.module_defs);
+        let found = self.call_qualified_name(call).and_then(|name| {
+            let dotted = name.as_str();
+            if name.is_imported() {
+                project.is_project_name(dotted).then(|| dotted.to_string())
+            } else {
+                (!dotted.contains('.') && defs.binary_search(&dotted).is_ok())
+                    .then(|| format!("{module_name}.{dotted}"))
+            }
+        });
+        self.module_defs = defs;
+        found
     }
 
     /// The data-flow rules' look at a statement: request handlers, sinks
@@ -579,6 +669,9 @@ impl<'a> Checker<'a> {
                 }
             }
             Stmt::Return(ret) => {
+                if ret.value.is_some() {
+                    self.returning.push(scope_of(&self.stmts));
+                }
                 if let Some(value) = &ret.value
                     && let Some(function) = self.enclosing_function()
                     && sinks::returns_html(self, function)

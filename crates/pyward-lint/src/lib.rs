@@ -138,12 +138,12 @@ pub fn check_source(
     let outcome = lint_file(path, source, settings, &project, 0)?;
     let mut findings = outcome.findings;
     let facts: Vec<_> = outcome.facts.into_iter().map(|f| (0, f)).collect();
-    findings.extend(run::finish(
-        facts,
-        &project,
+    let mut reread = run::SourceReread {
+        source,
+        project: &project,
         settings,
-        &mut taint::resolve::NoReread,
-    ));
+    };
+    findings.extend(run::finish(facts, &project, settings, &mut reread));
     run::sort(&mut findings);
     Ok(findings)
 }
@@ -179,7 +179,19 @@ fn lint_file(
             }
         }
     }
-    let checker = Checker::new(source, path, &line_index, settings, &nosec);
+    let module_name = project
+        .files
+        .get(file as usize)
+        .map_or("", |f| f.module.as_str());
+    let checker = Checker::new(
+        source,
+        path,
+        &line_index,
+        settings,
+        &nosec,
+        project,
+        module_name,
+    );
     let walked = checker.run(parsed.syntax());
     Ok(run::analyze(
         walked,

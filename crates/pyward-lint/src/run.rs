@@ -10,9 +10,9 @@ use ruff_source_file::LineIndex;
 use crate::checker::WalkOutput;
 use crate::settings::Settings;
 use crate::taint::facts::{FileFacts, Spot};
-use crate::taint::file::{FileInput, analyze_file};
+use crate::taint::file::{FileInput, FileWork, analyze_file};
 use crate::taint::project::ProjectIndex;
-use crate::taint::resolve::{self, Floors, Reread, Requests};
+use crate::taint::resolve::{self, Floors, Reread, Request};
 
 /// What checking one file gives: findings decided by the walk, and the
 /// facts the project-wide pass needs (none when nothing waits for it).
@@ -31,19 +31,15 @@ pub(crate) fn analyze(
     project: &ProjectIndex,
     file: u32,
 ) -> FileOutcome {
-    let WalkOutput {
-        findings,
-        pending,
-        scopes,
-    } = walked;
-    if pending.is_empty() && scopes.is_empty() {
+    let WalkOutput { findings, work } = walked;
+    if work.pending.is_empty() && work.sources.is_empty() {
         return FileOutcome {
             findings,
             facts: None,
         };
     }
     let input = file_input(source, line_index, module, project, file);
-    let facts = analyze_file(&input, &settings.taint, pending, &scopes, &[]);
+    let facts = analyze_file(&input, &settings.taint, work, &[]);
     FileOutcome {
         findings,
         facts: Some(facts),
@@ -70,18 +66,23 @@ fn file_input<'a>(
 }
 
 /// The summaries of the functions `paths` (dotted paths in the file) of a
-/// file read again; `None` when it cannot be read or parsed.
+/// file read again, and the verdicts of its deferred findings `pending`;
+/// `None` when it cannot be read or parsed.
 pub(crate) fn summarize(
     source: &str,
     settings: &Settings,
     project: &ProjectIndex,
     file: u32,
-    paths: &[String],
+    request: Request,
 ) -> Option<FileFacts> {
     let parsed = ruff_python_parser::parse_module(source).ok()?;
     let line_index = LineIndex::from_source_text(source);
     let input = file_input(source, &line_index, parsed.syntax(), project, file);
-    Some(analyze_file(&input, &settings.taint, Vec::new(), &[], paths))
+    let work = FileWork {
+        pending: request.pending,
+        ..FileWork::default()
+    };
+    Some(analyze_file(&input, &settings.taint, work, &request.paths))
 }
 
 /// Reads files of the tree again, in parallel, for the summaries the
@@ -92,14 +93,34 @@ pub(crate) struct TreeReread<'a> {
 }
 
 impl Reread for TreeReread<'_> {
-    fn reread(&mut self, requests: &Requests) -> Vec<(u32, FileFacts)> {
+    fn reread(&mut self, requests: Vec<Request>) -> Vec<(u32, FileFacts)> {
         requests
-            .par_iter()
-            .filter_map(|(file, paths)| {
-                let info = self.project.files.get(*file as usize)?;
+            .into_par_iter()
+            .filter_map(|request| {
+                let file = request.file;
+                let info = self.project.files.get(file as usize)?;
                 let bytes = std::fs::read(&info.path).ok()?;
                 let source = crate::decode(&info.relative, &bytes).ok()?;
-                summarize(source, self.settings, self.project, *file, paths).map(|f| (*file, f))
+                summarize(source, self.settings, self.project, file, request).map(|f| (file, f))
+            })
+            .collect()
+    }
+}
+
+/// Reads the one file of a run again (when a file is checked alone).
+pub(crate) struct SourceReread<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) project: &'a ProjectIndex,
+    pub(crate) settings: &'a Settings,
+}
+
+impl Reread for SourceReread<'_> {
+    fn reread(&mut self, requests: Vec<Request>) -> Vec<(u32, FileFacts)> {
+        requests
+            .into_iter()
+            .filter(|request| request.file == 0)
+            .filter_map(|request| {
+                summarize(self.source, self.settings, self.project, 0, request).map(|f| (0, f))
             })
             .collect()
     }

@@ -149,7 +149,7 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         if self.file.wanted.is_empty() {
             return;
         }
-        if let Some(slot) = self.file.wanted.get_mut(&expr.range()) {
+        if let Some(slot) = self.file.wanted.slot(expr.range()) {
             *slot = Some(value.clone());
             self.touched.push(expr.range());
         }
@@ -722,7 +722,6 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                             positional.push(receiver.taint);
                         }
                         positional.extend(args.iter().map(|a| a.taint.clone()));
-                        self.file.want_local(start);
                         self.site(call, name, positional, &kwargs, spread)
                     }
                     None => Value::tainted(all.union(&Taint::unknown())),

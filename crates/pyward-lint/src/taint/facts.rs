@@ -111,6 +111,21 @@ pub(crate) struct Candidate {
     pub(crate) sink: String,
 }
 
+/// Data-flow sinks of a scope that was not analysed: only untrusted data
+/// from elsewhere could reach them (through the scope's parameters, or the
+/// project functions it calls).
+#[derive(Debug)]
+pub(crate) struct Deferred {
+    /// Dotted path in the file (`Class.method`, `<module>`).
+    pub(crate) path: String,
+    /// Dotted name with the module's.
+    pub(crate) name: String,
+    /// The findings, as the walk left them.
+    pub(crate) pending: Vec<super::file::Pending>,
+    /// The project functions the scope calls (dotted names).
+    pub(crate) calls: Vec<String>,
+}
+
 /// Everything one file leaves for the project-wide pass. Ids in labels
 /// (`Origin::Source`, `Origin::Call`, `via`) index this file's tables until
 /// the pass renumbers them.
@@ -121,4 +136,5 @@ pub(crate) struct FileFacts {
     pub(crate) sites: Vec<CallSite>,
     pub(crate) summaries: Vec<Summary>,
     pub(crate) candidates: Vec<Candidate>,
+    pub(crate) deferred: Vec<Deferred>,
 }

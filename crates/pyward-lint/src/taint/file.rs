@@ -13,7 +13,7 @@ use ruff_text_size::{TextRange, TextSize};
 
 use super::config::TaintSettings;
 use super::engine::{self, Engine};
-use super::facts::{Candidate, FileFacts, Policy, SourceInfo, SourceKind, Spot, Step, Summary};
+use super::facts::{Candidate, Deferred, FileFacts, Policy, SourceInfo, SourceKind, Spot, Step, Summary};
 use super::label::{Origin, SinkClass, Taint};
 use super::models::{self, Model};
 use super::project::ProjectIndex;
@@ -23,9 +23,9 @@ use crate::semantic::constant::Const;
 use crate::semantic::dataflow;
 use crate::semantic::scope::{self, Scope, ScopeKind};
 
-/// At most this many scopes of one file are analysed for the functions the
-/// first ones call (beyond those, calls resolve as library calls).
-const MAX_EXTRA_SCOPES: usize = 96;
+/// At most this many functions of one file are analysed because the first
+/// scopes call them (beyond those, the project-wide pass asks again).
+const MAX_EXTRA_SCOPES: usize = 128;
 
 /// What the analysis of a file needs from the parse.
 pub(crate) struct FileInput<'a> {
@@ -79,11 +79,9 @@ pub(crate) struct FileAnalysis<'i, 'a> {
     pub(crate) facts: FileFacts,
     sources: HashMap<TextRange, u32>,
     /// Expressions whose value a pending finding needs, and the value.
-    pub(crate) wanted: HashMap<TextRange, Option<Value>>,
+    pub(crate) wanted: Wanted,
     /// Scopes analysed, with their summary.
     analyzed: HashMap<Option<TextSize>, usize>,
-    /// Functions of this file called from analysed scopes.
-    called: Vec<TextSize>,
     django: bool,
 }
 
@@ -116,9 +114,8 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
             globals_in_progress: Vec::new(),
             facts,
             sources: HashMap::new(),
-            wanted: HashMap::new(),
+            wanted: Wanted::default(),
             analyzed: HashMap::new(),
-            called: Vec::new(),
             django,
         }
     }
@@ -186,13 +183,6 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
     pub(crate) fn def_name(&self, start: TextSize) -> Option<String> {
         let info = self.defs.get(&start)?;
         Some(format!("{}.{}", self.input.module_name, info.path))
-    }
-
-    /// Notes that an analysed scope calls this function of the file.
-    pub(crate) fn want_local(&mut self, start: TextSize) {
-        if !self.called.contains(&start) {
-            self.called.push(start);
-        }
     }
 
     /// A name looked up at module level from inside a function: an import,
@@ -388,6 +378,7 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
                 .collect(),
             _ => Vec::new(),
         };
+        STATS_SCOPES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let index = self.facts.summaries.len();
         self.facts.summaries.push(Summary {
             name,
@@ -421,7 +412,7 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
                 // What it recorded may be from a state that had not
                 // settled: forget it (unknown, reported as Bandit does).
                 for range in touched {
-                    if let Some(slot) = self.wanted.get_mut(&range) {
+                    if let Some(slot) = self.wanted.slot(range) {
                         *slot = None;
                     }
                 }
@@ -431,49 +422,130 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
     }
 }
 
-/// Analyses the scopes of one file that `pending` findings and `scopes`
-/// (request handlers, readers of request data) need, and the functions of
-/// the file `requested` by dotted path (`Class.method`) from other files.
+/// What the walk leaves for the analysis of one file.
+#[derive(Debug, Default)]
+pub(crate) struct FileWork {
+    /// Findings waiting for a verdict.
+    pub(crate) pending: Vec<Pending>,
+    /// Scopes that read untrusted data.
+    pub(crate) sources: Vec<Option<TextSize>>,
+    /// Calls into the project, by scope (dotted callee names).
+    pub(crate) calls: Vec<(Option<TextSize>, String)>,
+    /// Scopes with a `return <value>` (sorted).
+    pub(crate) returning: Vec<Option<TextSize>>,
+}
+
+/// Analyses the scopes of one file that matter now: those with a Bandit
+/// check waiting for a verdict, those that read untrusted data (and the
+/// data-flow sinks in them), the functions `requested` by dotted path
+/// (`Class.method`) from other files, and the functions of the file that
+/// these call where that can change a verdict.
+///
+/// A scope that holds only data-flow sinks is not analysed: its findings
+/// are left in [`FileFacts::deferred`], for the project-wide pass to have
+/// analysed if untrusted data can reach them at all (a caller passes it,
+/// or the scope calls a function that returns it).
 pub(crate) fn analyze_file(
     input: &FileInput<'_>,
     settings: &TaintSettings,
-    pending: Vec<Pending>,
-    scopes: &[Option<TextSize>],
+    work: FileWork,
     requested: &[String],
 ) -> FileFacts {
+    let started = std::time::Instant::now();
+    let facts = analyze_file_inner(input, settings, work, requested);
+    STATS_NANOS.fetch_add(
+        u64::try_from(started.elapsed().as_nanos()).unwrap_or(0),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    facts
+}
+
+/// Debugging: time spent analysing files.
+pub(crate) static STATS_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Debugging: scopes analysed.
+pub(crate) static STATS_SCOPES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn analyze_file_inner(
+    input: &FileInput<'_>,
+    settings: &TaintSettings,
+    work: FileWork,
+    requested: &[String],
+) -> FileFacts {
+    let FileWork {
+        pending,
+        sources,
+        calls,
+        returning,
+    } = work;
     let mut analysis = FileAnalysis::new(input, settings);
-    for p in &pending {
-        for range in p.watched.iter().chain(p.gate.iter()) {
-            analysis.wanted.insert(*range, None);
-        }
-    }
-    let mut queue: Vec<Option<TextSize>> = pending.iter().map(|p| p.scope).collect();
-    queue.extend_from_slice(scopes);
+    // A scope that reads untrusted data matters if the data can leave it:
+    // through a sink in it, a call into the project, or its return value.
+    let mut now: Vec<Option<TextSize>> = sources
+        .into_iter()
+        .filter(|scope| {
+            returning.binary_search(scope).is_ok()
+                || calls.iter().any(|(s, _)| s == scope)
+                || pending.iter().any(|p| p.scope == *scope)
+        })
+        .collect();
+    now.extend(pending.iter().filter(|p| p.policy == Policy::Bandit).map(|p| p.scope));
     for path in requested {
-        if let Some((&start, _)) = analysis.defs.iter().find(|(_, info)| &info.path == path) {
-            queue.push(Some(start));
+        if let Some(start) = analysis.def_by_path(path) {
+            now.push(Some(start));
+        }
+        if path == "<module>" {
+            now.push(None);
         }
     }
-    queue.sort();
-    queue.dedup();
-    for scope in queue {
+    now.sort();
+    now.dedup();
+    // Data-flow sinks of other scopes wait (unless a scope analysed now
+    // calls theirs, see below).
+    let (pending, waiting): (Vec<Pending>, Vec<Pending>) = pending
+        .into_iter()
+        .partition(|p| p.policy == Policy::Bandit || now.binary_search(&p.scope).is_ok());
+    analysis.wanted = Wanted::new(
+        pending
+            .iter()
+            .chain(&waiting)
+            .flat_map(|p| p.watched.iter().chain(p.gate.iter()))
+            .copied()
+            .collect(),
+    );
+    for &scope in &now {
         analysis.analyze(scope);
     }
-    // The functions of this file that those call, and theirs, up to a cap.
-    let mut extra = 0;
-    let mut next = 0;
-    while next < analysis.called.len() && extra < MAX_EXTRA_SCOPES {
-        let start = analysis.called[next];
-        next += 1;
-        if !analysis.analyzed.contains_key(&Some(start)) {
-            analysis.analyze(Some(start));
-            extra += 1;
-        }
-    }
+    let mut candidates: Vec<(Pending, Taint)> = Vec::with_capacity(pending.len());
     for p in pending {
+        let taint = analysis.taint_of(&p);
+        candidates.push((p, taint));
+    }
+    analysis.chase(&candidates);
+    let (chased, waiting): (Vec<Pending>, Vec<Pending>) = waiting
+        .into_iter()
+        .partition(|p| analysis.analyzed.contains_key(&p.scope));
+    analysis.defer(waiting, &calls);
+    // Values may have been recorded by the scopes chased: read again.
+    for p in candidates.into_iter().map(|(p, _)| p).chain(chased) {
+        let taint = analysis.taint_of(&p);
+        analysis.add_candidate(p, taint);
+    }
+    analysis.facts
+}
+
+impl FileAnalysis<'_, '_> {
+    fn def_by_path(&self, path: &str) -> Option<TextSize> {
+        self.defs
+            .iter()
+            .find(|(_, info)| info.path == path)
+            .map(|(&start, _)| start)
+    }
+
+    /// What reaches a pending finding's sink.
+    fn taint_of(&self, p: &Pending) -> Taint {
         let mut taint = Taint::clean();
-        for range in &p.watched {
-            match analysis.wanted.get(range).cloned().flatten() {
+        for &range in &p.watched {
+            match self.wanted.get(range) {
                 Some(value) => {
                     taint.join(&value.taint);
                 }
@@ -482,9 +554,21 @@ pub(crate) fn analyze_file(
                 }
             }
         }
+        let host_fixed = p
+            .watched
+            .first()
+            .and_then(|&r| self.wanted.get(r))
+            .is_some_and(|v| v.has(super::value::HOST_FIXED));
+        if host_fixed && matches!(p.class, SinkClass::Redirect | SinkClass::Ssrf) {
+            taint.sanitise(super::label::ClassSet::of(&[p.class]));
+        }
+        taint
+    }
+
+    fn add_candidate(&mut self, p: Pending, taint: Taint) {
         let gate = p.gate.map(|range| {
             matches!(
-                analysis.wanted.get(&range).cloned().flatten(),
+                self.wanted.get(range),
                 Some(Value {
                     kind: Kind::XmlParser {
                         unsafe_entities: true
@@ -493,15 +577,9 @@ pub(crate) fn analyze_file(
                 })
             )
         });
-        let host_fixed = p.watched.first().and_then(|r| analysis.wanted.get(r).cloned().flatten()).is_some_and(|v| {
-            v.has(super::value::HOST_FIXED)
-        });
-        if host_fixed && matches!(p.class, SinkClass::Redirect | SinkClass::Ssrf) {
-            taint.sanitise(super::label::ClassSet::of(&[p.class]));
-        }
-        let spot = analysis.spot(p.site, format!("reaches `{}`", p.sink));
-        let id = u32::try_from(analysis.facts.candidates.len()).unwrap_or(u32::MAX);
-        analysis.facts.candidates.push(Candidate {
+        let spot = self.spot(p.site, format!("reaches `{}`", p.sink));
+        let id = u32::try_from(self.facts.candidates.len()).unwrap_or(u32::MAX);
+        self.facts.candidates.push(Candidate {
             finding: p.finding,
             class: p.class,
             policy: p.policy,
@@ -510,11 +588,124 @@ pub(crate) fn analyze_file(
             spot,
             sink: p.sink,
         });
-        if let Some(&summary) = analysis.analyzed.get(&p.scope) {
-            analysis.facts.summaries[summary].candidates.push(id);
+        if let Some(&summary) = self.analyzed.get(&p.scope) {
+            self.facts.summaries[summary].candidates.push(id);
         }
     }
-    analysis.facts
+
+    /// Leaves data-flow sinks of scopes not analysed for the project-wide
+    /// pass, with the project functions those scopes call.
+    fn defer(&mut self, waiting: Vec<Pending>, calls: &[(Option<TextSize>, String)]) {
+        let mut by_scope: Vec<(Option<TextSize>, Vec<Pending>)> = Vec::new();
+        for p in waiting {
+            match by_scope.iter_mut().find(|(scope, _)| *scope == p.scope) {
+                Some((_, list)) => list.push(p),
+                None => by_scope.push((p.scope, vec![p])),
+            }
+        }
+        for (scope, pending) in by_scope {
+            let (path, name) = match scope {
+                None => ("<module>".to_string(), format!("{}.<module>", self.input.module_name)),
+                Some(start) => match self.defs.get(&start) {
+                    Some(info) => (info.path.clone(), format!("{}.{}", self.input.module_name, info.path)),
+                    None => continue,
+                },
+            };
+            let mut callees: Vec<String> = calls
+                .iter()
+                .filter(|(s, _)| *s == scope)
+                .map(|(_, c)| c.clone())
+                .collect();
+            callees.sort();
+            callees.dedup();
+            self.facts.deferred.push(Deferred {
+                path,
+                name,
+                pending,
+                calls: callees,
+            });
+        }
+    }
+
+    /// Analyses the functions of this file whose summaries a verdict needs:
+    /// those a candidate's value comes from when that can make it clean
+    /// (or, in a file that reads untrusted data, tainted), and the callees
+    /// of the calls that carry data, transitively.
+    fn chase(&mut self, candidates: &[(Pending, Taint)]) {
+        let has_sources = !self.facts.sources.is_empty();
+        let mut pending_sites: Vec<u32> = Vec::new();
+        let push_calls = |taint: &Taint, out: &mut Vec<u32>| {
+            for label in taint.labels() {
+                if let Origin::Call(site) = label.origin {
+                    out.push(site);
+                }
+            }
+        };
+        for (p, taint) in candidates {
+            let decided = taint
+                .for_class(p.class)
+                .any(|l| matches!(l.origin, Origin::Source(_)));
+            let open = taint
+                .for_class(p.class)
+                .all(|l| matches!(l.origin, Origin::Call(_)));
+            if !decided && (open || has_sources) {
+                push_calls(taint, &mut pending_sites);
+            }
+        }
+        if has_sources {
+            for summary in &self.facts.summaries {
+                pending_sites.extend(summary.calls.iter().copied());
+            }
+        }
+        let mut seen: Vec<bool> = Vec::new();
+        let mut chased = 0;
+        while let Some(site) = pending_sites.pop() {
+            let index = site as usize;
+            if seen.len() <= index {
+                seen.resize(index + 1, false);
+            }
+            if seen[index] {
+                continue;
+            }
+            seen[index] = true;
+            for taint in self.facts.sites[index]
+                .args
+                .iter()
+                .chain(self.facts.sites[index].kwargs.iter().map(|(_, t)| t))
+            {
+                push_calls(taint, &mut pending_sites);
+            }
+            let callee = self.facts.sites[index].callee.clone();
+            let Some(start) = self.local_def(&callee) else {
+                continue;
+            };
+            if chased >= MAX_EXTRA_SCOPES && !self.analyzed.contains_key(&Some(start)) {
+                continue;
+            }
+            let fresh = !self.analyzed.contains_key(&Some(start));
+            let Some(summary) = self.analyze(Some(start)) else {
+                continue;
+            };
+            if fresh {
+                chased += 1;
+                let summary = &self.facts.summaries[summary];
+                let returns = summary.returns.clone();
+                let calls = summary.calls.clone();
+                push_calls(&returns, &mut pending_sites);
+                if has_sources {
+                    pending_sites.extend(calls);
+                }
+            }
+        }
+    }
+
+    /// The `def` of this file with this dotted name.
+    fn local_def(&self, dotted: &str) -> Option<TextSize> {
+        let path = dotted
+            .strip_prefix(self.input.module_name.as_str())?
+            .strip_prefix('.')?;
+        self.def_by_path(path)
+    }
 }
 
 /// Every `def` and `class` of a module, by start, with its dotted path.
@@ -604,4 +795,43 @@ pub(crate) fn scope_of(stmts: &[&Stmt]) -> Option<TextSize> {
         Stmt::ClassDef(c) => Some(c.range.start()),
         _ => None,
     })
+}
+
+/// The expressions whose values pending findings need, sorted for lookup
+/// (every evaluated expression asks), with the value recorded for each.
+#[derive(Debug, Default)]
+pub(crate) struct Wanted {
+    ranges: Vec<TextRange>,
+    values: Vec<Option<Value>>,
+}
+
+impl Wanted {
+    fn new(mut ranges: Vec<TextRange>) -> Self {
+        ranges.sort_by_key(|r| (r.start(), r.end()));
+        ranges.dedup();
+        let values = vec![None; ranges.len()];
+        Wanted { ranges, values }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Where the value of the expression at `range` goes, if it is wanted.
+    pub(crate) fn slot(&mut self, range: TextRange) -> Option<&mut Option<Value>> {
+        let at = self
+            .ranges
+            .binary_search_by_key(&(range.start(), range.end()), |r| (r.start(), r.end()))
+            .ok()?;
+        self.values.get_mut(at)
+    }
+
+    /// The value recorded for `range`.
+    pub(crate) fn get(&self, range: TextRange) -> Option<Value> {
+        let at = self
+            .ranges
+            .binary_search_by_key(&(range.start(), range.end()), |r| (r.start(), r.end()))
+            .ok()?;
+        self.values.get(at).cloned().flatten()
+    }
 }

@@ -160,69 +160,99 @@ pub(crate) struct Label {
 const MAX_LABELS: usize = 12;
 
 /// The labels of a value. Empty: a constant, or built only from
-/// constants and fully sanitised values.
+/// constants and fully sanitised values. Most values have none or one
+/// label: those need no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Taint(Vec<Label>);
+pub(crate) struct Taint(Repr);
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+enum Repr {
+    #[default]
+    Empty,
+    One(Label),
+    /// Two or more, sorted by origin.
+    Many(Vec<Label>),
+}
 
 impl Taint {
     pub(crate) fn clean() -> Self {
-        Taint(Vec::new())
+        Taint(Repr::Empty)
     }
 
     pub(crate) fn unknown() -> Self {
-        Taint(vec![Label {
-            origin: Origin::Unknown,
-            clean: ClassSet::EMPTY,
-            via: 0,
-        }])
+        Self::of(Origin::Unknown)
     }
 
     pub(crate) fn of(origin: Origin) -> Self {
-        Taint(vec![Label {
+        Taint(Repr::One(Label {
             origin,
             clean: ClassSet::EMPTY,
             via: 0,
-        }])
+        }))
     }
 
     pub(crate) fn labels(&self) -> &[Label] {
-        &self.0
+        match &self.0 {
+            Repr::Empty => &[],
+            Repr::One(label) => std::slice::from_ref(label),
+            Repr::Many(labels) => labels,
+        }
     }
 
     pub(crate) fn is_clean(&self) -> bool {
-        self.0.is_empty()
+        matches!(self.0, Repr::Empty)
     }
 
     /// Adds a label: one per origin, sanitised for what it is sanitised for
-    /// on every path.
-    pub(crate) fn add(&mut self, label: Label) {
+    /// on every path. Whether anything changed.
+    pub(crate) fn add(&mut self, label: Label) -> bool {
         if label.clean.is_all() {
-            return;
+            return false;
         }
-        match self.0.binary_search_by(|l| l.origin.cmp(&label.origin)) {
-            Ok(at) => {
-                let existing = &mut self.0[at];
-                existing.clean = existing.clean.intersection(label.clean);
+        match &mut self.0 {
+            Repr::Empty => {
+                self.0 = Repr::One(label);
+                true
             }
-            Err(at) => {
-                self.0.insert(at, label);
-                if self.0.len() > MAX_LABELS {
-                    self.overflow();
+            Repr::One(existing) if existing.origin == label.origin => {
+                let clean = existing.clean.intersection(label.clean);
+                let changed = clean != existing.clean;
+                existing.clean = clean;
+                changed
+            }
+            Repr::One(existing) => {
+                let existing = *existing;
+                let mut labels = vec![existing, label];
+                labels.sort_by(|a, b| a.origin.cmp(&b.origin));
+                self.0 = Repr::Many(labels);
+                true
+            }
+            Repr::Many(labels) => match labels.binary_search_by(|l| l.origin.cmp(&label.origin)) {
+                Ok(at) => {
+                    let existing = &mut labels[at];
+                    let clean = existing.clean.intersection(label.clean);
+                    let changed = clean != existing.clean;
+                    existing.clean = clean;
+                    changed
                 }
-            }
+                Err(at) => {
+                    labels.insert(at, label);
+                    if labels.len() > MAX_LABELS {
+                        overflow(labels);
+                    }
+                    true
+                }
+            },
         }
     }
 
     /// Adds every label of `other`; whether anything changed.
     pub(crate) fn join(&mut self, other: &Taint) -> bool {
-        if other.0.is_empty() {
-            return false;
+        let mut changed = false;
+        for &label in other.labels() {
+            changed |= self.add(label);
         }
-        let before = self.0.clone();
-        for &label in &other.0 {
-            self.add(label);
-        }
-        self.0 != before
+        changed
     }
 
     /// The union of the two.
@@ -234,45 +264,58 @@ impl Taint {
 
     /// Marks every label sanitised for `classes`.
     pub(crate) fn sanitise(&mut self, classes: ClassSet) {
-        for label in &mut self.0 {
-            label.clean = label.clean.union(classes);
+        let labels: Vec<Label> = self
+            .labels()
+            .iter()
+            .map(|l| Label {
+                clean: l.clean.union(classes),
+                ..*l
+            })
+            .filter(|l| !l.clean.is_all())
+            .collect();
+        *self = Taint::from_sorted(labels);
+    }
+
+    fn from_sorted(mut labels: Vec<Label>) -> Taint {
+        match labels.len() {
+            0 => Taint(Repr::Empty),
+            1 => Taint(Repr::One(labels.remove(0))),
+            _ => Taint(Repr::Many(labels)),
         }
-        self.0.retain(|l| !l.clean.is_all());
     }
 
     /// The labels that are dangerous for `class`.
     pub(crate) fn for_class(&self, class: SinkClass) -> impl Iterator<Item = &Label> {
-        self.0.iter().filter(move |l| !l.clean.contains(class))
-    }
-
-    /// Keeps sources (the most useful for reports) and replaces the
-    /// surplus with one `Unknown`.
-    fn overflow(&mut self) {
-        let mut kept: Vec<Label> = self
-            .0
-            .iter()
-            .copied()
-            .filter(|l| matches!(l.origin, Origin::Source(_) | Origin::Param(_)))
-            .take(MAX_LABELS - 1)
-            .collect();
-        kept.push(Label {
-            origin: Origin::Unknown,
-            clean: ClassSet::EMPTY,
-            via: 0,
-        });
-        kept.sort_by(|a, b| a.origin.cmp(&b.origin));
-        self.0 = kept;
+        self.labels().iter().filter(move |l| !l.clean.contains(class))
     }
 
     /// Rewrites every label (for substitution and id remapping); labels
     /// mapping to several are added one by one.
     pub(crate) fn map(&self, mut f: impl FnMut(&Label, &mut Taint)) -> Taint {
         let mut out = Taint::clean();
-        for label in &self.0 {
+        for label in self.labels() {
             f(label, &mut out);
         }
         out
     }
+}
+
+/// Keeps sources and parameters (the most useful for reports and
+/// summaries) and replaces the surplus with one `Unknown`.
+fn overflow(labels: &mut Vec<Label>) {
+    let mut kept: Vec<Label> = labels
+        .iter()
+        .copied()
+        .filter(|l| matches!(l.origin, Origin::Source(_) | Origin::Param(_)))
+        .take(MAX_LABELS - 1)
+        .collect();
+    kept.push(Label {
+        origin: Origin::Unknown,
+        clean: ClassSet::EMPTY,
+        via: 0,
+    });
+    kept.sort_by(|a, b| a.origin.cmp(&b.origin));
+    *labels = kept;
 }
 
 #[cfg(test)]

@@ -41,20 +41,27 @@ impl ProjectIndex {
                 (name == "__init__.py" || name == "__init__.pyi").then_some(dir)
             })
             .collect();
-        let mut index = ProjectIndex::default();
-        for (relative, path) in &files {
+        let mut by_module: HashMap<String, Vec<u32>> = HashMap::with_capacity(files.len());
+        let mut out = Vec::with_capacity(files.len());
+        for (relative, _) in &files {
             let (module, package, dir) = module_name(relative, &packages);
-            let id = u32::try_from(index.files.len()).unwrap_or(u32::MAX);
-            index.by_module.entry(module.clone()).or_default().push(id);
-            index.files.push(ProjectFile {
-                relative: relative.clone(),
-                path: path.clone(),
+            let id = u32::try_from(out.len()).unwrap_or(u32::MAX);
+            by_module.entry(module.clone()).or_default().push(id);
+            out.push((module, package, dir));
+        }
+        drop(packages);
+        let files = files
+            .into_iter()
+            .zip(out)
+            .map(|((relative, path), (module, package, dir))| ProjectFile {
+                relative,
+                path,
                 module,
                 package,
                 dir,
-            });
-        }
-        index
+            })
+            .collect();
+        ProjectIndex { files, by_module }
     }
 
     /// Whether a strict prefix of `dotted` names a module of the tree: a

@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use pyward_model::{Confidence, Finding, Severity};
 
-use super::facts::{CallSite, Candidate, FileFacts, Policy, SourceInfo, Spot, Step, Summary};
+use super::facts::{CallSite, Candidate, Deferred, FileFacts, Policy, SourceInfo, Spot, Step, Summary};
+use super::file::Pending;
 use super::label::{ClassSet, Label, Origin, SinkClass, Taint};
 use super::project::ProjectIndex;
 
@@ -21,20 +22,26 @@ const MAX_CALL_DEPTH: u32 = 48;
 /// Steps kept in a path (the first and last ones).
 const MAX_PATH_STEPS: usize = 8;
 
-/// The functions of a file to read again, by dotted path in the file.
-pub(crate) type Requests = Vec<(u32, Vec<String>)>;
+/// A file to read again: the functions (dotted paths in the file) to
+/// summarise, and deferred findings of its to decide.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) file: u32,
+    pub(crate) paths: Vec<String>,
+    pub(crate) pending: Vec<Pending>,
+}
 
 /// What the pass needs to read files again: for each request, the file's
-/// facts with summaries of the requested functions.
+/// facts with the summaries and candidates asked for.
 pub(crate) trait Reread {
-    fn reread(&mut self, requests: &Requests) -> Vec<(u32, FileFacts)>;
+    fn reread(&mut self, requests: Vec<Request>) -> Vec<(u32, FileFacts)>;
 }
 
 /// No file can be read again (one file checked alone).
 pub(crate) struct NoReread;
 
 impl Reread for NoReread {
-    fn reread(&mut self, _: &Requests) -> Vec<(u32, FileFacts)> {
+    fn reread(&mut self, _: Vec<Request>) -> Vec<(u32, FileFacts)> {
         Vec::new()
     }
 }
@@ -59,6 +66,8 @@ struct Global {
     /// Summaries known per file, by name (not to read a file again for a
     /// function already there).
     analyzed: HashSet<(u32, String)>,
+    /// Data-flow sinks of scopes not analysed yet, by file.
+    deferred: Vec<(u32, Deferred)>,
 }
 
 impl Global {
@@ -112,6 +121,8 @@ impl Global {
             candidate.taint = remap(&candidate.taint);
             self.candidates.push(candidate);
         }
+        self.deferred
+            .extend(facts.deferred.into_iter().map(|d| (file, d)));
     }
 }
 
@@ -225,7 +236,9 @@ impl<'p> Resolver<'p> {
                         });
                     }
                 }
-                _ => out.add(*label),
+                _ => {
+                    out.add(*label);
+                }
             }
         }
         out
@@ -308,7 +321,9 @@ impl<'p> Resolver<'p> {
                     let via = self.step(site, label.via);
                     out.add(Label { via, ..*label });
                 }
-                _ => out.add(*label),
+                _ => {
+                    out.add(*label);
+                }
             }
         }
         out
@@ -393,34 +408,63 @@ impl<'p> Resolver<'p> {
     /// Every call site a verdict may depend on whose callee is not known,
     /// with the files that define it.
     fn missing(&mut self) -> Vec<(u32, String)> {
-        let mut seen: HashSet<u32> = HashSet::new();
-        let mut pending: Vec<u32> = Vec::new();
-        let push_taint = |taint: &Taint, pending: &mut Vec<u32>| {
+        let any_sources = !self.g.sources.is_empty();
+        // (site, whether untrusted data may flow into the callee there):
+        // the callee's own calls matter only then.
+        let mut seen: HashSet<(u32, bool)> = HashSet::new();
+        let mut pending: Vec<(u32, bool)> = Vec::new();
+        let push_taint = |taint: &Taint, tainted: bool, pending: &mut Vec<(u32, bool)>| {
             for label in taint.labels() {
                 if let Origin::Call(site) = label.origin {
-                    pending.push(site);
+                    pending.push((site, tainted));
                 }
             }
         };
         for candidate in &self.g.candidates {
-            push_taint(&candidate.taint, &mut pending);
+            let taint = &candidate.taint;
+            let decided = taint
+                .for_class(candidate.class)
+                .any(|l| matches!(l.origin, Origin::Source(_)));
+            // Only calls left: resolving them may show it clean.
+            let open = taint
+                .for_class(candidate.class)
+                .all(|l| matches!(l.origin, Origin::Call(_)));
+            // A Bandit check that is reported anyway only gains confidence
+            // from more; a data-flow rule needs to know.
+            let matters = match candidate.policy {
+                Policy::Bandit => open,
+                Policy::Flow => any_sources,
+            };
+            if !decided && matters {
+                push_taint(taint, false, &mut pending);
+            }
         }
-        for summary in &self.g.summaries {
-            pending.extend(summary.calls.iter().copied());
+        if any_sources {
+            // Calls that carry untrusted data on to a sink further on.
+            for summary in &self.g.summaries {
+                for &site in &summary.calls {
+                    if self.carries_source(site) {
+                        pending.push((site, true));
+                    }
+                }
+            }
         }
         let mut missing = Vec::new();
-        while let Some(site) = pending.pop() {
-            if !seen.insert(site) {
+        while let Some((site, tainted)) = pending.pop() {
+            if !seen.insert((site, tainted)) {
                 continue;
             }
+            let tainted = tainted || self.carries_source(site);
             for taint in self.arguments(site) {
-                push_taint(&taint, &mut pending);
+                push_taint(&taint, tainted, &mut pending);
             }
             match self.lookup(site) {
                 Some(callee) => {
                     let summary = &self.g.summaries[callee as usize];
-                    push_taint(&summary.returns, &mut pending);
-                    pending.extend(summary.calls.iter().copied());
+                    push_taint(&summary.returns, tainted, &mut pending);
+                    if tainted {
+                        pending.extend(summary.calls.iter().map(|&c| (c, true)));
+                    }
                 }
                 None => {
                     let callee = &self.g.sites[site as usize].callee;
@@ -437,6 +481,33 @@ impl<'p> Resolver<'p> {
         missing.sort();
         missing.dedup();
         missing
+    }
+
+    /// Whether a call passes untrusted data (seen so far) in an argument.
+    fn carries_source(&self, site: u32) -> bool {
+        let site = &self.g.sites[site as usize];
+        site.args
+            .iter()
+            .chain(site.kwargs.iter().map(|(_, t)| t))
+            .chain(site.spread.iter())
+            .any(|t| t.labels().iter().any(|l| matches!(l.origin, Origin::Source(_))))
+    }
+
+    /// Deferred scopes that call a function returning untrusted data.
+    fn deferred_calling_sources(&mut self) -> Vec<(u32, String)> {
+        let mut wrappers: HashSet<String> = HashSet::new();
+        for summary in 0..offset(self.g.summaries.len()) {
+            let returns = self.returns(summary, 0);
+            if returns.labels().iter().any(|l| matches!(l.origin, Origin::Source(_))) {
+                wrappers.insert(self.g.summaries[summary as usize].name.clone());
+            }
+        }
+        self.g
+            .deferred
+            .iter()
+            .filter(|(_, d)| d.calls.iter().any(|c| wrappers.contains(c)))
+            .map(|(file, d)| (*file, d.path.clone()))
+            .collect()
     }
 
     fn reset(&mut self) {
@@ -505,54 +576,77 @@ pub(crate) fn resolve(
         sinks_busy: Vec::new(),
         step_memo: HashMap::new(),
     };
-    // Read the files defining the callees still unknown, a few rounds.
+    let phase1 = super::file::STATS_NANOS.load(std::sync::atomic::Ordering::Relaxed);
+    let scopes1 = super::file::STATS_SCOPES.load(std::sync::atomic::Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    let mut reread_time = 0.0;
+    // Read the files defining the callees still unknown, and the scopes
+    // whose data-flow sinks untrusted data may reach, a few rounds.
     let mut reread_files: HashSet<u32> = HashSet::new();
     let mut requested: HashSet<(u32, String)> = HashSet::new();
     for _ in 0..MAX_ROUNDS {
-        let missing: Vec<(u32, String)> = resolver
-            .missing()
-            .into_iter()
-            .filter(|m| requested.insert(m.clone()))
-            .collect();
-        if missing.is_empty() {
-            break;
+        resolver.reset();
+        let mut wanted = resolver.missing();
+        if !resolver.g.sources.is_empty() {
+            wanted.extend(resolver.deferred_calling_sources());
         }
-        let mut by_file: HashMap<u32, Vec<String>> = HashMap::new();
-        for (file, path) in missing {
+        let mut by_file: HashMap<u32, Request> = HashMap::new();
+        for (file, path) in wanted {
+            if !requested.insert((file, path.clone())) {
+                continue;
+            }
             if reread_files.len() >= MAX_REREAD_FILES && !reread_files.contains(&file) {
                 continue;
             }
             reread_files.insert(file);
-            by_file.entry(file).or_default().push(path);
+            let request = by_file.entry(file).or_insert_with(|| Request {
+                file,
+                paths: Vec::new(),
+                pending: Vec::new(),
+            });
+            if let Some(at) = resolver
+                .g
+                .deferred
+                .iter()
+                .position(|(f, d)| *f == file && d.path == path)
+            {
+                let (_, deferred) = resolver.g.deferred.swap_remove(at);
+                request.pending.extend(deferred.pending);
+            }
+            request.paths.push(path);
         }
         if by_file.is_empty() {
             break;
         }
-        let mut requests: Requests = by_file.into_iter().collect();
-        requests.sort();
-        let facts = reread.reread(&requests);
+        let mut requests: Vec<Request> = by_file.into_values().collect();
+        requests.sort_by_key(|r| r.file);
+        let reread_started = std::time::Instant::now();
+        let facts = reread.reread(requests);
+        reread_time += reread_started.elapsed().as_secs_f64();
         if facts.is_empty() {
             break;
         }
         for (file, facts) in facts {
-            // Only the summaries are new; its findings were decided with
-            // the first reading.
-            let facts = FileFacts {
-                candidates: Vec::new(),
-                summaries: facts
-                    .summaries
-                    .into_iter()
-                    .map(|mut s| {
-                        s.candidates.clear();
-                        s
-                    })
-                    .collect(),
-                ..facts
-            };
             resolver.g.merge(file, facts);
         }
     }
     resolver.reset();
+    if std::env::var_os("PYWARD_TAINT_STATS").is_some() {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "taint: phase1={:.3}s scopes1={} phase2={:.3}s reread={reread_time:.3}s candidates={} summaries={} sites={} reread_files={} requested={}",
+                phase1 as f64 / 1e9,
+                scopes1,
+                started.elapsed().as_secs_f64(),
+                resolver.g.candidates.len(),
+                resolver.g.summaries.len(),
+                resolver.g.sites.len(),
+                reread_files.len(),
+                requested.len()
+            );
+        }
+    }
 
     // Untrusted data reaching each candidate: directly, or through the
     // arguments of a call whose callee passes them on to it.

@@ -117,12 +117,12 @@ fn method_sink(checker: &Checker<'_>, name: &str) -> Option<(SinkClass, Args)> {
         "from_string" => (Template, Args::First(&["source"])),
         "xpath" => (Xpath, Args::First(&["_path"])),
         "find" | "findall" | "findtext" | "iterfind"
-            if checker.is_module_imported_like("xml") || checker.is_module_imported_like("lxml") =>
+            if checker.mentions().xml =>
         {
             (Xpath, Args::First(&["path", "match"]))
         }
         "search_s" | "search_st" | "search_ext" | "search_ext_s" | "search"
-            if checker.is_module_imported_like("ldap") =>
+            if checker.mentions().ldap =>
         {
             match name {
                 // ldap3: `search(search_base, search_filter, ...)`.
@@ -177,31 +177,54 @@ pub(crate) struct SinkMatch<'a> {
 
 /// The sink a call is, if any.
 pub(crate) fn call_sink<'a>(checker: &mut Checker<'_>, call: &'a ExprCall) -> Option<SinkMatch<'a>> {
-    let qualified = checker.call_qualified_name(call).map(|q| (q.as_str().to_string(), q.is_imported()));
-    if let Some((name, _)) = &qualified
-        && let Some(class) = checker.settings().taint.sinks.get(name).copied()
-    {
-        return Some(SinkMatch {
-            class,
-            watched: select(call, Args::All),
-            gate: None,
-            name: name.clone(),
-        });
+    let settings = checker.settings();
+    // What the name says, without copying it unless it is a sink.
+    enum Found {
+        Declared(SinkClass, String),
+        Special(String),
+        Function(SinkClass, Args, String),
+        Method,
     }
-    if let Some((name, _)) = &qualified
-        && let Some(found) = special(checker, call, name)
-    {
-        return Some(found);
-    }
-    let found = match (&qualified, &*call.func) {
-        (Some((name, _)), _) if function_sink(name).is_some() => function_sink(name),
-        (_, Expr::Attribute(attribute)) => method_sink(checker, attribute.attr.as_str()),
-        _ => None,
-    }?;
-    let (class, args) = found;
-    let name = match &qualified {
-        Some((name, true)) => name.clone(),
-        _ => checker.short_text(call.func.range()),
+    let found = match checker.call_qualified_name(call) {
+        Some(name) => {
+            let dotted = name.as_str();
+            let imported = name.is_imported();
+            if let Some(&class) = settings.taint.sinks.get(dotted) {
+                Found::Declared(class, dotted.to_string())
+            } else if is_special(dotted) {
+                Found::Special(dotted.to_string())
+            } else if let Some((class, args)) = function_sink(dotted) {
+                let shown = if imported { dotted.to_string() } else { String::new() };
+                Found::Function(class, args, shown)
+            } else {
+                Found::Method
+            }
+        }
+        None => Found::Method,
+    };
+    let (class, args, name) = match found {
+        Found::Declared(class, name) => {
+            return Some(SinkMatch {
+                class,
+                watched: select(call, Args::All),
+                gate: None,
+                name,
+            });
+        }
+        Found::Special(name) => return special(checker, call, &name),
+        Found::Function(class, args, name) => (class, args, name),
+        Found::Method => {
+            let Expr::Attribute(attribute) = &*call.func else {
+                return None;
+            };
+            let (class, args) = method_sink(checker, attribute.attr.as_str())?;
+            (class, args, String::new())
+        }
+    };
+    let name = if name.is_empty() {
+        checker.short_text(call.func.range())
+    } else {
+        name
     };
     Some(SinkMatch {
         class,
@@ -209,6 +232,19 @@ pub(crate) fn call_sink<'a>(checker: &mut Checker<'_>, call: &'a ExprCall) -> Op
         gate: None,
         name,
     })
+}
+
+fn is_special(name: &str) -> bool {
+    matches!(
+        name,
+        "yaml.load"
+            | "yaml.load_all"
+            | "numpy.load"
+            | "lxml.etree.fromstring"
+            | "lxml.etree.XML"
+            | "lxml.etree.parse"
+            | "lxml.etree.iterparse"
+    )
 }
 
 /// Sinks whose danger depends on how they are called.
@@ -349,7 +385,7 @@ pub(crate) fn log_sink<'a>(checker: &mut Checker<'_>, call: &'a ExprCall) -> Opt
 /// Whether a Flask view returns HTML: a route of a file that imports
 /// Flask (FastAPI turns returned strings into JSON).
 pub(crate) fn returns_html(checker: &Checker<'_>, function: &ast::StmtFunctionDef) -> bool {
-    checker.is_module_imported_like("flask")
+    checker.mentions().flask
         && function.decorator_list.iter().any(|d| {
             matches!(&d.expression, Expr::Call(c) if matches!(
                 &*c.func,

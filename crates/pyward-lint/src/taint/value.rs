@@ -184,6 +184,16 @@ impl<'a> State<'a> {
     /// Joins `other` into `self`; whether `self` changed. A part tracked on
     /// one side only is joined with the other side's whole.
     pub(crate) fn join(&mut self, other: &State<'a>) -> bool {
+        // The usual case: the same variables on both sides.
+        if self.vars.len() == other.vars.len()
+            && self.vars.iter().zip(&other.vars).all(|((a, _), (b, _))| a == b)
+        {
+            let mut changed = false;
+            for ((_, value), (_, theirs)) in self.vars.iter_mut().zip(&other.vars) {
+                changed |= value.join(theirs);
+            }
+            return changed;
+        }
         let mut changed = false;
         let mut merged: Vec<(Place<'a>, Value)> =
             Vec::with_capacity(self.vars.len().max(other.vars.len()));

@@ -391,13 +391,21 @@ fn is_constant(expr: &Expr) -> bool {
 }
 
 fn django_mark_safe(checker: &mut Checker<'_>, call: &ExprCall) {
-    // Cheapest first: the callee's name, then the import.
-    let name = match &*call.func {
-        Expr::Attribute(attribute) => attribute.attr.as_str(),
-        Expr::Name(name) => name.id.as_str(),
-        _ => return,
+    // Cheapest first: the callee's name (through its import, for a plain
+    // name: `from x import mark_safe as ms`), then the argument, then the
+    // import of `safestring`.
+    let affected = match &*call.func {
+        Expr::Attribute(attribute) => AFFECTED.contains(&attribute.attr.as_str()),
+        Expr::Name(name) => {
+            let local = name.id.as_str();
+            match checker.call_qualified_name(call) {
+                Some(q) if q.is_imported() => AFFECTED.contains(&q.last()),
+                _ => AFFECTED.contains(&local),
+            }
+        }
+        _ => false,
     };
-    if !AFFECTED.contains(&name) && !matches!(&*call.func, Expr::Name(_)) {
+    if !affected {
         return;
     }
     let Some(first) = call.arguments.args.first() else {
@@ -407,16 +415,6 @@ fn django_mark_safe(checker: &mut Checker<'_>, call: &ExprCall) {
         || !checker.is_module_imported_like("django.utils.safestring")
     {
         return;
-    }
-    // A name is taken through its import (`from x import mark_safe as ms`).
-    if let Expr::Name(_) = &*call.func {
-        let resolved = match checker.call_qualified_name(call) {
-            Some(q) if q.is_imported() => q.last().to_string(),
-            _ => name.to_string(),
-        };
-        if !AFFECTED.contains(&resolved.as_str()) {
-            return;
-        }
     }
     // Bandit's `parent`: the innermost plain `def` around the call (an
     // `async def` is not one), else the module.
