@@ -848,6 +848,15 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
             }
             return Value::unknown();
         }
+        if matches!(name, "get" | "pop" | "setdefault") {
+            // A lookup returns the container's values (or the default), not
+            // the key: `COMMANDS.get(user_choice, "ls")` is one of them.
+            let mut taint = receiver.taint.clone();
+            for default in args.iter().skip(1) {
+                taint.join(&default.taint);
+            }
+            return Value::tainted(taint);
+        }
         let mut value = Value::tainted(receiver.taint.clone().union(&all));
         if let Some(classes) = models::sanitising_method(name) {
             value.taint.sanitise(classes);

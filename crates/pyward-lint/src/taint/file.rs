@@ -295,6 +295,9 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
                 }
             }
             Expr::Call(call) => {
+                if let Some(parser) = self.module_xml_parser(call) {
+                    return parser;
+                }
                 let func = match &*call.func {
                     Expr::Name(n) => n.id.as_str(),
                     Expr::Attribute(a) => a.attr.as_str(),
@@ -317,6 +320,43 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
             }
             _ => Value::unknown(),
         }
+    }
+
+    /// `PARSER = etree.XMLParser(resolve_entities=True)` at module level:
+    /// the parser, as a global.
+    fn module_xml_parser(&self, call: &ast::ExprCall) -> Option<Value> {
+        let mut parts = Vec::new();
+        let mut current = &*call.func;
+        while let Expr::Attribute(attribute) = current {
+            parts.push(attribute.attr.as_str());
+            current = &attribute.value;
+        }
+        let Expr::Name(head) = current else {
+            return None;
+        };
+        let mut dotted = self.module_import(head.id.as_str())?.to_string();
+        for part in parts.iter().rev() {
+            dotted.push('.');
+            dotted.push_str(part);
+        }
+        if models::function(&dotted) != Some(Model::XmlParser) {
+            return None;
+        }
+        let keywords: Vec<(Option<&str>, Option<bool>)> = call
+            .arguments
+            .keywords
+            .iter()
+            .map(|k| {
+                let truth = Const::of_literal(&k.value).map(|c| c.truthy());
+                (k.arg.as_ref().map(ast::Identifier::as_str), truth)
+            })
+            .collect();
+        Some(Value {
+            kind: Kind::XmlParser {
+                unsafe_entities: models::xml_parser_is_unsafe(&keywords),
+            },
+            ..Value::clean()
+        })
     }
 
     /// The value of an imported name (`flask.request`, `os.environ`,

@@ -182,7 +182,7 @@ pub(crate) fn function(name: &str) -> Option<Model> {
         "os.path.realpath" | "os.path.abspath" | "os.path.normpath" | "posixpath.realpath"
         | "posixpath.abspath" | "posixpath.normpath" => NormalisePath,
         // Pure functions: the result is made of the arguments.
-        "str" | "repr" | "ascii" | "format" | "bytes" | "bytearray" | "list" | "tuple"
+        "str" | "repr" | "ascii" | "format" | "bytes" | "bytearray" | "list" | "tuple" | "compile"
         | "dict" | "set" | "frozenset" | "sorted" | "reversed" | "iter" | "next"
         | "enumerate" | "zip" | "filter" | "map" | "min" | "max" | "sum" | "chr"
         | "typing.cast" | "os.path.join" | "os.path.dirname" | "os.path.split"
