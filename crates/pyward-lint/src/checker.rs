@@ -416,7 +416,8 @@ impl<'a> Checker<'a> {
             // The floors apply to the verdict (which may raise the
             // confidence), not here.
             let site = issue.context.unwrap_or(issue.range);
-            let sink = self.short_text(site);
+            let text = self.short_text(site);
+            let sink = text.split('(').next().unwrap_or(&text).trim().to_string();
             if let Some(finding) = self.finding_of(issue) {
                 self.pending.push(Pending {
                     finding,

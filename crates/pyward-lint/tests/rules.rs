@@ -218,6 +218,36 @@ fn every_doc_has_the_headings() {
 }
 
 #[test]
+fn every_rule_has_a_cwe() {
+    for rule in all_rules() {
+        let cwe = rule.cwe.unwrap_or_else(|| panic!("{}: no CWE", rule.code));
+        let number = cwe.strip_prefix("CWE-").unwrap_or("");
+        assert!(
+            !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
+            "{}: `{cwe}` is not a CWE id",
+            rule.code
+        );
+    }
+    // Bandit's own, for its checks (`bandit/plugins`, `blacklists`).
+    for (code, cwe) in [("B102", "CWE-78"), ("B307", "CWE-78"), ("B608", "CWE-89"), ("B703", "CWE-80")] {
+        assert_eq!(pyward_lint::rule(code).unwrap().cwe, Some(cwe), "{code}");
+    }
+    // Findings carry their rule's.
+    let findings = check_source("a.py", "exec(x)\n", &Settings::for_rules(&["B102"])).unwrap();
+    assert_eq!(findings[0].cwe.as_deref(), Some("CWE-78"));
+}
+
+#[test]
+fn data_flow_rules_document_their_examples_and_sanitisers() {
+    for rule in all_rules().filter(|r| matches!(r.check, pyward_lint::Check::Flow(_))) {
+        let docs = rule_docs(rule.code).unwrap();
+        for heading in ["## Example", "Use instead:", "## Sanitisers it knows"] {
+            assert!(docs.contains(heading), "{}: docs lack `{heading}`", rule.code);
+        }
+    }
+}
+
+#[test]
 fn docs_by_id_and_by_name() {
     assert!(rule_docs("B101").unwrap().starts_with("## What it does"));
     assert_eq!(rule_docs("b101"), rule_docs("assert_used"));
@@ -392,4 +422,36 @@ fn call_blacklist_through_every_import_form() {
             .unwrap()
             .contains("xml.etree.ElementTree.parse")
     );
+}
+
+/// Deep input, end to end, on a thread with the deep stack the engine
+/// gives the parser (Ruff's parser and AST need it; the data-flow analysis
+/// does not, see `taint::file::tests`): no abort, and the precise profile
+/// reports what it cannot see into as Bandit does.
+#[test]
+fn deep_input_does_not_abort() {
+    let nested_calls = format!(
+        "import os\ndef f(request):\n    os.system({}request.GET['a']{})\n",
+        "g(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let long_sum = format!(
+        "import os\ndef f(request):\n    os.system(request.GET['a']{})\n",
+        " + a".repeat(500_000)
+    );
+    for source in [nested_calls, long_sum] {
+        let lines = std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn(move || {
+                let findings = check_source("deep.py", &source, &Settings::default()).unwrap();
+                findings
+                    .iter()
+                    .map(|f| (f.id.clone(), f.location.as_ref().unwrap().line))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(lines.contains(&("B605".to_string(), 3)), "{lines:?}");
+    }
 }
