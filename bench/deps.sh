@@ -4,6 +4,7 @@
 # requirements file against it (warm), with wall time and peak memory.
 # Not run by CI. Usage: bench/deps.sh [PYPA_ADVISORY_DB_DIR]
 #
+# PYWARD=path/to/pyward times that binary instead of a fresh release build.
 # Needs: cargo, python3, /usr/bin/time (GNU time); hyperfine if installed
 # (apt-get install hyperfine), else a plain loop. pip-audit is not compared:
 # it queries the network for every run. A Python `packaging` matcher over
@@ -20,9 +21,13 @@ mkdir -p "$WORK"
 
 [ -d "$PYPA/vulns" ] || { echo "no PyPA advisory database at $PYPA" >&2; exit 2; }
 
-echo "== building release" >&2
-cargo build --release -q -p pyward --manifest-path "$ROOT/Cargo.toml"
-BIN="$CARGO_TARGET_DIR/release/pyward"
+if [ -n "${PYWARD:-}" ]; then
+  BIN="$PYWARD"
+else
+  echo "== building release" >&2
+  cargo build --release -q -p pyward --manifest-path "$ROOT/Cargo.toml"
+  BIN="$CARGO_TARGET_DIR/release/pyward"
+fi
 DB="$WORK/osv.db"
 
 peak_rss_mb() { # command... -> prints peak RSS in MB of one run

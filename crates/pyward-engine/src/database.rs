@@ -139,6 +139,7 @@ fn refresh(old: Database, path: &Path, url: &str, warnings: &mut Vec<String>) ->
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(120),
         progress: std::io::stderr().is_terminal(),
+        ..pyward_osv::FetchOptions::default()
     };
     let mut failed = |cause: &dyn std::fmt::Display, old: &Database| {
         warnings.push(format!(
@@ -172,7 +173,9 @@ fn refresh(old: Database, _path: &Path, _url: &str, warnings: &mut Vec<String>) 
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "fetch")]
     use std::io::{BufRead, BufReader, Write};
+    #[cfg(feature = "fetch")]
     use std::net::TcpListener;
     use std::path::{Path, PathBuf};
 

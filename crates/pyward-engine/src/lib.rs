@@ -14,15 +14,18 @@
 //! different findings. The engine never prints: what the user should hear
 //! comes back as [`Message`]s.
 
+mod baseline;
 pub mod config;
 pub mod database;
 mod error;
+pub mod inventory;
 pub mod policy;
 mod redact;
 mod request;
 pub mod scanner;
 mod scanners;
 mod setup;
+pub mod vex;
 
 use pyward_model::{Finding, Report};
 
@@ -87,6 +90,9 @@ pub struct Outcome {
     pub report: Report,
     pub messages: Vec<Message>,
     pub verdict: Verdict,
+    /// With `--write-baseline`: the report to save (every finding of this
+    /// run, those an older baseline set aside included).
+    pub saved_baseline: Option<Report>,
 }
 
 /// The settings of one run and the scanners it runs, prepared.
@@ -102,8 +108,22 @@ impl Engine {
     /// cause happens here, before any scanning work.
     pub fn new(request: Request, scanners: &[ScannerId]) -> Result<Self, EngineError> {
         let setup = Setup::new(request)?;
-        let mut messages: Vec<Message> =
-            setup.config.warnings.iter().map(Message::warning).collect();
+        if let Some(path) = &setup.request.baseline
+            && setup.report_baseline.is_none()
+            && !scanners.contains(&ScannerId::Secrets)
+        {
+            return Err(EngineError::Option(format!(
+                "`--baseline {}` is not a pyward JSON report (save one with `--write-baseline`)",
+                path.display()
+            )));
+        }
+        let mut messages: Vec<Message> = setup
+            .config
+            .warnings
+            .iter()
+            .map(Message::warning)
+            .chain(setup.config.notes.iter().map(Message::note))
+            .collect();
         let mut prepared = Vec::with_capacity(scanners.len());
         for &id in scanners {
             let scan = scanner::prepare(id, &setup)?;
@@ -151,6 +171,13 @@ impl Engine {
             messages.extend(part.warnings.into_iter().map(Message::warning));
             merge(&mut report, part.report);
         }
+        messages.extend(
+            setup
+                .inventory
+                .settle(&mut report)
+                .into_iter()
+                .map(Message::note),
+        );
         redact::report(&mut report);
 
         let notes = policy::apply(
@@ -168,6 +195,30 @@ impl Engine {
                 if notes.below_min_severity == 1 { "" } else { "s" }
             )));
         }
+        for document in &setup.vex {
+            let cleared = document.apply(&mut report);
+            if cleared > 0 {
+                messages.push(Message::note(format!(
+                    "{cleared} finding{} marked not affected in `{}`",
+                    if cleared == 1 { "" } else { "s" },
+                    document.path.display()
+                )));
+            }
+        }
+        let saved_baseline = setup
+            .request
+            .write_baseline
+            .is_some()
+            .then(|| baseline::to_save(&report, setup.report_baseline.as_ref()));
+        if let Some(baseline) = &setup.report_baseline {
+            let known = baseline.apply(&mut report);
+            if known > 0 {
+                messages.push(Message::note(format!(
+                    "{known} finding{} already in the baseline not reported",
+                    if known == 1 { "" } else { "s" }
+                )));
+            }
+        }
         sort_findings(&mut report.findings);
         sort_findings(&mut report.ignored);
         report.rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -178,6 +229,7 @@ impl Engine {
             report,
             messages,
             verdict,
+            saved_baseline,
         })
     }
 }

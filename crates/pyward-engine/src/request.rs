@@ -43,6 +43,13 @@ pub struct Request {
     /// `--keep-going`: exit by the findings even when some input could
     /// not be read.
     pub keep_going: bool,
+    /// `--baseline FILE`: a saved JSON report (only new findings are
+    /// reported), or a secrets baseline.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: save this run's findings as a baseline.
+    pub write_baseline: Option<PathBuf>,
+    /// `--vex FILE`: OpenVEX or CycloneDX VEX decisions.
+    pub vex: Vec<PathBuf>,
 }
 
 /// `--only-group`, `--no-dev`, `--python-version`, `--platform`.

@@ -2,13 +2,17 @@
 //! applied, the folder sources are relative to, and the configuration.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pyward_model::{ScanRoot, Severity};
 
 use crate::EngineError;
+use crate::baseline::{BaselineFile, ReportBaseline};
 use crate::config::{self, LoadedConfig};
+use crate::inventory::SharedInventory;
 use crate::policy::{FailOn, Gate};
 use crate::request::{self, Request};
+use crate::vex::VexDocument;
 
 /// What a run works from.
 #[derive(Debug, Clone)]
@@ -22,22 +26,55 @@ pub struct Setup {
     /// How reports name the scanned tree.
     pub root: ScanRoot,
     pub config: LoadedConfig,
+    /// `--baseline` when it names a saved report.
+    pub report_baseline: Option<ReportBaseline>,
+    /// `--vex` documents, read.
+    pub vex: Vec<VexDocument>,
+    /// The dependencies, read once for every scanner that needs them.
+    pub inventory: Arc<SharedInventory>,
 }
 
 impl Setup {
-    pub fn new(request: Request) -> Result<Self, EngineError> {
+    pub fn new(mut request: Request) -> Result<Self, EngineError> {
+        let mut report_baseline = None;
+        if let Some(path) = &request.baseline {
+            // A file yet to be written can only be a secrets baseline
+            // (`secrets --update-baseline --baseline FILE`).
+            let kind = if path.exists() {
+                BaselineFile::load(path)?
+            } else {
+                BaselineFile::Secrets
+            };
+            match kind {
+                BaselineFile::Report(baseline) => report_baseline = Some(baseline),
+                BaselineFile::Secrets => {
+                    if request.secrets.baseline.is_none() {
+                        request.secrets.baseline = Some(path.clone());
+                    }
+                }
+            }
+        }
+        let vex = request
+            .vex
+            .iter()
+            .map(|path| VexDocument::load(path))
+            .collect::<Result<Vec<_>, _>>()?;
         let paths = request.effective_paths();
         let base = request::base_dir(&paths, &request.requirements);
         let config = config::load(request.config_file.as_deref(), &base)?;
         let options = request.selection.options();
         pyward_inventory::validate_options(&options)?;
         let root = scan_root(&paths, &request.requirements, &base);
+        let inventory = Arc::new(SharedInventory::new(&request, &paths, &base));
         Ok(Self {
             request,
             paths,
             base,
             root,
             config,
+            report_baseline,
+            vex,
+            inventory,
         })
     }
 

@@ -173,7 +173,7 @@ fn lint_file(
     for token in parsed.tokens() {
         if token.kind() == TokenKind::Comment {
             let text = &source[token.range().start().to_usize()..token.range().end().to_usize()];
-            if let Some(comment) = suppress::parse_nosec_comment(text) {
+            if let Some(comment) = suppress::parse_suppression(text) {
                 let line = u32::try_from(line_index.line_index(token.start()).get()).unwrap_or(0);
                 nosec.insert(line, comment);
             }

@@ -11,6 +11,12 @@
 //! One deliberate difference: Bandit's pattern keeps only the last id of
 //! a run without spaces, so its `# nosec B602,B607` silences B607 alone;
 //! pyward silences both, as the comment says.
+//!
+//! Ruff's suppressions count too, so a team leaving Ruff keeps them:
+//! `# noqa: S602` silences B602 (Ruff's `S` codes are Bandit's numbers).
+//! A bare `# noqa`, which Ruff reads as "every rule", is not honoured: it
+//! is usually there for a style rule (a long line), and must not hide a
+//! security finding by accident.
 
 use std::collections::HashMap;
 
@@ -32,6 +38,54 @@ impl Nosec {
     pub fn codes(&self) -> &[&'static str] {
         &self.codes
     }
+}
+
+/// Reads one comment (with its `#`): its `# nosec` and its `# noqa: S…`
+/// parts. `None` when it suppresses nothing.
+pub fn parse_suppression(comment: &str) -> Option<Nosec> {
+    let nosec = parse_nosec_comment(comment);
+    let noqa = parse_noqa_comment(comment);
+    match (nosec, noqa) {
+        (None, None) => None,
+        (Some(one), None) | (None, Some(one)) => Some(one),
+        // A bare `# nosec` already silences everything.
+        (Some(nosec), Some(_)) if nosec.codes.is_empty() => Some(nosec),
+        (Some(mut nosec), Some(noqa)) => {
+            for code in noqa.codes {
+                if !nosec.codes.contains(&code) {
+                    nosec.codes.push(code);
+                }
+            }
+            Some(nosec)
+        }
+    }
+}
+
+/// Ruff's `# noqa: S602, E501`: the `S` codes that name a pyward rule, as
+/// Bandit ids. `None` when there is none.
+pub fn parse_noqa_comment(comment: &str) -> Option<Nosec> {
+    let lower = comment.to_ascii_lowercase();
+    let at = lower.find("noqa")?;
+    let rest = comment[at + 4..].trim_start().strip_prefix(':')?;
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let mut codes = Vec::new();
+    for word in rest
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        let Some(number) = word.strip_prefix(['S', 's']) else {
+            continue;
+        };
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if let Some(rule) = registry::rule(&format!("B{number}"))
+            && !codes.contains(&rule.code)
+        {
+            codes.push(rule.code);
+        }
+    }
+    (!codes.is_empty()).then_some(Nosec { codes })
 }
 
 /// Reads one comment (with its `#`). `None` when it is not a `nosec`
@@ -149,6 +203,24 @@ mod tests {
     #[test]
     fn nosec_after_another_comment_and_before_a_hash() {
         assert_eq!(codes("# noqa # nosec B101 # reason"), Some(vec!["B101"]));
+    }
+
+    #[test]
+    fn ruff_noqa_codes_map_to_bandit_ids() {
+        let noqa = |c: &str| parse_suppression(c).map(|n| n.codes);
+        assert_eq!(noqa("# noqa: S602"), Some(vec!["B602"]));
+        assert_eq!(noqa("# noqa: E501, S101,S608"), Some(vec!["B101", "B608"]));
+        assert_eq!(noqa("# NOQA:S602"), Some(vec!["B602"]));
+        // Bare and style-only noqa hide nothing.
+        assert_eq!(noqa("# noqa"), None);
+        assert_eq!(noqa("# noqa: E501"), None);
+        assert_eq!(noqa("# noqa: S999"), None);
+        // With a nosec on the same comment: the union.
+        assert_eq!(
+            noqa("# nosec B101 # noqa: S602"),
+            Some(vec!["B101", "B602"])
+        );
+        assert_eq!(noqa("# nosec # noqa: S602"), Some(vec![]));
     }
 
     #[test]

@@ -58,6 +58,10 @@ pub struct Dependency {
     /// `network-copyleft`, `proprietary` or `unknown`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_category: Option<String>,
+    /// For an unpinned requirement (`django>=3.0,<4`): what the range it
+    /// allows admits, by the versions the vulnerability database knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<RangeAssessment>,
 
     /// The file on disk it was read from (`source` is how reports name it).
     #[serde(skip)]
@@ -76,6 +80,17 @@ pub struct Dependency {
     /// What installed metadata says of its license, for the license check.
     #[serde(skip)]
     pub license_metadata: Option<LicenseMetadata>,
+}
+
+/// What an unpinned requirement's range admits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeAssessment {
+    /// Advisories affecting at least one allowed version.
+    pub admits: Vec<String>,
+    /// The newest allowed version the database knows of.
+    pub newest_allowed: Option<String>,
+    /// Whether that newest version has no known vulnerability.
+    pub newest_allowed_safe: bool,
 }
 
 /// A byte range in a file: `start..end`.
@@ -104,15 +119,17 @@ pub struct FileHash {
 
 /// What an installed distribution's metadata says about its license,
 /// raw: the license check turns it into an SPDX expression.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenseMetadata {
     /// PEP 639 `License-Expression`.
     pub expression: Option<String>,
     /// The free-text `License` field.
     pub license: Option<String>,
     /// `Classifier: License :: ...` lines.
+    #[serde(default)]
     pub classifiers: Vec<String>,
     /// License files: name and the first few kilobytes of text.
+    #[serde(default)]
     pub files: Vec<(String, String)>,
 }
 
@@ -174,6 +191,7 @@ impl Dependency {
             environment: None,
             license: None,
             license_category: None,
+            range: None,
             file: None,
             span: None,
             version_span: None,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use pyward_model::Severity;
 
-use crate::commands::{code, config, db, deps, rule, scan, secrets};
+use crate::commands::{code, config, db, deps, licenses, rule, scan, secrets};
 
 /// pyward: one security scanner for Python projects. Audits dependencies
 /// against OSV vulnerability data, finds insecure code and hardcoded
@@ -24,10 +24,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run every scanner over a project folder: dependencies, code, secrets
+    /// Run every scanner over a project folder: dependencies (vulnerable,
+    /// malicious, look-alike, licenses), code, secrets
     Scan(scan::ScanArgs),
     /// Audit dependencies against known vulnerabilities
     Deps(deps::DepsArgs),
+    /// The license of every dependency, checked against the license policy
+    Licenses(licenses::LicensesArgs),
     /// Find insecure Python code (Bandit's checks and more)
     Code(code::CodeArgs),
     /// Find hardcoded keys, tokens and passwords
@@ -80,6 +83,41 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Report only findings not in this baseline: a JSON report saved
+    /// earlier (`--write-baseline`), or for secrets a detect-secrets
+    /// `.secrets.baseline`
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Decisions recorded as VEX (OpenVEX or CycloneDX): findings marked
+    /// `not_affected` or `fixed` are set aside with the justification
+    /// (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+
+    /// Save every finding of this run as a baseline (a JSON report) to
+    /// FILE
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Colour in the text report: auto (on a terminal, unless NO_COLOR),
+    /// always (also FORCE_COLOR), never
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = parse_color)]
+    pub color: pyward_report::ColorChoice,
+
+    /// Only the summary line (text report)
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Every finding in full, collapsed runs spelled out (text report)
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Counts per rule and advisory, as Ruff's `--statistics` (text
+    /// report)
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Report what could be read and exit by the findings, even when some
     /// inputs could not be read (by default that is exit status 2)
     #[arg(long)]
@@ -91,6 +129,15 @@ pub struct ReportArgs {
 fn parse_format(text: &str) -> Result<pyward_report::Format, String> {
     text.parse()
         .map_err(|e: pyward_report::UnknownFormat| e.to_string())
+}
+
+fn parse_color(text: &str) -> Result<pyward_report::ColorChoice, String> {
+    match text {
+        "auto" => Ok(pyward_report::ColorChoice::Auto),
+        "always" => Ok(pyward_report::ColorChoice::Always),
+        "never" => Ok(pyward_report::ColorChoice::Never),
+        other => Err(format!("`{other}` is not one of auto, always, never")),
+    }
 }
 
 fn parse_fail_on(text: &str) -> Result<pyward_engine::FailOn, String> {

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::EngineError;
 use crate::policy::FailOn;
 
+pub mod safety;
 pub mod show;
 mod spans;
 
@@ -33,9 +34,10 @@ pub struct Config {
     /// Reasoned, optionally expiring ignores.
     #[serde(default)]
     pub ignore: Vec<IgnoreRule>,
-    /// `[licenses]`: accepted so that a policy file written for the license
-    /// check is not rejected, but not applied yet (a warning says so).
-    pub licenses: Option<toml::Table>,
+    /// `[licenses]`: the license policy.
+    pub licenses: Option<pyward_licenses::LicensePolicy>,
+    /// `[typosquat]`: names never reported as look-alikes.
+    pub typosquat: Option<TyposquatConfig>,
     /// `[code]`: the code scanner's settings.
     pub code: Option<pyward_lint::CodeConfig>,
     /// `[secrets]`: the secrets scanner's settings.
@@ -43,6 +45,16 @@ pub struct Config {
     /// `[gateway]`: the package-index gateway's settings; not used by the
     /// scanning commands (a warning says so).
     pub gateway: Option<toml::Table>,
+}
+
+/// `[typosquat]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TyposquatConfig {
+    /// Package names the project vouches for: never reported as
+    /// look-alikes, whatever they resemble.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// One `[[ignore]]` entry: an id, a package pattern, or both.
@@ -91,6 +103,10 @@ pub struct LoadedConfig {
     pub path: Option<PathBuf>,
     /// What reading it has to tell the user (sections not applied yet).
     pub warnings: Vec<String>,
+    /// What else was read (a Safety policy).
+    pub notes: Vec<String>,
+    /// Safety's `ignore-unpinned-requirements`: ranges are not assessed.
+    pub ignore_unpinned: bool,
 }
 
 impl LoadedConfig {
@@ -106,8 +122,40 @@ impl LoadedConfig {
 }
 
 /// `--config FILE` when given, else the first configuration found upward
-/// from `start`; no file at all is an empty configuration.
+/// from `start`; no file at all is an empty configuration. A Safety policy
+/// (`.safety-policy.yml`) beside the configuration, or in `start`, adds
+/// its decisions.
 pub fn load(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, EngineError> {
+    let mut loaded = load_pyward(explicit, start)?;
+    let folders = [
+        loaded
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf),
+        Some(if start.is_file() {
+            start.parent().unwrap_or(start).to_path_buf()
+        } else {
+            start.to_path_buf()
+        }),
+    ];
+    for folder in folders.into_iter().flatten() {
+        let candidate = folder.join(safety::FILE_NAME);
+        let Ok(meta) = fs_err::symlink_metadata(&candidate) else {
+            continue;
+        };
+        if meta.is_file() {
+            let policy = safety::SafetyPolicy::load(&candidate)?;
+            loaded.ignore_unpinned = policy.ignore_unpinned;
+            let notes = policy.merge_into(&mut loaded.config, &candidate);
+            loaded.notes.extend(notes);
+            break;
+        }
+    }
+    Ok(loaded)
+}
+
+fn load_pyward(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, EngineError> {
     if let Some(path) = explicit {
         let mut loaded = LoadedConfig {
             path: Some(path.to_path_buf()),
@@ -142,6 +190,8 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, Engin
                     config,
                     path: Some(candidate),
                     warnings,
+                    notes: Vec::new(),
+                    ignore_unpinned: false,
                 });
             }
         }
@@ -175,10 +225,7 @@ fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, Engin
         toml::from_str(&text).map_err(|e| config_error(path, &text, false, &e))?
     };
     validate(&config, path, &text, is_pyproject)?;
-    for (section, present) in [
-        ("licenses", config.licenses.is_some()),
-        ("gateway", config.gateway.is_some()),
-    ] {
+    for (section, present) in [("gateway", config.gateway.is_some())] {
         if present {
             warnings.push(format!(
                 "`[{section}]` in `{}` is not applied by this version of pyward",

@@ -90,6 +90,9 @@ impl ReportArgs {
         request.keep_going = self.keep_going;
         request.ignore.clone_from(&self.ignore);
         request.min_severity = self.min_severity;
+        request.baseline.clone_from(&self.baseline);
+        request.write_baseline.clone_from(&self.write_baseline);
+        request.vex.clone_from(&self.vex);
     }
 }
 
@@ -102,6 +105,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<ExitStatus> {
     };
     args.selection.apply(&mut request);
     args.report.apply(&mut request);
-    let engine = Engine::new(request, &[ScannerId::Deps])?;
+    // Known-vulnerable, malicious and look-alike packages.
+    let engine = Engine::new(request, &[ScannerId::Deps, ScannerId::Names])?;
     outcome::run(engine, &args.report)
 }

@@ -15,12 +15,6 @@ pub struct SecretsArgs {
     /// Files or folders to scan [default: .]
     pub paths: Vec<PathBuf>,
 
-    /// Report only secrets not listed in this baseline (pyward's, or
-    /// detect-secrets' `.secrets.baseline`) [default: `[secrets]
-    /// baseline`, else `.secrets.baseline` when there is one]
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-
     /// Write every secret found to the baseline (`--baseline`, the
     /// configured one, or `.secrets.baseline`) instead of reporting them
     #[arg(long)]
@@ -47,7 +41,9 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<ExitStatus> {
     let mut request = Request {
         paths: args.paths.clone(),
         secrets: SecretsRequest {
-            baseline: args.baseline.clone(),
+            // `--baseline` (in the report options) is read by the engine:
+            // a saved report, or a secrets baseline handed back here.
+            baseline: None,
             history: args.history,
         },
         ..Request::default()

@@ -128,3 +128,27 @@ fn an_unwritable_output_stops_before_any_work() {
         stderr(&output)
     );
 }
+
+/// Teams leaving Ruff keep their suppressions: `# noqa: S602` is B602's.
+#[test]
+fn ruff_noqa_with_s_codes_is_honoured() {
+    let dir = project(&[(
+        "a.py",
+        "import subprocess\nsubprocess.call(cmd, shell=True)  # noqa: S602\nsubprocess.call(cmd, shell=True)  # noqa: E501\n",
+    )]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["code", "--format", "json", "--select", "B602"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [3]);
+}

@@ -186,3 +186,34 @@ fn a_typo_in_a_key_names_line_and_the_nearest_key() {
     assert!(err.contains("did you mean `min-severity`?"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// A team moving from Safety keeps its decisions: `.safety-policy.yml` is
+/// read, what maps is applied, Safety's own numeric ids are named.
+#[test]
+fn safety_policy_ignores_are_honoured() {
+    let dir = project(&[
+        ("requirements.txt", "pyyaml==5.3\n"),
+        (
+            ".safety-policy.yml",
+            "security:\n  ignore-vulnerabilities:\n    39611:\n      reason: old safety id\n    CVE-2020-14343:\n      reason: only trusted input\n      expires: '2099-01-01'\n",
+        ),
+    ]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let ignored = report["ignored"].as_array().unwrap();
+    assert!(
+        ignored
+            .iter()
+            .any(|f| f["ignore_reason"] == "only trusted input"),
+        "{ignored:?}"
+    );
+    let err = stderr(&output);
+    assert!(err.contains("39611"), "{err}");
+    assert!(err.contains("read Safety's policy"), "{err}");
+}

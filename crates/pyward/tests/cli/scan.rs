@@ -51,8 +51,10 @@ fn text_report_of_the_example_dependencies() {
     let pyward = Pyward::new();
     let output = pyward
         .cmd()
-        .args(["deps", "--offline"])
-        .arg(example_app())
+        // From inside the project, as a user types it: the report names
+        // files as `requirements.txt:5`, the same on every machine.
+        .current_dir(example_app())
+        .args(["deps", "--offline", "."])
         .output()
         .unwrap();
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
@@ -107,7 +109,13 @@ fn scan_finds_what_each_single_command_finds() {
     let (scan, scan_ignored) = run(&["scan", "--offline"]);
     let mut single = Vec::new();
     let mut single_ignored = Vec::new();
-    for command in [&["deps", "--offline"][..], &["code"], &["secrets"]] {
+    let commands = [
+        &["deps", "--offline"][..],
+        &["licenses", "--offline"],
+        &["code"],
+        &["secrets"],
+    ];
+    for command in commands {
         let (found, ignored) = run(command);
         single.extend(found);
         single_ignored.extend(ignored);
@@ -190,5 +198,102 @@ fn output_that_would_replace_an_input_is_refused() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap(),
         "django==3.0.1\n"
+    );
+}
+
+/// `--write-baseline` then `--baseline`: only what is new is reported, for
+/// every kind of finding.
+#[test]
+fn a_saved_report_is_a_baseline_for_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&example_app(), dir.path());
+    let baseline = dir.path().join("pyward-baseline.json");
+    let pyward = Pyward::new();
+    pyward
+        .cmd()
+        .args(["scan", "--offline", "--write-baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let output = pyward
+        .cmd()
+        .args(["scan", "--offline", "--format", "json", "--baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    assert!(report["findings"].as_array().unwrap().is_empty());
+    let ignored = report["ignored"].as_array().unwrap();
+    for kind in ["vulnerability", "code", "secret"] {
+        assert!(ignored.iter().any(|f| f["kind"] == kind), "{kind}");
+    }
+    // A new problem is reported on its own.
+    std::fs::write(dir.path().join("app/new.py"), "eval(input())\n").unwrap();
+    let output = pyward
+        .cmd()
+        .args(["scan", "--offline", "--format", "json", "--baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout_json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["path"] == "app/new.py"),
+        "{findings:?}"
+    );
+    // A file that is not a report is refused where no secrets scan reads it.
+    pyward
+        .cmd()
+        .args(["deps", "--offline", "--baseline"])
+        .arg(dir.path().join("requirements.txt"))
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a pyward JSON report"));
+}
+
+/// A dependency one typo away from a popular package is a finding of its
+/// own, naming the package it imitates.
+#[test]
+fn a_look_alike_name_is_reported_with_what_it_imitates() {
+    let dir =
+        crate::support::project(&[("requirements.txt", "reqeusts==2.31.0\nrequests==2.31.0\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args([
+            "scan",
+            "--offline",
+            "--format",
+            "json",
+            "--skip",
+            "code,secrets",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    let squats: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "typosquat")
+        .collect();
+    assert_eq!(squats.len(), 1, "{squats:?}");
+    assert_eq!(squats[0]["package"], "reqeusts");
+    assert_eq!(squats[0]["similar_to"], "requests");
+    assert!(
+        report["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "typosquat")
     );
 }
