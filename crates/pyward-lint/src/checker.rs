@@ -247,7 +247,11 @@ impl<'a> Checker<'a> {
     /// A node's text on one line, cut to 60 characters: how messages name
     /// a callee or a receiver.
     pub fn short_text(&self, range: TextRange) -> String {
-        let text: String = self.slice(range).split_whitespace().collect::<Vec<_>>().join(" ");
+        let text: String = self
+            .slice(range)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if text.chars().count() > 60 {
             let cut: String = text.chars().take(57).collect();
             format!("{cut}...")

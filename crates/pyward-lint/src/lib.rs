@@ -7,7 +7,15 @@
 //! on. It never runs, imports or follows (symbolic links) anything it
 //! examines.
 //!
-//! How to write a rule: `ENGINE.md` beside this crate's `Cargo.toml`.
+//! A taint analysis (`taint`, on the semantic layer of `semantic`) follows
+//! untrusted data across functions and modules: the data-flow rules
+//! (PW701-PW715) report where it reaches a sink, and in the default
+//! [`Profile::Precise`] the Bandit checks whose danger depends on data are
+//! dropped when only constants reach them and reported with the path when
+//! untrusted data does. [`Profile::Bandit`] reproduces Bandit exactly.
+//!
+//! How to write a rule: `ENGINE.md` beside this crate's `Cargo.toml`;
+//! what the profiles and the data-flow rules do: its `README.md`.
 
 use std::path::{Path, PathBuf};
 
@@ -23,9 +31,9 @@ pub mod imports;
 pub mod registry;
 mod rules;
 mod run;
+mod semantic;
 pub mod settings;
 pub mod suppress;
-mod semantic;
 mod taint;
 mod walk;
 

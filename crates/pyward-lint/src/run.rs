@@ -12,7 +12,7 @@ use crate::settings::Settings;
 use crate::taint::facts::{FileFacts, Spot};
 use crate::taint::file::{FileInput, FileWork, analyze_file};
 use crate::taint::project::ProjectIndex;
-use crate::taint::resolve::{self, Floors, Reread, Request};
+use crate::taint::resolve::{self, Floors, Request, Reread};
 
 /// What checking one file gives: findings decided by the walk, and the
 /// facts the project-wide pass needs (none when nothing waits for it).
@@ -145,7 +145,11 @@ pub(crate) fn finish(
         .map(|verdict| {
             let mut finding = verdict.finding;
             if !verdict.path.is_empty() {
-                let flow = verdict.path.iter().map(|spot| related(spot, project)).collect();
+                let flow = verdict
+                    .path
+                    .iter()
+                    .map(|spot| related(spot, project))
+                    .collect();
                 match &mut finding.detail {
                     Some(Detail::Code(code)) => code.flow = flow,
                     _ => {

@@ -229,7 +229,12 @@ fn every_rule_has_a_cwe() {
         );
     }
     // Bandit's own, for its checks (`bandit/plugins`, `blacklists`).
-    for (code, cwe) in [("B102", "CWE-78"), ("B307", "CWE-78"), ("B608", "CWE-89"), ("B703", "CWE-80")] {
+    for (code, cwe) in [
+        ("B102", "CWE-78"),
+        ("B307", "CWE-78"),
+        ("B608", "CWE-89"),
+        ("B703", "CWE-80"),
+    ] {
         assert_eq!(pyward_lint::rule(code).unwrap().cwe, Some(cwe), "{code}");
     }
     // Findings carry their rule's.
@@ -242,7 +247,11 @@ fn data_flow_rules_document_their_examples_and_sanitisers() {
     for rule in all_rules().filter(|r| matches!(r.check, pyward_lint::Check::Flow(_))) {
         let docs = rule_docs(rule.code).unwrap();
         for heading in ["## Example", "Use instead:", "## Sanitisers it knows"] {
-            assert!(docs.contains(heading), "{}: docs lack `{heading}`", rule.code);
+            assert!(
+                docs.contains(heading),
+                "{}: docs lack `{heading}`",
+                rule.code
+            );
         }
     }
 }

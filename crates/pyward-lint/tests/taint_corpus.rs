@@ -71,10 +71,18 @@ fn class_of_finding(finding: &Finding) -> Option<&'static str> {
 fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let root = corpus_dir();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     dirs.sort();
     for dir in dirs.into_iter().filter(|d| d.is_dir()) {
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         files.sort();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
@@ -95,7 +103,8 @@ fn cases() -> Vec<Case> {
                         .and_then(|(_, t)| t.split_once(']'))
                         .map_or("", |(t, _)| t)
                         .to_string();
-                    let class = class_of_cwe(cwe).unwrap_or_else(|| panic!("{relative}:{}: CWE {cwe}", index + 1));
+                    let class = class_of_cwe(cwe)
+                        .unwrap_or_else(|| panic!("{relative}:{}: CWE {cwe}", index + 1));
                     cases.push(Case {
                         path: relative.clone(),
                         line: u32::try_from(index + 1).unwrap(),
@@ -119,7 +128,9 @@ fn score(cases: &[Case], findings: &[Finding]) -> (Scores, Vec<String>) {
     for case in cases {
         let reported = findings.iter().any(|f| {
             let location = f.location.as_ref().unwrap();
-            location.path == case.path && location.line == case.line && class_of_finding(f) == Some(case.class)
+            location.path == case.path
+                && location.line == case.line
+                && class_of_finding(f) == Some(case.class)
         });
         let entry = scores.entry(case.class).or_default();
         if case.vulnerable {
@@ -132,7 +143,11 @@ fn score(cases: &[Case], findings: &[Finding]) -> (Scores, Vec<String>) {
         if reported != case.vulnerable {
             misses.push(format!(
                 "{} {}:{} [{}]",
-                if case.vulnerable { "missed" } else { "false positive" },
+                if case.vulnerable {
+                    "missed"
+                } else {
+                    "false positive"
+                },
                 case.path,
                 case.line,
                 case.trick

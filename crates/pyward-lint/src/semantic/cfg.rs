@@ -70,13 +70,12 @@ pub(crate) struct Block<'a> {
     pub(crate) succs: Vec<Edge<'a>>,
 }
 
-/// The graph: block 0 is the entry, [`Cfg::exit`] the single exit (returns,
-/// uncaught exceptions and the end of the body all go there). Blocks that
-/// no edge reaches are dead code.
+/// The graph: block 0 is the entry, block [`EXIT`] the single exit
+/// (returns, uncaught exceptions and the end of the body all go there).
+/// Blocks that no edge reaches are dead code.
 #[derive(Debug)]
 pub(crate) struct Cfg<'a> {
     pub(crate) blocks: Vec<Block<'a>>,
-    pub(crate) exit: BlockId,
 }
 
 /// The body nests deeper than the analyses go.
@@ -96,7 +95,6 @@ impl<'a> Cfg<'a> {
         builder.goto(EXIT);
         Ok(Cfg {
             blocks: builder.blocks,
-            exit: EXIT,
         })
     }
 
@@ -126,7 +124,8 @@ impl<'a> Cfg<'a> {
     }
 }
 
-const EXIT: BlockId = 1;
+/// The exit block.
+pub(crate) const EXIT: BlockId = 1;
 
 struct Builder<'a> {
     blocks: Vec<Block<'a>>,
@@ -443,12 +442,13 @@ mod tests {
 
     #[test]
     fn code_after_return_is_unreachable() {
-        let parsed = ruff_python_parser::parse_module("x = 1\nif a:\n    y = 2\nelse:\n    z = 3\n")
-            .unwrap();
+        let parsed =
+            ruff_python_parser::parse_module("x = 1\nif a:\n    y = 2\nelse:\n    z = 3\n")
+                .unwrap();
         let cfg = Cfg::build(&parsed.syntax().body).unwrap();
         let order = cfg.reverse_postorder();
         assert_eq!(order[0], 0);
-        assert!(order.contains(&cfg.exit));
+        assert!(order.contains(&EXIT));
         let (_, blocks, reachable) = cfg_of("return 1\nx = 2\n");
         assert!(reachable < blocks);
     }

@@ -81,7 +81,11 @@ impl Const {
                         return None;
                     }
                     let r = a.checked_rem(b)?;
-                    if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r }
+                    if r != 0 && ((r < 0) != (b < 0)) {
+                        r + b
+                    } else {
+                        r
+                    }
                 }
                 Operator::Pow => {
                     let exponent = u32::try_from(b).ok()?;
@@ -102,7 +106,8 @@ impl Const {
             }
             (Operator::Mult, Const::Str(s), n) | (Operator::Mult, n, Const::Str(s)) => {
                 let n = usize::try_from(n.as_int()?.max(0)).ok()?;
-                (s.len().saturating_mul(n) <= MAX_STRING).then(|| Const::Str(Rc::from(s.repeat(n).as_str())))
+                (s.len().saturating_mul(n) <= MAX_STRING)
+                    .then(|| Const::Str(Rc::from(s.repeat(n).as_str())))
             }
             _ => None,
         }
@@ -170,24 +175,45 @@ mod tests {
     #[test]
     fn arithmetic_like_python() {
         let i = Const::Int;
-        assert_eq!(Const::binop(Operator::Sub, &i(7 * 42), &i(86)), Some(i(208)));
+        assert_eq!(
+            Const::binop(Operator::Sub, &i(7 * 42), &i(86)),
+            Some(i(208))
+        );
         assert_eq!(Const::binop(Operator::FloorDiv, &i(-7), &i(2)), Some(i(-4)));
         assert_eq!(Const::binop(Operator::Mod, &i(-7), &i(3)), Some(i(2)));
         assert_eq!(Const::binop(Operator::Mod, &i(7), &i(-3)), Some(i(-2)));
         assert_eq!(Const::binop(Operator::FloorDiv, &i(1), &i(0)), None);
         assert_eq!(Const::binop(Operator::Mult, &i(i64::MAX), &i(2)), None);
-        assert_eq!(Const::binop(Operator::Add, &Const::Bool(true), &i(1)), Some(i(2)));
+        assert_eq!(
+            Const::binop(Operator::Add, &Const::Bool(true), &i(1)),
+            Some(i(2))
+        );
     }
 
     #[test]
     fn comparisons_and_truth() {
         let s = |v: &str| Const::Str(Rc::from(v));
-        assert_eq!(Const::compare(CmpOp::Gt, &Const::Int(208), &Const::Int(200)), Some(true));
-        assert_eq!(Const::compare(CmpOp::Eq, &s("a"), &Const::Int(1)), Some(false));
+        assert_eq!(
+            Const::compare(CmpOp::Gt, &Const::Int(208), &Const::Int(200)),
+            Some(true)
+        );
+        assert_eq!(
+            Const::compare(CmpOp::Eq, &s("a"), &Const::Int(1)),
+            Some(false)
+        );
         assert_eq!(Const::compare(CmpOp::In, &s("b"), &s("abc")), Some(true));
-        assert_eq!(Const::compare(CmpOp::Is, &Const::None, &Const::None), Some(true));
-        assert_eq!(Const::compare(CmpOp::Is, &Const::Int(1), &Const::Int(1)), None);
+        assert_eq!(
+            Const::compare(CmpOp::Is, &Const::None, &Const::None),
+            Some(true)
+        );
+        assert_eq!(
+            Const::compare(CmpOp::Is, &Const::Int(1), &Const::Int(1)),
+            None
+        );
         assert!(!s("").truthy());
-        assert_eq!(Const::unary(UnaryOp::Not, &Const::Int(0)), Some(Const::Bool(true)));
+        assert_eq!(
+            Const::unary(UnaryOp::Not, &Const::Int(0)),
+            Some(Const::Bool(true))
+        );
     }
 }

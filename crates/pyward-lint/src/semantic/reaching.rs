@@ -19,7 +19,7 @@ pub(crate) enum DefKind<'a> {
     /// `with value as name`.
     With(&'a Expr),
     /// `def name` / `class name`.
-    Definition(&'a Stmt),
+    Definition,
     /// `import` of the name.
     Import,
     /// `del name`: the name is unbound after it.
@@ -164,7 +164,9 @@ fn defs_of<'a>(elem: Elem<'a>, defs: &mut Vec<Def<'a>>) {
                     push(name.id.as_str(), DefKind::Value(value));
                 }
             }
-            Stmt::AugAssign(assign) => target_names(&assign.target, &mut |n| push(n, DefKind::Other)),
+            Stmt::AugAssign(assign) => {
+                target_names(&assign.target, &mut |n| push(n, DefKind::Other))
+            }
             Stmt::Delete(delete) => {
                 for target in &delete.targets {
                     if let Expr::Name(name) = target {
@@ -208,8 +210,8 @@ fn defs_of<'a>(elem: Elem<'a>, defs: &mut Vec<Def<'a>>) {
             }
         }
         Elem::Def(stmt) => match stmt {
-            Stmt::FunctionDef(f) => push(f.name.as_str(), DefKind::Definition(stmt)),
-            Stmt::ClassDef(c) => push(c.name.as_str(), DefKind::Definition(stmt)),
+            Stmt::FunctionDef(f) => push(f.name.as_str(), DefKind::Definition),
+            Stmt::ClassDef(c) => push(c.name.as_str(), DefKind::Definition),
             _ => {}
         },
         Elem::Eval(_) => {}
@@ -287,7 +289,9 @@ impl BitSet {
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(w, &word)| {
-            (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b)
+            (0..64)
+                .filter(move |b| word & (1 << b) != 0)
+                .map(move |b| w * 64 + b)
         })
     }
 }

@@ -35,9 +35,8 @@ impl<'a> ScopeKind<'a> {
 /// One way a name gets bound.
 #[derive(Debug, Clone)]
 pub(crate) enum BindingKind<'a> {
-    /// The n-th parameter (in `posonly, args, *vararg, kwonly, **kwarg`
-    /// order).
-    Parameter(usize),
+    /// A parameter.
+    Parameter,
     /// An import: the dotted name it refers to (`os.path` for
     /// `import os.path as p`, `os` for `import os.path`, `m.x` for
     /// `from m import x`).
@@ -91,14 +90,6 @@ impl<'a> Binding<'a> {
             _ => None,
         }
     }
-
-    /// The parameter's position, when the name is a parameter.
-    pub(crate) fn parameter(&self) -> Option<usize> {
-        self.sites.iter().find_map(|site| match site {
-            BindingKind::Parameter(i) => Some(*i),
-            _ => None,
-        })
-    }
 }
 
 /// The names one scope binds.
@@ -124,8 +115,8 @@ impl<'a> Scope<'a> {
             too_deep: false,
         };
         if let ScopeKind::Function(function) = kind {
-            for (index, parameter) in parameters(&function.parameters).enumerate() {
-                scope.bind(parameter.name.as_str(), BindingKind::Parameter(index));
+            for parameter in parameters(&function.parameters) {
+                scope.bind(parameter.name.as_str(), BindingKind::Parameter);
             }
         }
         let mut builder = Builder {
@@ -362,7 +353,9 @@ pub(crate) fn pattern_names(pattern: &ast::Pattern) -> Vec<&str> {
                 pending.extend(p.arguments.patterns.iter());
                 pending.extend(p.arguments.keywords.iter().map(|k| &k.pattern));
             }
-            ast::Pattern::MatchStar(p) => names.extend(p.name.as_ref().map(ast::Identifier::as_str)),
+            ast::Pattern::MatchStar(p) => {
+                names.extend(p.name.as_ref().map(ast::Identifier::as_str))
+            }
             ast::Pattern::MatchAs(p) => {
                 pending.extend(p.pattern.as_deref());
                 names.extend(p.name.as_ref().map(ast::Identifier::as_str));
@@ -390,10 +383,20 @@ mod tests {
             panic!()
         };
         let scope = Scope::new(ScopeKind::Function(f), "pkg.sub");
-        assert_eq!(scope.binding("a").unwrap().parameter(), Some(0));
-        assert_eq!(scope.binding("d").unwrap().parameter(), Some(3));
+        let is_parameter = |name: &str| {
+            scope
+                .binding(name)
+                .unwrap()
+                .sites
+                .iter()
+                .any(|s| matches!(s, BindingKind::Parameter))
+        };
+        assert!(is_parameter("a") && is_parameter("d") && !is_parameter("e"));
         assert_eq!(&**scope.binding("os").unwrap().import().unwrap(), "os");
-        assert_eq!(&**scope.binding("sib").unwrap().import().unwrap(), "pkg.sub.sib");
+        assert_eq!(
+            &**scope.binding("sib").unwrap().import().unwrap(),
+            "pkg.sub.sib"
+        );
         assert_eq!(&**scope.binding("y").unwrap().import().unwrap(), "pkg.up.x");
         assert!(!scope.is_local("g"));
         for name in ["i", "j", "k", "v", "e"] {

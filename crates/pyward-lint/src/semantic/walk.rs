@@ -39,14 +39,6 @@ impl<'a> Iterator for Exprs<'a> {
     }
 }
 
-/// Every expression of `expr`, itself included.
-pub(crate) fn subexprs(expr: &Expr) -> Exprs<'_> {
-    Exprs {
-        stmts: Vec::new(),
-        exprs: vec![expr],
-    }
-}
-
 /// The statements and expressions directly inside `stmt`.
 fn push_stmt<'a>(stmt: &'a Stmt, stmts: &mut Vec<&'a Stmt>, exprs: &mut Vec<&'a Expr>) {
     match stmt {

@@ -60,11 +60,16 @@ impl TaintSettings {
     pub(crate) fn new(config: &TaintConfig) -> Result<Self, UnknownClass> {
         let mut settings = TaintSettings {
             local_sources: config.local_sources,
-            sources: config.sources.iter().map(|s| s.trim().to_string()).collect(),
+            sources: config
+                .sources
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect(),
             ..TaintSettings::default()
         };
         for (class, names) in &config.sinks {
-            let class = SinkClass::from_name(class.trim()).ok_or_else(|| UnknownClass(class.clone()))?;
+            let class =
+                SinkClass::from_name(class.trim()).ok_or_else(|| UnknownClass(class.clone()))?;
             for name in names {
                 settings.sinks.insert(name.trim().to_string(), class);
             }
@@ -104,7 +109,10 @@ mod tests {
         assert!(settings.sanitizers["a.clean"].is_all());
         assert!(settings.sanitizers["a.esc"].contains(SinkClass::Xss));
         let bad: TaintConfig = toml::from_str("[sinks]\nsqll = [\"x\"]\n").unwrap();
-        assert_eq!(TaintSettings::new(&bad).unwrap_err(), UnknownClass("sqll".into()));
+        assert_eq!(
+            TaintSettings::new(&bad).unwrap_err(),
+            UnknownClass("sqll".into())
+        );
         assert!(toml::from_str::<TaintConfig>("sink = 1").is_err());
     }
 }

@@ -15,7 +15,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::facts::{CallSite, SourceKind};
 use super::file::FileAnalysis;
-use super::label::{ClassSet, Label, Origin, SinkClass, Taint};
+use super::label::{ClassSet, Origin, SinkClass, Taint};
 use super::models::{self, MethodModel, Model};
 use super::value::{Field, HOST_FIXED, Kind, NORMALISED, Place, State, Value};
 use crate::semantic::cfg::{BlockId, Cond, Elem};
@@ -28,14 +28,70 @@ pub(crate) const MAX_EXPR_DEPTH: u32 = 150;
 
 /// Names Python provides without an import; as values they carry nothing.
 const BUILTINS: &[&str] = &[
-    "abs", "all", "any", "ascii", "bin", "bool", "bytearray", "bytes", "callable", "chr",
-    "classmethod", "complex", "dict", "dir", "divmod", "enumerate", "filter", "float",
-    "format", "frozenset", "getattr", "hasattr", "hash", "hex", "id", "int", "isinstance",
-    "issubclass", "iter", "len", "list", "map", "max", "min", "next", "object", "oct",
-    "ord", "pow", "print", "property", "range", "repr", "reversed", "round", "set",
-    "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type",
-    "vars", "zip", "Exception", "ValueError", "TypeError", "KeyError", "NotImplemented",
-    "__name__", "__file__",
+    "abs",
+    "all",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "complex",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "hasattr",
+    "hash",
+    "hex",
+    "id",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+    "Exception",
+    "ValueError",
+    "TypeError",
+    "KeyError",
+    "NotImplemented",
+    "__name__",
+    "__file__",
 ];
 
 /// What a call calls.
@@ -84,9 +140,9 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         class: Option<&'a ast::StmtClassDef>,
     ) -> Self {
         let self_name = match (scope.kind, class) {
-            (ScopeKind::Function(f), Some(_)) if !is_static(f) => {
-                scope::parameters(&f.parameters).next().map(|p| p.name.as_str())
-            }
+            (ScopeKind::Function(f), Some(_)) if !is_static(f) => scope::parameters(&f.parameters)
+                .next()
+                .map(|p| p.name.as_str()),
             _ => None,
         };
         Engine {
@@ -111,9 +167,7 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         let route = self.file.is_route(function);
         let django_view = self.file.imports_django();
         let params: Vec<&'a ast::Parameter> = scope::parameters(&function.parameters).collect();
-        let request_at = params
-            .iter()
-            .position(|p| is_request_parameter(p));
+        let request_at = params.iter().position(|p| is_request_parameter(p));
         for (index, parameter) in params.iter().enumerate() {
             let name = parameter.name.as_str();
             let position = u32::try_from(index).unwrap_or(u32::MAX);
@@ -437,7 +491,10 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
             Expr::Starred(starred) => self.eval(&starred.value, state, d).data(),
             Expr::Slice(slice) => {
                 let mut taint = Taint::clean();
-                for part in [&slice.lower, &slice.upper, &slice.step].into_iter().flatten() {
+                for part in [&slice.lower, &slice.upper, &slice.step]
+                    .into_iter()
+                    .flatten()
+                {
                     taint.join(&self.eval(part, state, d).taint);
                 }
                 Value::tainted(taint)
@@ -503,7 +560,12 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         value
     }
 
-    fn subscript(&mut self, subscript: &'a ast::ExprSubscript, state: &mut State<'a>, d: u32) -> Value {
+    fn subscript(
+        &mut self,
+        subscript: &'a ast::ExprSubscript,
+        state: &mut State<'a>,
+        d: u32,
+    ) -> Value {
         // `request.args["name"]`, `os.environ["HOME"]`: a source named by
         // its key.
         if let Some(key) = string_key(&subscript.slice)
@@ -526,7 +588,9 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         // values: the key's taint does not pass.
         let _ = key;
         let mut value = base.data();
-        if let (Some(Const::Str(s)), Some(Const::Int(i))) = (&base.constant, &key_const(&subscript.slice)) {
+        if let (Some(Const::Str(s)), Some(Const::Int(i))) =
+            (&base.constant, &key_const(&subscript.slice))
+        {
             let index = usize::try_from(*i).ok();
             value.constant = index
                 .and_then(|i| s.chars().nth(i))
@@ -553,7 +617,10 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                 let what = format!("environment variable `{key}`");
                 return Some(self.file.local_source(range, &what));
             }
-            if !models::REQUEST_OBJECTS.iter().any(|r| dotted.starts_with(r)) {
+            if !models::REQUEST_OBJECTS
+                .iter()
+                .any(|r| dotted.starts_with(r))
+            {
                 return None;
             }
         }
@@ -673,7 +740,10 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
             return value;
         }
         if let Callee::Name(dotted) = &callee
-            && matches!(dotted.as_str(), "os.getenv" | "os.environ.get" | "os.getenvb")
+            && matches!(
+                dotted.as_str(),
+                "os.getenv" | "os.environ.get" | "os.getenvb"
+            )
             && let Some(key) = call.arguments.args.first().and_then(string_key)
         {
             for arg in call.arguments.args.iter() {
@@ -694,7 +764,8 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                 spread.join(&value.taint);
             }
         }
-        let mut kwargs: Vec<(Option<&'a str>, Value)> = Vec::with_capacity(call.arguments.keywords.len());
+        let mut kwargs: Vec<(Option<&'a str>, Value)> =
+            Vec::with_capacity(call.arguments.keywords.len());
         for keyword in &call.arguments.keywords {
             let value = self.eval(&keyword.value, state, d);
             match &keyword.arg {
@@ -766,7 +837,9 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                         _ => None,
                     },
                     ("len", [only]) => match &only.constant {
-                        Some(Const::Str(s)) => i64::try_from(s.chars().count()).ok().map(Const::Int),
+                        Some(Const::Str(s)) => {
+                            i64::try_from(s.chars().count()).ok().map(Const::Int)
+                        }
                         _ => None,
                     },
                     _ => None,
@@ -790,7 +863,10 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                 }
                 if dotted == "urllib.parse.urljoin"
                     && let Some(base) = args.first()
-                    && base.constant.as_ref().is_some_and(|c| matches!(c, Const::Str(s) if fixes_host(s)))
+                    && base
+                        .constant
+                        .as_ref()
+                        .is_some_and(|c| matches!(c, Const::Str(s) if fixes_host(s)))
                 {
                     // `urljoin(BASE, x)` can still leave BASE's host
                     // (`//evil.example`): not fixed.
@@ -866,7 +942,9 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
             "replace" => {
                 let old = args.first().and_then(|a| a.constant.as_ref());
                 if matches!(old, Some(Const::Str(s)) if s.contains('\n') || s.contains('\r')) {
-                    value.taint.sanitise(ClassSet::of(&[SinkClass::Header, SinkClass::Log]));
+                    value
+                        .taint
+                        .sanitise(ClassSet::of(&[SinkClass::Header, SinkClass::Log]));
                 }
                 return value;
             }
@@ -879,10 +957,18 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                 return value;
             }
             "setFeature" => {
-                let enables = args.get(1).and_then(|a| a.constant.as_ref()).is_some_and(Const::truthy);
-                let feature = call.arguments.args.first().map(|f| self.file.text(f.range()));
+                let enables = args
+                    .get(1)
+                    .and_then(|a| a.constant.as_ref())
+                    .is_some_and(Const::truthy);
+                let feature = call
+                    .arguments
+                    .args
+                    .first()
+                    .map(|f| self.file.text(f.range()));
                 if enables
-                    && feature.is_some_and(|f| f.contains("external_ges") || f.contains("external_pes"))
+                    && feature
+                        .is_some_and(|f| f.contains("external_ges") || f.contains("external_pes"))
                     && let Expr::Name(parser) = receiver_expr
                 {
                     state.set(
@@ -1024,7 +1110,12 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
 
     /// `target = value` with a literal on the right: its items keep their
     /// own values under their keys (`d = {"a": CONST, "b": request_data}`).
-    fn assign_literal(&mut self, target: &'a Expr, value_expr: &'a Expr, state: &mut State<'a>) -> bool {
+    fn assign_literal(
+        &mut self,
+        target: &'a Expr,
+        value_expr: &'a Expr,
+        state: &mut State<'a>,
+    ) -> bool {
         let Expr::Name(name) = target else {
             return false;
         };
@@ -1041,10 +1132,9 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                     }
                     let value = self.eval(&item.value, state, d);
                     whole.join(&value.taint);
-                    match field {
-                        Some(field) => parts.push((field, value)),
-                        // `**other` or a computed key: only the whole.
-                        None => {}
+                    // `**other` or a computed key: only the whole.
+                    if let Some(field) = field {
+                        parts.push((field, value));
                     }
                 }
             }
@@ -1055,7 +1145,10 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                 for (index, elt) in elts.iter().enumerate() {
                     let value = self.eval(elt, state, d);
                     whole.join(&value.taint);
-                    parts.push((Field::Index(i64::try_from(index).unwrap_or(i64::MAX)), value));
+                    parts.push((
+                        Field::Index(i64::try_from(index).unwrap_or(i64::MAX)),
+                        value,
+                    ));
                 }
             }
             _ => return false,
@@ -1083,10 +1176,15 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                 if let ([Expr::Tuple(targets)], Expr::Tuple(values)) =
                     (assign.targets.as_slice(), &*assign.value)
                     && targets.elts.len() == values.elts.len()
-                    && !targets.elts.iter().chain(&values.elts).any(Expr::is_starred_expr)
+                    && !targets
+                        .elts
+                        .iter()
+                        .chain(&values.elts)
+                        .any(Expr::is_starred_expr)
                 {
                     // `a, b = x, y`: pairwise (all values first, as Python).
-                    let values: Vec<Value> = values.elts.iter().map(|v| self.eval(v, state, d)).collect();
+                    let values: Vec<Value> =
+                        values.elts.iter().map(|v| self.eval(v, state, d)).collect();
                     for (target, value) in targets.elts.iter().zip(values) {
                         self.assign(target, value, state, d);
                     }
@@ -1144,10 +1242,10 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
-                    let local = alias
-                        .asname
-                        .as_ref()
-                        .map_or_else(|| alias.name.as_str().split('.').next().unwrap_or(""), |a| a.as_str());
+                    let local = alias.asname.as_ref().map_or_else(
+                        || alias.name.as_str().split('.').next().unwrap_or(""),
+                        |a| a.as_str(),
+                    );
                     let value = self.file.named_value(alias.name.as_str(), alias.range);
                     state.set(Place::whole(local), value);
                 }
@@ -1316,7 +1414,9 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         }
         let d = depth + 1;
         match test {
-            Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => self.assume(&unary.operand, !truth, state, d),
+            Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
+                self.assume(&unary.operand, !truth, state, d)
+            }
             Expr::BoolOp(boolop) => {
                 let all = match boolop.op {
                     BoolOp::And => truth,
@@ -1347,8 +1447,17 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         }
     }
 
-    fn assume_compare(&mut self, left: &'a Expr, op: CmpOp, right: &'a Expr, truth: bool, state: &mut State<'a>) {
-        let holds = |positive: CmpOp, negative: CmpOp| (truth && op == positive) || (!truth && op == negative);
+    fn assume_compare(
+        &mut self,
+        left: &'a Expr,
+        op: CmpOp,
+        right: &'a Expr,
+        truth: bool,
+        state: &mut State<'a>,
+    ) {
+        let holds = |positive: CmpOp, negative: CmpOp| {
+            (truth && op == positive) || (!truth && op == negative)
+        };
         if holds(CmpOp::In, CmpOp::NotIn) {
             // An allow-list: `x` is one of the container's (trusted) items.
             if let Some(place) = Self::place_of(left)
@@ -1359,7 +1468,8 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         } else if holds(CmpOp::Eq, CmpOp::NotEq) {
             for (var, other) in [(left, right), (right, left)] {
                 if let Some(place) = Self::place_of(var)
-                    && let Some(constant) = Const::of_literal(other).or_else(|| self.fold(other, state, 1))
+                    && let Some(constant) =
+                        Const::of_literal(other).or_else(|| self.fold(other, state, 1))
                 {
                     state.set(place, Value::constant(Some(constant)));
                     break;
@@ -1375,7 +1485,8 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                     return;
                 };
                 match attribute.attr.as_str() {
-                    "isdigit" | "isnumeric" | "isdecimal" | "isalnum" | "isalpha" | "isidentifier" => {
+                    "isdigit" | "isnumeric" | "isdecimal" | "isalnum" | "isalpha"
+                    | "isidentifier" => {
                         state.set(place, Value::clean());
                     }
                     "startswith" | "is_relative_to" => {
@@ -1420,15 +1531,20 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         let args = &call.arguments.args;
         match last {
             "url_has_allowed_host_and_scheme" | "is_safe_url" | "url_is_safe" => {
-                let url = args.first().or_else(|| call.arguments.find_keyword("url").map(|k| &k.value));
+                let url = args
+                    .first()
+                    .or_else(|| call.arguments.find_keyword("url").map(|k| &k.value));
                 if let Some(place) = url.and_then(Self::place_of) {
                     let mut value = state.get_part(place).cloned().unwrap_or_default();
-                    value.taint.sanitise(ClassSet::of(&[SinkClass::Redirect, SinkClass::Ssrf]));
+                    value
+                        .taint
+                        .sanitise(ClassSet::of(&[SinkClass::Redirect, SinkClass::Ssrf]));
                     state.set(place, value);
                 }
             }
             "fullmatch" | "match" if dotted.starts_with("re.") => {
-                if let (Some(Expr::StringLiteral(pattern)), Some(subject)) = (args.first(), args.get(1))
+                if let (Some(Expr::StringLiteral(pattern)), Some(subject)) =
+                    (args.first(), args.get(1))
                     && let Some(place) = Self::place_of(subject)
                     && anchored_strict(pattern.value.to_str(), last == "fullmatch")
                 {
@@ -1452,7 +1568,9 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
         match container {
             Expr::List(ast::ExprList { elts, .. })
             | Expr::Tuple(ast::ExprTuple { elts, .. })
-            | Expr::Set(ast::ExprSet { elts, .. }) => elts.iter().all(|e| Const::of_literal(e).is_some()),
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                elts.iter().all(|e| Const::of_literal(e).is_some())
+            }
             Expr::Dict(_) => true,
             Expr::Name(name) => {
                 let id = name.id.as_str();
@@ -1471,9 +1589,16 @@ impl<'f, 'i, 'a> Engine<'f, 'i, 'a> {
                 // `settings.ALLOWED`, `self.ALLOWED`: configuration.
                 Self::place_of(container)
                     .and_then(|p| state.get(p))
-                    .is_none_or(|v| !v.taint.labels().iter().any(|l| matches!(l.origin, Origin::Source(_))))
+                    .is_none_or(|v| {
+                        !v.taint
+                            .labels()
+                            .iter()
+                            .any(|l| matches!(l.origin, Origin::Source(_)))
+                    })
             }
-            Expr::Call(call) => matches!(&*call.func, Expr::Attribute(a) if a.attr.as_str() == "keys"),
+            Expr::Call(call) => {
+                matches!(&*call.func, Expr::Attribute(a) if a.attr.as_str() == "keys")
+            }
             _ => false,
         }
     }
@@ -1530,7 +1655,9 @@ pub(crate) fn fixes_host(prefix: &str) -> bool {
     }
     for scheme in ["https://", "http://"] {
         if let Some(rest) = prefix.strip_prefix(scheme) {
-            return rest.find('/').is_some_and(|slash| slash > 0 && !rest[..slash].contains(['@', '{']));
+            return rest
+                .find('/')
+                .is_some_and(|slash| slash > 0 && !rest[..slash].contains(['@', '{']));
         }
     }
     false
@@ -1570,9 +1697,10 @@ fn join_all(into: &mut Vec<Taint>, from: &[Taint]) {
 }
 
 fn is_static(function: &ast::StmtFunctionDef) -> bool {
-    function.decorator_list.iter().any(|d| {
-        matches!(&d.expression, Expr::Name(n) if n.id.as_str() == "staticmethod")
-    })
+    function
+        .decorator_list
+        .iter()
+        .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == "staticmethod"))
 }
 
 /// A method of `class` named `name` (its `def` start).
@@ -1597,7 +1725,10 @@ fn is_request_parameter(parameter: &ast::Parameter) -> bool {
     matches!(parameter.name.as_str(), "request" | "req")
 }
 
-fn default_of<'a>(function: &'a ast::StmtFunctionDef, parameter: &ast::Parameter) -> Option<&'a Expr> {
+fn default_of<'a>(
+    function: &'a ast::StmtFunctionDef,
+    parameter: &ast::Parameter,
+) -> Option<&'a Expr> {
     function
         .parameters
         .iter_non_variadic_params()
@@ -1624,7 +1755,9 @@ fn is_injected(parameter: &ast::Parameter, default: Option<&Expr>) -> bool {
     while let Some(expr) = pending.pop() {
         match expr {
             Expr::Name(n) if models::NOT_REQUEST_DATA.contains(&n.id.as_str()) => return true,
-            Expr::Attribute(a) if models::NOT_REQUEST_DATA.contains(&a.attr.as_str()) => return true,
+            Expr::Attribute(a) if models::NOT_REQUEST_DATA.contains(&a.attr.as_str()) => {
+                return true;
+            }
             // `Annotated[Session, Depends(get_db)]`
             Expr::Subscript(s) => {
                 pending.push(&s.value);
@@ -1644,7 +1777,8 @@ fn is_injected(parameter: &ast::Parameter, default: Option<&Expr>) -> bool {
 /// A regular expression that only accepts a narrow set of strings: anchored
 /// at both ends (or `fullmatch`), without `.` wildcards.
 fn anchored_strict(pattern: &str, full: bool) -> bool {
-    let anchored = full || (pattern.starts_with('^') && (pattern.ends_with('$') || pattern.ends_with("\\Z")));
+    let anchored =
+        full || (pattern.starts_with('^') && (pattern.ends_with('$') || pattern.ends_with("\\Z")));
     let mut escaped = false;
     for c in pattern.chars() {
         if escaped {
@@ -1667,12 +1801,6 @@ fn scalar_types(expr: &Expr) -> bool {
         Expr::Tuple(t) => t.elts.iter().all(scalar_types),
         _ => false,
     }
-}
-
-/// Labels that matter for the summary of a function: whether a taint
-/// carries anything besides `Unknown`.
-pub(crate) fn carries(taint: &Taint) -> bool {
-    taint.labels().iter().any(|l: &Label| l.origin != Origin::Unknown)
 }
 
 /// Whether a name is a builtin.

@@ -118,8 +118,6 @@ pub(crate) struct Candidate {
 pub(crate) struct Deferred {
     /// Dotted path in the file (`Class.method`, `<module>`).
     pub(crate) path: String,
-    /// Dotted name with the module's.
-    pub(crate) name: String,
     /// The findings, as the walk left them.
     pub(crate) pending: Vec<super::file::Pending>,
     /// The project functions the scope calls (dotted names).

@@ -13,7 +13,9 @@ use ruff_text_size::{TextRange, TextSize};
 
 use super::config::TaintSettings;
 use super::engine::{self, Engine};
-use super::facts::{Candidate, Deferred, FileFacts, Policy, SourceInfo, SourceKind, Spot, Step, Summary};
+use super::facts::{
+    Candidate, Deferred, FileFacts, Policy, SourceInfo, SourceKind, Spot, Step, Summary,
+};
 use super::label::{Origin, SinkClass, Taint};
 use super::models::{self, Model};
 use super::project::ProjectIndex;
@@ -123,7 +125,11 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
     // ---- what scopes ask ---------------------------------------------
 
     pub(crate) fn text(&self, range: TextRange) -> String {
-        let text = self.input.source.get(range.start().to_usize()..range.end().to_usize()).unwrap_or("");
+        let text = self
+            .input
+            .source
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("");
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.chars().count() > 60 {
             let cut: String = text.chars().take(57).collect();
@@ -134,8 +140,14 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
     }
 
     pub(crate) fn spot(&self, range: TextRange, message: String) -> Spot {
-        let start = self.input.line_index.line_column(range.start(), self.input.source);
-        let end = self.input.line_index.line_column(range.end(), self.input.source);
+        let start = self
+            .input
+            .line_index
+            .line_column(range.start(), self.input.source);
+        let end = self
+            .input
+            .line_index
+            .line_column(range.end(), self.input.source);
         let n = |i: ruff_source_file::OneIndexed| u32::try_from(i.get()).unwrap_or(u32::MAX);
         Spot {
             file: self.input.file,
@@ -255,7 +267,10 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
                 }
             }
             Expr::Dict(dict) => {
-                let mut parts = dict.items.iter().flat_map(|i| i.key.iter().chain(std::iter::once(&i.value)));
+                let mut parts = dict
+                    .items
+                    .iter()
+                    .flat_map(|i| i.key.iter().chain(std::iter::once(&i.value)));
                 if all_clean(self, &mut parts) {
                     Value::clean()
                 } else {
@@ -279,7 +294,10 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
             Expr::UnaryOp(unary) => {
                 let operand = self.constant_value(&unary.operand, d);
                 Value {
-                    constant: operand.constant.as_ref().and_then(|c| Const::unary(unary.op, c)),
+                    constant: operand
+                        .constant
+                        .as_ref()
+                        .and_then(|c| Const::unary(unary.op, c)),
                     ..operand
                 }
             }
@@ -406,7 +424,9 @@ impl<'i, 'a> FileAnalysis<'i, 'a> {
                 let info = self.defs.get(&start)?;
                 let name = match info.kind {
                     // A class body is not callable: not found by name.
-                    ScopeKind::Class(_) => format!("<class {}.{}>", self.input.module_name, info.path),
+                    ScopeKind::Class(_) => {
+                        format!("<class {}.{}>", self.input.module_name, info.path)
+                    }
                     _ => format!("{}.{}", self.input.module_name, info.path),
                 };
                 (info.kind, info.class, name)
@@ -528,7 +548,12 @@ fn analyze_file_inner(
                 || pending.iter().any(|p| p.scope == *scope)
         })
         .collect();
-    now.extend(pending.iter().filter(|p| p.policy == Policy::Bandit).map(|p| p.scope));
+    now.extend(
+        pending
+            .iter()
+            .filter(|p| p.policy == Policy::Bandit)
+            .map(|p| p.scope),
+    );
     for path in requested {
         if let Some(start) = analysis.def_by_path(path) {
             now.push(Some(start));
@@ -644,10 +669,10 @@ impl FileAnalysis<'_, '_> {
             }
         }
         for (scope, pending) in by_scope {
-            let (path, name) = match scope {
-                None => ("<module>".to_string(), format!("{}.<module>", self.input.module_name)),
+            let path = match scope {
+                None => "<module>".to_string(),
                 Some(start) => match self.defs.get(&start) {
-                    Some(info) => (info.path.clone(), format!("{}.{}", self.input.module_name, info.path)),
+                    Some(info) => info.path.clone(),
                     None => continue,
                 },
             };
@@ -660,7 +685,6 @@ impl FileAnalysis<'_, '_> {
             callees.dedup();
             self.facts.deferred.push(Deferred {
                 path,
-                name,
                 pending,
                 calls: callees,
             });
@@ -896,16 +920,22 @@ mod tests {
 
     /// Analyses `source`'s function `f` with its `sink(...)` argument
     /// watched, on a thread with a small stack.
-    fn analyse_on_small_stack(source: &str, parsed: &ruff_python_parser::Parsed<ast::ModModule>) -> FileFacts {
+    fn analyse_on_small_stack(
+        source: &str,
+        parsed: &ruff_python_parser::Parsed<ast::ModModule>,
+    ) -> FileFacts {
         let Stmt::FunctionDef(function) = parsed.syntax().body.last().unwrap() else {
             panic!("the last statement is the function")
         };
         let Stmt::Expr(call) = function.body.last().unwrap() else {
             panic!("the last statement calls the sink")
         };
-        let Expr::Call(call) = &*call.value else { panic!() };
+        let Expr::Call(call) = &*call.value else {
+            panic!()
+        };
         let watched = call.arguments.args[0].range();
-        let project = ProjectIndex::new([("deep.py".to_string(), std::path::PathBuf::from("deep.py"))]);
+        let project =
+            ProjectIndex::new([("deep.py".to_string(), std::path::PathBuf::from("deep.py"))]);
         let line_index = LineIndex::from_source_text(source);
         let settings = TaintSettings::default();
         std::thread::scope(|scope| {
@@ -922,7 +952,11 @@ mod tests {
                         project: &project,
                     };
                     let pending = Pending {
-                        finding: Finding::new(pyward_model::FindingKind::Code, "B602", pyward_model::Severity::High),
+                        finding: Finding::new(
+                            pyward_model::FindingKind::Code,
+                            "B602",
+                            pyward_model::Severity::High,
+                        ),
                         class: SinkClass::Command,
                         policy: Policy::Bandit,
                         watched: vec![watched],
@@ -946,8 +980,15 @@ mod tests {
     #[test]
     fn deep_expressions_cost_no_stack() {
         for source in [
-            format!("def f(request):\n    sink({}request.GET['a']{})\n", "g(".repeat(100_000), ")".repeat(100_000)),
-            format!("def f(request):\n    sink(request.GET['a']{})\n", " + a".repeat(500_000)),
+            format!(
+                "def f(request):\n    sink({}request.GET['a']{})\n",
+                "g(".repeat(100_000),
+                ")".repeat(100_000)
+            ),
+            format!(
+                "def f(request):\n    sink(request.GET['a']{})\n",
+                " + a".repeat(500_000)
+            ),
         ] {
             let parsed = parse_deep(source.clone());
             let facts = analyse_on_small_stack(&source, &parsed);

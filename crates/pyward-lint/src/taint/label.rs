@@ -223,7 +223,7 @@ impl Taint {
             Repr::One(existing) => {
                 let existing = *existing;
                 let mut labels = vec![existing, label];
-                labels.sort_by(|a, b| a.origin.cmp(&b.origin));
+                labels.sort_by_key(|l| l.origin);
                 self.0 = Repr::Many(labels);
                 true
             }
@@ -286,7 +286,9 @@ impl Taint {
 
     /// The labels that are dangerous for `class`.
     pub(crate) fn for_class(&self, class: SinkClass) -> impl Iterator<Item = &Label> {
-        self.labels().iter().filter(move |l| !l.clean.contains(class))
+        self.labels()
+            .iter()
+            .filter(move |l| !l.clean.contains(class))
     }
 
     /// Rewrites every label (for substitution and id remapping); labels
@@ -314,7 +316,7 @@ fn overflow(labels: &mut Vec<Label>) {
         clean: ClassSet::EMPTY,
         via: 0,
     });
-    kept.sort_by(|a, b| a.origin.cmp(&b.origin));
+    kept.sort_by_key(|l| l.origin);
     *labels = kept;
 }
 

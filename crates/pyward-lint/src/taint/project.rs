@@ -75,13 +75,11 @@ impl ProjectIndex {
     /// The files defining `dotted`: its longest module prefix's, with the
     /// rest of the name (`Class.method`).
     pub(crate) fn files_defining<'s>(&self, dotted: &'s str) -> Option<(&[u32], &'s str)> {
-        dotted
-            .rmatch_indices('.')
-            .find_map(|(at, _)| {
-                self.by_module
-                    .get(&dotted[..at])
-                    .map(|files| (files.as_slice(), &dotted[at + 1..]))
-            })
+        dotted.rmatch_indices('.').find_map(|(at, _)| {
+            self.by_module
+                .get(&dotted[..at])
+                .map(|files| (files.as_slice(), &dotted[at + 1..]))
+        })
     }
 }
 
@@ -132,7 +130,10 @@ mod tests {
             "scripts/run.py",
         ]);
         let modules: Vec<_> = index.files.iter().map(|f| f.module.as_str()).collect();
-        assert_eq!(modules, vec!["app", "app.views", "app.sub", "app.sub.helpers", "run"]);
+        assert_eq!(
+            modules,
+            vec!["app", "app.views", "app.sub", "app.sub.helpers", "run"]
+        );
         assert_eq!(index.files[3].package, "app.sub");
         assert_eq!(index.files[2].package, "app.sub");
         assert!(index.is_project_name("app.sub.helpers.clean"));

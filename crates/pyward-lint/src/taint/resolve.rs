@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use pyward_model::{Confidence, Finding, Severity};
 
-use super::facts::{CallSite, Candidate, Deferred, FileFacts, Policy, SourceInfo, Spot, Step, Summary};
+use super::facts::{
+    CallSite, Candidate, Deferred, FileFacts, Policy, SourceInfo, SourceKind, Spot, Step, Summary,
+};
 use super::file::Pending;
 use super::label::{ClassSet, Label, Origin, SinkClass, Taint};
 use super::project::ProjectIndex;
@@ -35,15 +37,6 @@ pub(crate) struct Request {
 /// facts with the summaries and candidates asked for.
 pub(crate) trait Reread {
     fn reread(&mut self, requests: Vec<Request>) -> Vec<(u32, FileFacts)>;
-}
-
-/// No file can be read again (one file checked alone).
-pub(crate) struct NoReread;
-
-impl Reread for NoReread {
-    fn reread(&mut self, _: Vec<Request>) -> Vec<(u32, FileFacts)> {
-        Vec::new()
-    }
 }
 
 /// A verdict's floors, from the settings.
@@ -99,7 +92,11 @@ impl Global {
         }));
         for mut site in facts.sites {
             site.args = site.args.iter().map(remap).collect();
-            site.kwargs = site.kwargs.iter().map(|(n, t)| (n.clone(), remap(t))).collect();
+            site.kwargs = site
+                .kwargs
+                .iter()
+                .map(|(n, t)| (n.clone(), remap(t)))
+                .collect();
             site.spread = site.spread.as_ref().map(remap);
             self.sites.push(site);
             self.site_file.push(file);
@@ -113,7 +110,10 @@ impl Global {
             summary.candidates = summary.candidates.iter().map(|c| c + ca).collect();
             summary.calls = summary.calls.iter().map(|c| c + si).collect();
             let id = offset(self.summaries.len());
-            self.by_name.entry(summary.name.clone()).or_default().push(id);
+            self.by_name
+                .entry(summary.name.clone())
+                .or_default()
+                .push(id);
             self.summaries.push(summary);
             self.summary_file.push(file);
         }
@@ -393,7 +393,10 @@ impl<'p> Resolver<'p> {
                             clean: label.clean.union(sink.clean),
                             via,
                         };
-                        if !out.iter().any(|o| o.param == entry.param && o.candidate == entry.candidate) {
+                        if !out
+                            .iter()
+                            .any(|o| o.param == entry.param && o.candidate == entry.candidate)
+                        {
                             out.push(entry);
                         }
                     }
@@ -490,7 +493,11 @@ impl<'p> Resolver<'p> {
             .iter()
             .chain(site.kwargs.iter().map(|(_, t)| t))
             .chain(site.spread.iter())
-            .any(|t| t.labels().iter().any(|l| matches!(l.origin, Origin::Source(_))))
+            .any(|t| {
+                t.labels()
+                    .iter()
+                    .any(|l| matches!(l.origin, Origin::Source(_)))
+            })
     }
 
     /// Deferred scopes that call a function returning untrusted data.
@@ -498,7 +505,11 @@ impl<'p> Resolver<'p> {
         let mut wrappers: HashSet<String> = HashSet::new();
         for summary in 0..offset(self.g.summaries.len()) {
             let returns = self.returns(summary, 0);
-            if returns.labels().iter().any(|l| matches!(l.origin, Origin::Source(_))) {
+            if returns
+                .labels()
+                .iter()
+                .any(|l| matches!(l.origin, Origin::Source(_)))
+            {
                 wrappers.insert(self.g.summaries[summary as usize].name.clone());
             }
         }
@@ -657,7 +668,10 @@ pub(crate) fn resolve(
         let taint = resolver.g.candidates[c].taint.clone();
         let taint = resolver.close(&taint, 0);
         let class = resolver.g.candidates[c].class;
-        if let Some(label) = taint.for_class(class).find(|l| matches!(l.origin, Origin::Source(_))) {
+        if let Some(label) = taint
+            .for_class(class)
+            .find(|l| matches!(l.origin, Origin::Source(_)))
+        {
             hits.insert(offset(c), *label);
         }
         closed.push(taint);
@@ -679,7 +693,10 @@ pub(crate) fn resolve(
                 let found = argument
                     .labels()
                     .iter()
-                    .find(|l| matches!(l.origin, Origin::Source(_)) && !l.clean.union(sink.clean).contains(class))
+                    .find(|l| {
+                        matches!(l.origin, Origin::Source(_))
+                            && !l.clean.union(sink.clean).contains(class)
+                    })
                     .copied();
                 if let Some(label) = found {
                     let through = resolver.step(site, label.via);
@@ -722,8 +739,12 @@ pub(crate) fn resolve(
                 let message = match policy {
                     Policy::Flow => format!("{from} reaches `{sink}` ({to}){}", advice(class)),
                     Policy::Bandit => format!(
-                        "{} Untrusted data reaches it: {from}.",
-                        finding.message.as_deref().unwrap_or("").trim_end()
+                        "{} {} reaches it: {from}.",
+                        finding.message.as_deref().unwrap_or("").trim_end(),
+                        match resolver.g.sources[source as usize].kind {
+                            SourceKind::Local => "Local input",
+                            SourceKind::Request | SourceKind::Declared => "Untrusted data",
+                        }
                     ),
                 };
                 finding.message = Some(message);
@@ -755,7 +776,10 @@ fn describe(spot: &Spot, project: &ProjectIndex) -> String {
         .files
         .get(spot.file as usize)
         .map_or("?", |f| f.relative.as_str());
-    let what = spot.message.strip_prefix("reaches ").unwrap_or(&spot.message);
+    let what = spot
+        .message
+        .strip_prefix("reaches ")
+        .unwrap_or(&spot.message);
     if what.is_empty() {
         format!("{path}:{}", spot.line)
     } else {
@@ -768,10 +792,14 @@ fn advice(class: SinkClass) -> &'static str {
         SinkClass::Sql => ": pass it as a query parameter",
         SinkClass::Command => ": pass arguments as a list, without a shell",
         SinkClass::Code => ": never evaluate untrusted text as code",
-        SinkClass::Path => ": keep it to a file name, or check the resolved path stays in its folder",
+        SinkClass::Path => {
+            ": keep it to a file name, or check the resolved path stays in its folder"
+        }
         SinkClass::Xss => ": escape it for HTML or render it with a template",
         SinkClass::Template => ": pass it to a template as a variable, not as the template",
-        SinkClass::Redirect => ": check it with `url_has_allowed_host_and_scheme` or redirect to a fixed host",
+        SinkClass::Redirect => {
+            ": check it with `url_has_allowed_host_and_scheme` or redirect to a fixed host"
+        }
         SinkClass::Ssrf => ": fix the host, or check it against an allow-list",
         SinkClass::Ldap => ": escape it with `escape_filter_chars`",
         SinkClass::Xpath => ": pass it as an XPath variable",

@@ -29,77 +29,156 @@ fn function_sink(name: &str) -> Option<(SinkClass, Args)> {
         "sqlalchemy.text" | "sqlalchemy.sql.text" | "sqlalchemy.sql.expression.text" => {
             (Sql, Args::First(&["text"]))
         }
-        "django.db.models.expressions.RawSQL" | "django.db.models.RawSQL" => (Sql, Args::First(&["sql"])),
-        "pandas.read_sql" | "pandas.read_sql_query" => (Sql, Args::First(&["sql"])),
-        "os.system" | "os.popen" | "os.popen2" | "os.popen3" | "os.popen4" | "commands.getoutput"
-        | "commands.getstatusoutput" | "subprocess.getoutput" | "subprocess.getstatusoutput"
-        | "pty.spawn" | "asyncio.create_subprocess_shell" | "os.startfile" => {
-            (Command, Args::First(&["cmd", "command"]))
+        "django.db.models.expressions.RawSQL" | "django.db.models.RawSQL" => {
+            (Sql, Args::First(&["sql"]))
         }
-        "subprocess.Popen" | "subprocess.call" | "subprocess.check_call" | "subprocess.check_output"
+        "pandas.read_sql" | "pandas.read_sql_query" => (Sql, Args::First(&["sql"])),
+        "os.system"
+        | "os.popen"
+        | "os.popen2"
+        | "os.popen3"
+        | "os.popen4"
+        | "commands.getoutput"
+        | "commands.getstatusoutput"
+        | "subprocess.getoutput"
+        | "subprocess.getstatusoutput"
+        | "pty.spawn"
+        | "asyncio.create_subprocess_shell"
+        | "os.startfile" => (Command, Args::First(&["cmd", "command"])),
+        "subprocess.Popen"
+        | "subprocess.call"
+        | "subprocess.check_call"
+        | "subprocess.check_output"
         | "subprocess.run" => (Command, Args::First(&["args"])),
-        "os.execl" | "os.execle" | "os.execlp" | "os.execlpe" | "os.execv" | "os.execve"
-        | "os.execvp" | "os.execvpe" | "os.spawnl" | "os.spawnle" | "os.spawnlp" | "os.spawnlpe"
-        | "os.spawnv" | "os.spawnve" | "os.spawnvp" | "os.spawnvpe"
+        "os.execl"
+        | "os.execle"
+        | "os.execlp"
+        | "os.execlpe"
+        | "os.execv"
+        | "os.execve"
+        | "os.execvp"
+        | "os.execvpe"
+        | "os.spawnl"
+        | "os.spawnle"
+        | "os.spawnlp"
+        | "os.spawnlpe"
+        | "os.spawnv"
+        | "os.spawnve"
+        | "os.spawnvp"
+        | "os.spawnvpe"
         | "asyncio.create_subprocess_exec" => (Command, Args::All),
         "eval" | "exec" | "compile" | "builtins.eval" | "builtins.exec" | "builtins.compile" => {
             (Code, Args::First(&["source"]))
         }
-        "open" | "io.open" | "codecs.open" | "os.open" | "builtins.open" => (Path, Args::First(&["file", "filename", "path"])),
+        "open" | "io.open" | "codecs.open" | "os.open" | "builtins.open" => {
+            (Path, Args::First(&["file", "filename", "path"]))
+        }
         "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "pathlib.WindowsPath" => {
             (Path, Args::Some(&[0, 1, 2, 3], &[]))
         }
         "flask.send_file" | "flask.helpers.send_file" | "werkzeug.utils.send_file" => {
             (Path, Args::First(&["path_or_file", "filename_or_fp"]))
         }
-        "flask.send_from_directory" | "flask.helpers.send_from_directory" | "werkzeug.utils.send_from_directory" => {
-            (Path, Args::First(&["directory"]))
+        "flask.send_from_directory"
+        | "flask.helpers.send_from_directory"
+        | "werkzeug.utils.send_from_directory" => (Path, Args::First(&["directory"])),
+        "fastapi.responses.FileResponse" | "starlette.responses.FileResponse" => {
+            (Path, Args::First(&["path"]))
         }
-        "fastapi.responses.FileResponse" | "starlette.responses.FileResponse" => (Path, Args::First(&["path"])),
         "shutil.copy" | "shutil.copy2" | "shutil.copyfile" | "shutil.copytree" | "shutil.move"
-        | "shutil.rmtree" | "os.remove" | "os.unlink" | "os.rmdir" | "os.removedirs" | "os.mkdir"
-        | "os.makedirs" | "os.rename" | "os.renames" | "os.replace" | "os.listdir" | "os.scandir"
-        | "os.chmod" | "os.chown" | "os.truncate" => (Path, Args::Some(&[0, 1], &["src", "dst", "path"])),
+        | "shutil.rmtree" | "os.remove" | "os.unlink" | "os.rmdir" | "os.removedirs"
+        | "os.mkdir" | "os.makedirs" | "os.rename" | "os.renames" | "os.replace" | "os.listdir"
+        | "os.scandir" | "os.chmod" | "os.chown" | "os.truncate" => {
+            (Path, Args::Some(&[0, 1], &["src", "dst", "path"]))
+        }
         "flask.make_response" | "flask.helpers.make_response" => (Xss, Args::All),
-        "flask.Response" | "werkzeug.wrappers.Response" | "werkzeug.Response" => (Xss, Args::First(&["response"])),
-        "django.http.HttpResponse" | "django.http.response.HttpResponse" => (Xss, Args::First(&["content"])),
-        "markupsafe.Markup" | "flask.Markup" | "jinja2.Markup" | "django.utils.safestring.mark_safe"
-        | "django.utils.safestring.SafeString" | "django.utils.safestring.SafeText" => (Xss, Args::First(&["s", "base"])),
+        "flask.Response" | "werkzeug.wrappers.Response" | "werkzeug.Response" => {
+            (Xss, Args::First(&["response"]))
+        }
+        "django.http.HttpResponse" | "django.http.response.HttpResponse" => {
+            (Xss, Args::First(&["content"]))
+        }
+        "markupsafe.Markup"
+        | "flask.Markup"
+        | "jinja2.Markup"
+        | "django.utils.safestring.mark_safe"
+        | "django.utils.safestring.SafeString"
+        | "django.utils.safestring.SafeText" => (Xss, Args::First(&["s", "base"])),
         "django.utils.html.format_html" => (Xss, Args::First(&["format_string"])),
-        "fastapi.responses.HTMLResponse" | "starlette.responses.HTMLResponse" => (Xss, Args::First(&["content"])),
+        "fastapi.responses.HTMLResponse" | "starlette.responses.HTMLResponse" => {
+            (Xss, Args::First(&["content"]))
+        }
         "flask.render_template_string" | "flask.templating.render_template_string" => {
             (Template, Args::First(&["source"]))
         }
-        "jinja2.Template" | "jinja2.environment.Template" | "django.template.Template"
-        | "django.template.base.Template" | "mako.template.Template" => {
-            (Template, Args::First(&["source", "template_string", "text"]))
-        }
+        "jinja2.Template"
+        | "jinja2.environment.Template"
+        | "django.template.Template"
+        | "django.template.base.Template"
+        | "mako.template.Template" => (
+            Template,
+            Args::First(&["source", "template_string", "text"]),
+        ),
         "flask.redirect" | "werkzeug.utils.redirect" | "flask.helpers.redirect" => {
             (Redirect, Args::First(&["location"]))
         }
         "django.shortcuts.redirect" => (Redirect, Args::First(&["to"])),
-        "django.http.HttpResponseRedirect" | "django.http.HttpResponsePermanentRedirect"
-        | "django.http.response.HttpResponseRedirect" | "django.http.response.HttpResponsePermanentRedirect" => {
+        "django.http.HttpResponseRedirect"
+        | "django.http.HttpResponsePermanentRedirect"
+        | "django.http.response.HttpResponseRedirect"
+        | "django.http.response.HttpResponsePermanentRedirect" => {
             (Redirect, Args::First(&["redirect_to"]))
         }
         "fastapi.responses.RedirectResponse" | "starlette.responses.RedirectResponse" => {
             (Redirect, Args::First(&["url"]))
         }
-        "requests.get" | "requests.post" | "requests.put" | "requests.delete" | "requests.patch"
-        | "requests.head" | "requests.options" | "requests.api.get" | "requests.api.post"
-        | "httpx.get" | "httpx.post" | "httpx.put" | "httpx.delete" | "httpx.patch" | "httpx.head"
-        | "httpx.options" | "httpx.stream" | "urllib.request.urlopen" | "urllib.request.Request"
-        | "urllib.request.urlretrieve" | "urllib2.urlopen" | "urllib.urlopen" | "urllib3.request" => {
-            (Ssrf, Args::First(&["url"]))
-        }
+        "requests.get"
+        | "requests.post"
+        | "requests.put"
+        | "requests.delete"
+        | "requests.patch"
+        | "requests.head"
+        | "requests.options"
+        | "requests.api.get"
+        | "requests.api.post"
+        | "httpx.get"
+        | "httpx.post"
+        | "httpx.put"
+        | "httpx.delete"
+        | "httpx.patch"
+        | "httpx.head"
+        | "httpx.options"
+        | "httpx.stream"
+        | "urllib.request.urlopen"
+        | "urllib.request.Request"
+        | "urllib.request.urlretrieve"
+        | "urllib2.urlopen"
+        | "urllib.urlopen"
+        | "urllib3.request" => (Ssrf, Args::First(&["url"])),
         "requests.request" | "requests.api.request" | "httpx.request" | "aiohttp.request" => {
             (Ssrf, Args::At(1, &["url"]))
         }
-        "http.client.HTTPConnection" | "http.client.HTTPSConnection" => (Ssrf, Args::First(&["host"])),
-        "pickle.loads" | "pickle.load" | "cPickle.loads" | "cPickle.load" | "_pickle.loads"
-        | "dill.loads" | "dill.load" | "marshal.loads" | "marshal.load" | "jsonpickle.decode"
-        | "jsonpickle.unpickler.decode" | "pandas.read_pickle" | "yaml.unsafe_load"
-        | "yaml.unsafe_load_all" | "shelve.open" => (Deserialization, Args::First(&["data", "s", "string", "stream"])),
+        "http.client.HTTPConnection" | "http.client.HTTPSConnection" => {
+            (Ssrf, Args::First(&["host"]))
+        }
+        "pickle.loads"
+        | "pickle.load"
+        | "cPickle.loads"
+        | "cPickle.load"
+        | "_pickle.loads"
+        | "dill.loads"
+        | "dill.load"
+        | "marshal.loads"
+        | "marshal.load"
+        | "jsonpickle.decode"
+        | "jsonpickle.unpickler.decode"
+        | "pandas.read_pickle"
+        | "yaml.unsafe_load"
+        | "yaml.unsafe_load_all"
+        | "shelve.open" => (
+            Deserialization,
+            Args::First(&["data", "s", "string", "stream"]),
+        ),
         _ => return None,
     })
 }
@@ -108,17 +187,22 @@ fn function_sink(name: &str) -> Option<(SinkClass, Args)> {
 fn method_sink(checker: &Checker<'_>, name: &str) -> Option<(SinkClass, Args)> {
     use SinkClass::{Command, Ldap, Sql, Template, Xpath};
     Some(match name {
-        "execute" | "executemany" | "executescript" | "mogrify" => {
-            (Sql, Args::First(&["sql", "query", "statement", "operation"]))
-        }
+        "execute" | "executemany" | "executescript" | "mogrify" => (
+            Sql,
+            Args::First(&["sql", "query", "statement", "operation"]),
+        ),
         "raw" => (Sql, Args::First(&["raw_query"])),
-        "extra" => (Sql, Args::Some(&[0, 1, 2, 3, 4, 5], &["select", "where", "tables", "order_by", "params"])),
+        "extra" => (
+            Sql,
+            Args::Some(
+                &[0, 1, 2, 3, 4, 5],
+                &["select", "where", "tables", "order_by", "params"],
+            ),
+        ),
         "exec_command" => (Command, Args::First(&["command"])),
         "from_string" => (Template, Args::First(&["source"])),
         "xpath" => (Xpath, Args::First(&["_path"])),
-        "find" | "findall" | "findtext" | "iterfind"
-            if checker.mentions().xml =>
-        {
+        "find" | "findall" | "findtext" | "iterfind" if checker.mentions().xml => {
             (Xpath, Args::First(&["path", "match"]))
         }
         "search_s" | "search_st" | "search_ext" | "search_ext_s" | "search"
@@ -135,7 +219,7 @@ fn method_sink(checker: &Checker<'_>, name: &str) -> Option<(SinkClass, Args)> {
 }
 
 /// The arguments `args` selects.
-pub(crate) fn select<'a>(call: &'a ExprCall, args: Args) -> Vec<&'a Expr> {
+pub(crate) fn select(call: &ExprCall, args: Args) -> Vec<&Expr> {
     let positional = &call.arguments.args;
     let keyword = |names: &[&str]| {
         call.arguments
@@ -146,8 +230,16 @@ pub(crate) fn select<'a>(call: &'a ExprCall, args: Args) -> Vec<&'a Expr> {
             .collect::<Vec<_>>()
     };
     let mut out: Vec<&Expr> = match args {
-        Args::First(names) => positional.first().into_iter().chain(keyword(names)).collect(),
-        Args::At(index, names) => positional.get(index).into_iter().chain(keyword(names)).collect(),
+        Args::First(names) => positional
+            .first()
+            .into_iter()
+            .chain(keyword(names))
+            .collect(),
+        Args::At(index, names) => positional
+            .get(index)
+            .into_iter()
+            .chain(keyword(names))
+            .collect(),
         Args::Some(indices, names) => indices
             .iter()
             .filter_map(|&i| positional.get(i))
@@ -161,7 +253,13 @@ pub(crate) fn select<'a>(call: &'a ExprCall, args: Args) -> Vec<&'a Expr> {
     // `*args` and `**kwargs` may hold the data too.
     if !matches!(args, Args::All) {
         out.extend(positional.iter().filter(|a| a.is_starred_expr()));
-        out.extend(call.arguments.keywords.iter().filter(|k| k.arg.is_none()).map(|k| &k.value));
+        out.extend(
+            call.arguments
+                .keywords
+                .iter()
+                .filter(|k| k.arg.is_none())
+                .map(|k| &k.value),
+        );
     }
     out
 }
@@ -176,7 +274,10 @@ pub(crate) struct SinkMatch<'a> {
 }
 
 /// The sink a call is, if any.
-pub(crate) fn call_sink<'a>(checker: &mut Checker<'_>, call: &'a ExprCall) -> Option<SinkMatch<'a>> {
+pub(crate) fn call_sink<'a>(
+    checker: &mut Checker<'_>,
+    call: &'a ExprCall,
+) -> Option<SinkMatch<'a>> {
     let settings = checker.settings();
     // What the name says, without copying it unless it is a sink.
     enum Found {
@@ -194,7 +295,11 @@ pub(crate) fn call_sink<'a>(checker: &mut Checker<'_>, call: &'a ExprCall) -> Op
             } else if is_special(dotted) {
                 Found::Special(dotted.to_string())
             } else if let Some((class, args)) = function_sink(dotted) {
-                let shown = if imported { dotted.to_string() } else { String::new() };
+                let shown = if imported {
+                    dotted.to_string()
+                } else {
+                    String::new()
+                };
                 Found::Function(class, args, shown)
             } else {
                 Found::Method
@@ -261,7 +366,9 @@ fn special<'a>(checker: &Checker<'_>, call: &'a ExprCall, name: &str) -> Option<
                 .or_else(|| args.get(1));
             let safe = loader.is_some_and(|l| {
                 let text = checker.short_text(l.range());
-                text.ends_with("SafeLoader") || text.ends_with("CSafeLoader") || text.ends_with("BaseLoader")
+                text.ends_with("SafeLoader")
+                    || text.ends_with("CSafeLoader")
+                    || text.ends_with("BaseLoader")
             });
             (!safe).then(|| SinkMatch {
                 class: SinkClass::Deserialization,
@@ -283,8 +390,15 @@ fn special<'a>(checker: &Checker<'_>, call: &'a ExprCall, name: &str) -> Option<
             })
         }
         // External entities are resolved only by a parser made so.
-        "lxml.etree.fromstring" | "lxml.etree.XML" | "lxml.etree.parse" | "lxml.etree.iterparse" => {
-            let parser = call.arguments.find_keyword("parser").map(|k| &k.value).or_else(|| args.get(1))?;
+        "lxml.etree.fromstring"
+        | "lxml.etree.XML"
+        | "lxml.etree.parse"
+        | "lxml.etree.iterparse" => {
+            let parser = call
+                .arguments
+                .find_keyword("parser")
+                .map(|k| &k.value)
+                .or_else(|| args.get(1))?;
             Some(SinkMatch {
                 class: SinkClass::Xxe,
                 watched: select(call, Args::First(&["text", "source"])),
@@ -336,11 +450,17 @@ pub(crate) fn assignment_sink<'a>(checker: &Checker<'_>, stmt: &'a Stmt) -> Opti
     let class = match container {
         Expr::Name(name) if name.id.as_str() == "session" => {
             let resolved = checker.resolve_qualified_name(container);
-            resolved.is_some_and(|q| q.is_in("flask") || q.is_in("quart")).then_some(SinkClass::TrustBoundary)?
+            resolved
+                .is_some_and(|q| q.is_in("flask") || q.is_in("quart"))
+                .then_some(SinkClass::TrustBoundary)?
         }
-        Expr::Attribute(attribute) if attribute.attr.as_str() == "session" => SinkClass::TrustBoundary,
+        Expr::Attribute(attribute) if attribute.attr.as_str() == "session" => {
+            SinkClass::TrustBoundary
+        }
         Expr::Attribute(attribute) if attribute.attr.as_str() == "headers" => SinkClass::Header,
-        Expr::Name(name) if matches!(name.id.as_str(), "response" | "resp" | "res") => SinkClass::Header,
+        Expr::Name(name) if matches!(name.id.as_str(), "response" | "resp" | "res") => {
+            SinkClass::Header
+        }
         _ => return None,
     };
     let name = match class {
@@ -362,14 +482,24 @@ pub(crate) fn log_sink<'a>(checker: &mut Checker<'_>, call: &'a ExprCall) -> Opt
     };
     if !matches!(
         attribute.attr.as_str(),
-        "debug" | "info" | "warning" | "warn" | "error" | "critical" | "exception" | "log" | "fatal"
+        "debug"
+            | "info"
+            | "warning"
+            | "warn"
+            | "error"
+            | "critical"
+            | "exception"
+            | "log"
+            | "fatal"
     ) {
         return None;
     }
     let logging = checker
         .call_qualified_name(call)
         .is_some_and(|q| q.is_in("logging") && q.is_imported());
-    let receiver = checker.short_text(attribute.value.range()).to_ascii_lowercase();
+    let receiver = checker
+        .short_text(attribute.value.range())
+        .to_ascii_lowercase();
     if !logging && !receiver.contains("log") {
         return None;
     }
@@ -420,7 +550,6 @@ pub(crate) fn is_route(function: &ast::StmtFunctionDef) -> bool {
     })
 }
 
-
 /// Whether a returned value may be a string of HTML: not a call (a
 /// response, a template, JSON), except string methods; not a container
 /// (Flask sends those as JSON).
@@ -429,12 +558,21 @@ pub(crate) fn may_be_html(value: &Expr) -> bool {
         Expr::Call(call) => match &*call.func {
             Expr::Attribute(a) => matches!(
                 a.attr.as_str(),
-                "format" | "join" | "replace" | "strip" | "lower" | "upper" | "title" | "capitalize"
+                "format"
+                    | "join"
+                    | "replace"
+                    | "strip"
+                    | "lower"
+                    | "upper"
+                    | "title"
+                    | "capitalize"
             ),
             Expr::Name(n) => n.id.as_str() == "str",
             _ => false,
         },
-        Expr::Dict(_) | Expr::List(_) | Expr::Tuple(_) | Expr::Set(_) | Expr::NoneLiteral(_) => false,
+        Expr::Dict(_) | Expr::List(_) | Expr::Tuple(_) | Expr::Set(_) | Expr::NoneLiteral(_) => {
+            false
+        }
         _ => true,
     }
 }

@@ -77,11 +77,12 @@ impl Value {
         if self.kind != other.kind {
             // Two parsers, one unsafe: unsafe; anything else: plain.
             let kind = match (self.kind, other.kind) {
-                (Kind::XmlParser { unsafe_entities: a }, Kind::XmlParser { unsafe_entities: b }) => {
-                    Kind::XmlParser {
-                        unsafe_entities: a || b,
-                    }
-                }
+                (
+                    Kind::XmlParser { unsafe_entities: a },
+                    Kind::XmlParser { unsafe_entities: b },
+                ) => Kind::XmlParser {
+                    unsafe_entities: a || b,
+                },
                 _ => Kind::Plain,
             };
             changed |= kind != self.kind;
@@ -186,7 +187,11 @@ impl<'a> State<'a> {
     pub(crate) fn join(&mut self, other: &State<'a>) -> bool {
         // The usual case: the same variables on both sides.
         if self.vars.len() == other.vars.len()
-            && self.vars.iter().zip(&other.vars).all(|((a, _), (b, _))| a == b)
+            && self
+                .vars
+                .iter()
+                .zip(&other.vars)
+                .all(|((a, _), (b, _))| a == b)
         {
             let mut changed = false;
             for ((_, value), (_, theirs)) in self.vars.iter_mut().zip(&other.vars) {

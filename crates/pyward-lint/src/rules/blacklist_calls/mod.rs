@@ -126,7 +126,16 @@ fn check_call(checker: &mut Checker<'_>, call: &ExprCall, rule: &'static Rule) {
 }
 
 /// The keyword names of the data argument of the calls below.
-const DATA_KEYWORDS: &[&str] = &["data", "s", "source", "url", "expression", "string", "text", "file"];
+const DATA_KEYWORDS: &[&str] = &[
+    "data",
+    "s",
+    "source",
+    "url",
+    "expression",
+    "string",
+    "text",
+    "file",
+];
 
 /// The rules whose danger is in the data they are given (the precise
 /// profile asks the data-flow analysis about their first argument), with

@@ -29,6 +29,16 @@ crate::declare_rule! {
     /// config = yaml.safe_load(text)
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the document comes from: when only constants or sanitised values
+    /// reach it (none: only constants) it is not reported; when untrusted data
+    /// does (request data, or a source declared in `[code.taint]`) it is
+    /// reported with high confidence and the path from the source; when that is
+    /// not known (a parameter of a function, the result of a library call) it
+    /// is reported as Bandit reports it. The `bandit` profile (`profile =
+    /// "bandit"`) reports exactly what Bandit does.
+    ///
     /// ## References
     /// - Bandit: B506 `yaml_load`
     /// - CWE-20

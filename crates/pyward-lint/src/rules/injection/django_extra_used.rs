@@ -28,6 +28,17 @@ crate::declare_rule! {
     /// User.objects.extra(where=["username = %s"], params=[name])
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the SQL fragments comes from: when only constants or sanitised
+    /// values reach it (numeric conversion, SQL quoting functions, allow-list
+    /// checks) it is not reported; when untrusted data does (request data, or a
+    /// source declared in `[code.taint]`) it is reported with high confidence
+    /// and the path from the source; when that is not known (a parameter of a
+    /// function, the result of a library call) it is reported as Bandit reports
+    /// it. The `bandit` profile (`profile = "bandit"`) reports exactly what
+    /// Bandit does.
+    ///
     /// ## References
     /// - Bandit: B610 `django_extra_used`
     /// - CWE-89

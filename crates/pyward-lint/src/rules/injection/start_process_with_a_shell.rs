@@ -30,6 +30,17 @@ crate::declare_rule! {
     /// subprocess.run(["ping", "-c", "1", host], check=True)
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the command comes from: when only constants or sanitised values
+    /// reach it (`shlex.quote`, numeric conversion, allow-list checks) it is
+    /// not reported; when untrusted data does (request data, or a source
+    /// declared in `[code.taint]`) it is reported with high confidence and the
+    /// path from the source; when that is not known (a parameter of a function,
+    /// the result of a library call) it is reported as Bandit reports it. The
+    /// `bandit` profile (`profile = "bandit"`) reports exactly what Bandit
+    /// does.
+    ///
     /// ## References
     /// - Bandit: B605 `start_process_with_a_shell`
     /// - CWE-78
