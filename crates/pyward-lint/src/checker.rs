@@ -44,7 +44,17 @@ pub struct Issue {
     /// For a check whose danger depends on data: the sink class and the
     /// expressions whose values reach it. In the precise profile the
     /// finding waits for the data-flow analysis' verdict.
-    pub data: Option<(SinkClass, Vec<TextRange>)>,
+    pub data: Option<DataDependence>,
+}
+
+/// What a data-dependent check's finding depends on (see [`Issue::data`]).
+#[derive(Debug, Clone)]
+pub struct DataDependence {
+    pub class: SinkClass,
+    /// The expressions whose values reach the sink.
+    pub watched: Vec<TextRange>,
+    /// They are literals: no analysis needed to know they are constant.
+    pub literal: bool,
 }
 
 impl Issue {
@@ -100,9 +110,39 @@ impl Issue {
     /// untrusted data does.
     #[must_use]
     pub fn data<'e>(mut self, class: SinkClass, exprs: impl IntoIterator<Item = &'e Expr>) -> Self {
-        self.data = Some((class, exprs.into_iter().map(Ranged::range).collect()));
+        let exprs: Vec<&Expr> = exprs.into_iter().collect();
+        self.data = Some(DataDependence {
+            class,
+            watched: exprs.iter().map(|e| e.range()).collect(),
+            literal: !exprs.is_empty() && exprs.iter().all(|e| is_literal(e)),
+        });
         self
     }
+}
+
+/// Whether an expression is made only of literals (`"ls -l"`, `["git",
+/// "status"]`, `"a" + "b"`), without recursion.
+fn is_literal(expr: &Expr) -> bool {
+    let mut pending = vec![expr];
+    while let Some(expr) = pending.pop() {
+        match expr {
+            Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => {}
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+                pending.extend(elts.iter());
+            }
+            Expr::BinOp(binop) => {
+                pending.push(&binop.left);
+                pending.push(&binop.right);
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// What the walk of one file gives the taint analysis and the report.
@@ -414,7 +454,12 @@ impl<'a> Checker<'a> {
     /// Reports an issue built with [`Issue::new`] and its setters.
     pub fn report_issue(&mut self, mut issue: Issue) {
         let data = issue.data.take();
-        if let Some((class, watched)) = data
+        if let Some(DataDependence {
+            class,
+            watched,
+            literal,
+        }) = data
+            && !watched.is_empty()
             && self.settings.profile() == Profile::Precise
         {
             // The floors apply to the verdict (which may raise the
@@ -428,6 +473,7 @@ impl<'a> Checker<'a> {
                     class,
                     policy: Policy::Bandit,
                     watched,
+                    literal,
                     gate: None,
                     scope: scope_of(&self.stmts),
                     site,
@@ -458,6 +504,7 @@ impl<'a> Checker<'a> {
                 class: found.class,
                 policy: Policy::Flow,
                 watched: found.watched.iter().map(|e| e.range()).collect(),
+                literal: false,
                 gate: found.gate,
                 scope: scope_of(&self.stmts),
                 site,

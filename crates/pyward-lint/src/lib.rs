@@ -37,7 +37,7 @@ pub mod suppress;
 mod taint;
 mod walk;
 
-pub use checker::{Checker, Issue};
+pub use checker::{Checker, DataDependence, Issue};
 pub use imports::{ImportKind, ImportedModule, QualifiedName};
 pub use registry::{Check, Rule, all_rules, rule, rule_docs};
 pub use settings::{BanditConfig, CodeConfig, Profile, Settings, SettingsError, bandit_config};

@@ -49,6 +49,8 @@ pub(crate) struct Pending {
     pub(crate) policy: Policy,
     /// The expressions whose values reach the sink.
     pub(crate) watched: Vec<TextRange>,
+    /// They are literals: constant without analysis.
+    pub(crate) literal: bool,
     /// An XML parser that must resolve external entities for the finding.
     pub(crate) gate: Option<TextRange>,
     /// The innermost `def` or `class` around it (its start), `None` at
@@ -551,7 +553,7 @@ fn analyze_file_inner(
     now.extend(
         pending
             .iter()
-            .filter(|p| p.policy == Policy::Bandit)
+            .filter(|p| p.policy == Policy::Bandit && !p.literal)
             .map(|p| p.scope),
     );
     for path in requested {
@@ -609,6 +611,9 @@ impl FileAnalysis<'_, '_> {
     /// What reaches a pending finding's sink.
     fn taint_of(&self, p: &Pending) -> Taint {
         let mut taint = Taint::clean();
+        if p.literal {
+            return taint;
+        }
         for &range in &p.watched {
             match self.wanted.get(range) {
                 Some(value) => {
@@ -960,6 +965,7 @@ mod tests {
                         class: SinkClass::Command,
                         policy: Policy::Bandit,
                         watched: vec![watched],
+                        literal: false,
                         gate: None,
                         scope: Some(function.range.start()),
                         site: call.range(),

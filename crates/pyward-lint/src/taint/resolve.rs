@@ -412,14 +412,16 @@ impl<'p> Resolver<'p> {
     /// with the files that define it.
     fn missing(&mut self) -> Vec<(u32, String)> {
         let any_sources = !self.g.sources.is_empty();
-        // (site, whether untrusted data may flow into the callee there):
-        // the callee's own calls matter only then.
-        let mut seen: HashSet<(u32, bool)> = HashSet::new();
-        let mut pending: Vec<(u32, bool)> = Vec::new();
-        let push_taint = |taint: &Taint, tainted: bool, pending: &mut Vec<(u32, bool)>| {
+        // (site, whether untrusted data may flow into the callee there,
+        // whether the verdict could turn clean): a callee's own calls
+        // matter only in the first case; a callee that receives nothing
+        // matters only in the second (it may return a constant).
+        let mut seen: HashSet<(u32, bool, bool)> = HashSet::new();
+        let mut pending: Vec<(u32, bool, bool)> = Vec::new();
+        let push_taint = |taint: &Taint, tainted: bool, clean: bool, pending: &mut Vec<_>| {
             for label in taint.labels() {
                 if let Origin::Call(site) = label.origin {
-                    pending.push((site, tainted));
+                    pending.push((site, tainted, clean));
                 }
             }
         };
@@ -439,7 +441,7 @@ impl<'p> Resolver<'p> {
                 Policy::Flow => any_sources,
             };
             if !decided && matters {
-                push_taint(taint, false, &mut pending);
+                push_taint(taint, false, open, &mut pending);
             }
         }
         if any_sources {
@@ -447,28 +449,32 @@ impl<'p> Resolver<'p> {
             for summary in &self.g.summaries {
                 for &site in &summary.calls {
                     if self.carries_source(site) {
-                        pending.push((site, true));
+                        pending.push((site, true, false));
                     }
                 }
             }
         }
         let mut missing = Vec::new();
-        while let Some((site, tainted)) = pending.pop() {
-            if !seen.insert((site, tainted)) {
+        while let Some((site, tainted, clean)) = pending.pop() {
+            if !seen.insert((site, tainted, clean)) {
                 continue;
             }
             let tainted = tainted || self.carries_source(site);
             for taint in self.arguments(site) {
-                push_taint(&taint, tainted, &mut pending);
+                push_taint(&taint, tainted, clean, &mut pending);
             }
             match self.lookup(site) {
                 Some(callee) => {
                     let summary = &self.g.summaries[callee as usize];
-                    push_taint(&summary.returns, tainted, &mut pending);
+                    push_taint(&summary.returns, tainted, clean, &mut pending);
                     if tainted {
-                        pending.extend(summary.calls.iter().map(|&c| (c, true)));
+                        pending.extend(summary.calls.iter().map(|&c| (c, true, false)));
                     }
                 }
+                // A callee that receives nothing can only matter for a
+                // constant result (or a source of its own, which the first
+                // pass would have seen).
+                None if !clean && !self.carries_anything(site) => {}
                 None => {
                     let callee = &self.g.sites[site as usize].callee;
                     if let Some((files, rest)) = self.project.files_defining(callee) {
@@ -484,6 +490,16 @@ impl<'p> Resolver<'p> {
         missing.sort();
         missing.dedup();
         missing
+    }
+
+    /// Whether a call passes anything but unknown values.
+    fn carries_anything(&self, site: u32) -> bool {
+        let site = &self.g.sites[site as usize];
+        site.args
+            .iter()
+            .chain(site.kwargs.iter().map(|(_, t)| t))
+            .chain(site.spread.iter())
+            .any(|t| t.labels().iter().any(|l| l.origin != Origin::Unknown))
     }
 
     /// Whether a call passes untrusted data (seen so far) in an argument.
