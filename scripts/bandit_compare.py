@@ -27,6 +27,15 @@ differential test of the corner cases real projects rarely have.
 (crates/pyward-lint/resources/fixtures) instead, where every finding must
 agree on file, line, id, severity and confidence.
 
+`--profile` chooses pyward's profile: `bandit` (the default here: Bandit's
+exact findings, which the targets above check) or `precise` (pyward's
+default: the data-dependent checks ask the data-flow analysis). With
+`--profile precise` the script reports, per rule, how many of Bandit's
+findings pyward drops (only constants or sanitised values reach them),
+and writes a random sample of the dropped ones with their source
+(bench/work/mismatches/dropped-sample.md) for review by hand; the targets
+do not apply.
+
 Bandit's results are cached in bench/work/bandit/<project>.json (delete
 the file, or pass --refresh, to run it again). Not run by CI.
 """
@@ -135,9 +144,24 @@ def run_bandit(bandit: str, tree: Path, cache: Path, refresh: bool) -> dict:
     return json.loads(cache.read_text())
 
 
+def profile_arguments(pyward: str, profile: str) -> list[str]:
+    """How to ask this pyward binary for a profile: `--profile` when it has
+    the flag, else a configuration file with `[code] profile`."""
+    help_text = subprocess.run([pyward, "code", "--help"], capture_output=True, text=True).stdout
+    if "--profile" in help_text:
+        return ["--profile", profile]
+    config = WORK / f"pyward-profile-{profile}.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[code]\nprofile = "{profile}"\n')
+    return ["--config", str(config)]
+
+
+PROFILE_ARGS: list[str] = []
+
+
 def run_pyward(pyward: str, tree: Path) -> dict:
     proc = subprocess.run(
-        [pyward, "code", ".", "--format", "json"],
+        [pyward, "code", ".", "--format", "json", *PROFILE_ARGS],
         cwd=tree,
         capture_output=True,
         text=True,
@@ -445,6 +469,14 @@ def main() -> int:
     parser.add_argument("--fixtures", action="store_true", help="compare on the rule fixtures instead")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument(
+        "--profile",
+        choices=["bandit", "precise"],
+        default="bandit",
+        help="pyward's profile (default: bandit, which must equal Bandit's findings)",
+    )
+    parser.add_argument("--sample", type=int, default=30, help="dropped findings to sample for review (--profile precise)")
+    parser.add_argument("--seed", type=int, default=14, help="seed of the sample")
+    parser.add_argument(
         "--fuzz",
         type=int,
         metavar="SEED",
@@ -454,6 +486,8 @@ def main() -> int:
     args = parser.parse_args()
 
     bandit = ensure_bandit(args.bandit)
+    if not args.bandit_only:
+        PROFILE_ARGS.extend(profile_arguments(find_pyward(args.pyward), args.profile))
     if args.fixtures:
         return compare_fixtures(bandit, find_pyward(args.pyward))
 
@@ -499,6 +533,8 @@ def main() -> int:
         f"{'TOTAL':16} {total['bandit']:7} {total['pyward']:7} {total['matched']:7} {total['missing']:7}"
         f" {total['extra']:6} {recall * 100:6.2f}% {extra_rate * 100:6.2f}%"
     )
+    if args.profile == "precise":
+        return report_drops(results, by_rule, args, names)
     summary = ["# by rule: bandit pyward matched missing extra"]
     for rule in sorted(by_rule):
         s = by_rule[rule]
@@ -512,6 +548,59 @@ def main() -> int:
     if not ok:
         print(f"FAIL: recall {recall:.2%} (target {RECALL_TARGET:.0%}), extra {extra_rate:.2%} (target {EXTRA_TARGET:.0%})")
     return 0 if ok else 1
+
+
+def report_drops(results: list, by_rule: dict, args, names: list[str]) -> int:
+    """The precise profile: Bandit's findings that pyward does not report,
+    per rule, and a sample of them for review."""
+    print()
+    print("Bandit findings dropped by the precise profile, by rule:")
+    print(f"{'rule':6} {'bandit':>7} {'dropped':>8} {'kept':>6}")
+    dropped_total = 0
+    for rule in sorted(by_rule):
+        stats = by_rule[rule]
+        if not stats["bandit"]:
+            continue
+        dropped_total += stats["missing"]
+        print(f"{rule:6} {stats['bandit']:7} {stats['missing']:8} {stats['matched']:6}")
+    total = sum(r["bandit"] for r in results)
+    print(f"{'TOTAL':6} {total:7} {dropped_total:8} {total - dropped_total:6}")
+    # Every dropped finding, from the mismatch files, then a sample.
+    dropped = []
+    for name in names:
+        path = args.out / f"{name}.txt"
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines():
+            if line.startswith("MISSING "):
+                _, rule, where, *_ = line.split()
+                file, number = where.rsplit(":", 1)
+                dropped.append((name, rule, file, int(number)))
+    rng = random.Random(args.seed)
+    sample = rng.sample(dropped, min(args.sample, len(dropped)))
+    sample.sort()
+    out = [
+        f"# {len(sample)} of {len(dropped)} dropped findings (seed {args.seed})",
+        "",
+    ]
+    for name, rule, file, number in sample:
+        tree = args.trees / name
+        out.append(f"## {name}/{file}:{number} {rule}")
+        out.append("")
+        out.append("```python")
+        try:
+            lines = (tree / file).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        for n in range(max(1, number - 8), min(len(lines), number + 2) + 1):
+            marker = ">" if n == number else " "
+            out.append(f"{marker}{n:5} {lines[n - 1]}")
+        out.append("```")
+        out.append("")
+    sample_path = args.out / "dropped-sample.md"
+    sample_path.write_text("\n".join(out) + "\n")
+    print(f"sample for review: {sample_path}")
+    return 0
 
 
 if __name__ == "__main__":

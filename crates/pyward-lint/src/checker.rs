@@ -12,8 +12,13 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::imports::{ImportKind, ImportedModule, Imports, QualifiedName};
 use crate::registry::Rule;
-use crate::settings::Settings;
+use crate::settings::{Profile, Settings};
 use crate::suppress::NosecLines;
+use crate::taint::SinkClass;
+use crate::taint::facts::Policy;
+use crate::taint::file::{FileWork, Pending, scope_of};
+use crate::taint::project::ProjectIndex;
+use crate::taint::sinks::{self, SinkMatch};
 
 /// Rules whose findings point at a hardcoded password or key: their source
 /// line is not copied into the report (as `snippet`).
@@ -36,6 +41,20 @@ pub struct Issue {
     /// (the column still comes from `range`): for Bandit checks that
     /// report an argument's line with the call's column.
     pub line_at: Option<TextSize>,
+    /// For a check whose danger depends on data: the sink class and the
+    /// expressions whose values reach it. In the precise profile the
+    /// finding waits for the data-flow analysis' verdict.
+    pub data: Option<DataDependence>,
+}
+
+/// What a data-dependent check's finding depends on (see [`Issue::data`]).
+#[derive(Debug, Clone)]
+pub struct DataDependence {
+    pub class: SinkClass,
+    /// The expressions whose values reach the sink.
+    pub watched: Vec<TextRange>,
+    /// They are literals: no analysis needed to know they are constant.
+    pub literal: bool,
 }
 
 impl Issue {
@@ -49,6 +68,7 @@ impl Issue {
             message: Cow::Borrowed(rule.message),
             context: None,
             line_at: None,
+            data: None,
         }
     }
 
@@ -83,6 +103,53 @@ impl Issue {
         self.line_at = Some(offset);
         self
     }
+
+    /// Marks the finding as depending on the data in `exprs` reaching a
+    /// sink of `class`: in the precise profile it is dropped when only
+    /// constants or sanitised values do, reported with the path when
+    /// untrusted data does.
+    #[must_use]
+    pub fn data<'e>(mut self, class: SinkClass, exprs: impl IntoIterator<Item = &'e Expr>) -> Self {
+        let exprs: Vec<&Expr> = exprs.into_iter().collect();
+        self.data = Some(DataDependence {
+            class,
+            watched: exprs.iter().map(|e| e.range()).collect(),
+            literal: !exprs.is_empty() && exprs.iter().all(|e| is_literal(e)),
+        });
+        self
+    }
+}
+
+/// Whether an expression is made only of literals (`"ls -l"`, `["git",
+/// "status"]`, `"a" + "b"`), without recursion.
+fn is_literal(expr: &Expr) -> bool {
+    let mut pending = vec![expr];
+    while let Some(expr) = pending.pop() {
+        match expr {
+            Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => {}
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+                pending.extend(elts.iter());
+            }
+            Expr::BinOp(binop) => {
+                pending.push(&binop.left);
+                pending.push(&binop.right);
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// What the walk of one file gives the taint analysis and the report.
+pub(crate) struct WalkOutput {
+    pub(crate) findings: Vec<Finding>,
+    /// What the taint analysis is to look at.
+    pub(crate) work: FileWork,
 }
 
 /// What a rule sees of the file being checked, and where it reports.
@@ -103,6 +170,28 @@ pub struct Checker<'a> {
     /// Family-wide answers for one node (see [`Checker::memo_rule`]).
     memo: Vec<(&'static str, TextRange, Option<&'static Rule>)>,
     findings: Vec<Finding>,
+    module: Option<&'a ast::ModModule>,
+    pending: Vec<Pending>,
+    flow_scopes: Vec<Option<TextSize>>,
+    /// The tree's modules, and this file's dotted name, for the calls into
+    /// the project that the data-flow pass may follow.
+    project: &'a ProjectIndex,
+    module_name: &'a str,
+    /// Names of the module's own functions and classes, sorted.
+    module_defs: Vec<&'a str>,
+    project_calls: Vec<(Option<TextSize>, String)>,
+    returning: Vec<Option<TextSize>>,
+    /// Which libraries with sinks the file mentions at all (sinks whose
+    /// method names are common are only looked for then).
+    mentions: Mentions,
+}
+
+/// Libraries a file's text mentions, checked once per file.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Mentions {
+    pub(crate) xml: bool,
+    pub(crate) ldap: bool,
+    pub(crate) flask: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -112,6 +201,8 @@ impl<'a> Checker<'a> {
         line_index: &'a LineIndex,
         settings: &'a Settings,
         nosec: &'a NosecLines,
+        project: &'a ProjectIndex,
+        module_name: &'a str,
     ) -> Self {
         Self {
             source,
@@ -125,16 +216,88 @@ impl<'a> Checker<'a> {
             call_name: None,
             memo: Vec::new(),
             findings: Vec::new(),
+            module: None,
+            pending: Vec::new(),
+            flow_scopes: Vec::new(),
+            project,
+            module_name,
+            module_defs: Vec::new(),
+            project_calls: Vec::new(),
+            returning: Vec::new(),
+            mentions: Mentions::default(),
         }
     }
 
+    /// Which libraries with sinks the file mentions.
+    pub(crate) fn mentions(&self) -> Mentions {
+        self.mentions
+    }
+
     /// Walks the module and runs the module-level checks.
-    pub(crate) fn run(mut self, module: &'a ast::ModModule) -> Vec<Finding> {
+    pub(crate) fn run(mut self, module: &'a ast::ModModule) -> WalkOutput {
+        self.module = Some(module);
+        if self.settings.flow_enabled() {
+            self.module_defs = module
+                .body
+                .iter()
+                .filter_map(|stmt| match stmt {
+                    Stmt::FunctionDef(f) => Some(f.name.as_str()),
+                    Stmt::ClassDef(c) => Some(c.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            self.module_defs.sort_unstable();
+            self.mentions = Mentions {
+                xml: self.source.contains("xml"),
+                ldap: self.source.contains("ldap"),
+                flask: self.source.contains("flask"),
+            };
+        }
         self.visit_body(&module.body);
         for &(_, check) in &self.settings.dispatch.module {
             check(&mut self, module);
         }
-        self.findings
+        self.flow_scopes.sort();
+        self.flow_scopes.dedup();
+        self.project_calls.sort();
+        self.project_calls.dedup();
+        self.returning.sort();
+        self.returning.dedup();
+        WalkOutput {
+            findings: self.findings,
+            work: FileWork {
+                pending: self.pending,
+                sources: self.flow_scopes,
+                calls: self.project_calls,
+                returning: self.returning,
+            },
+        }
+    }
+
+    /// The module being checked.
+    pub fn module(&self) -> Option<&'a ast::ModModule> {
+        self.module
+    }
+
+    /// The settings of the run.
+    pub fn settings(&self) -> &'a Settings {
+        self.settings
+    }
+
+    /// A node's text on one line, cut to 60 characters: how messages name
+    /// a callee or a receiver.
+    pub fn short_text(&self, range: TextRange) -> String {
+        let text: String = self
+            .slice(range)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.chars().count() > 60 {
+            let cut: String = text.chars().take(57).collect();
+            format!("{cut}...")
+        } else {
+            text
+        }
     }
 
     // ---- what rules read -------------------------------------------------
@@ -289,10 +452,69 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports an issue built with [`Issue::new`] and its setters.
-    pub fn report_issue(&mut self, issue: Issue) {
+    pub fn report_issue(&mut self, mut issue: Issue) {
+        let data = issue.data.take();
+        if let Some(DataDependence {
+            class,
+            watched,
+            literal,
+        }) = data
+            && !watched.is_empty()
+            && self.settings.profile() == Profile::Precise
+        {
+            // The floors apply to the verdict (which may raise the
+            // confidence), not here.
+            let site = issue.context.unwrap_or(issue.range);
+            let text = self.short_text(site);
+            let sink = text.split('(').next().unwrap_or(&text).trim().to_string();
+            if let Some(finding) = self.finding_of(issue) {
+                self.pending.push(Pending {
+                    finding,
+                    class,
+                    policy: Policy::Bandit,
+                    watched,
+                    literal,
+                    gate: None,
+                    scope: scope_of(&self.stmts),
+                    site,
+                    sink,
+                });
+            }
+            return;
+        }
         if issue.severity < self.settings.severity || issue.confidence < self.settings.confidence {
             return;
         }
+        if let Some(finding) = self.finding_of(issue) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// A data-flow rule's sink, found by the walk: reported if untrusted
+    /// data reaches it.
+    fn report_flow(&mut self, found: SinkMatch<'_>, site: TextRange) {
+        let Some(rule) = self.settings.flow_rule(found.class) else {
+            return;
+        };
+        let context = self.current_stmt().map_or(site, Ranged::range);
+        let issue = Issue::new(rule, site).context(context);
+        if let Some(finding) = self.finding_of(issue) {
+            self.pending.push(Pending {
+                finding,
+                class: found.class,
+                policy: Policy::Flow,
+                watched: found.watched.iter().map(|e| e.range()).collect(),
+                literal: false,
+                gate: found.gate,
+                scope: scope_of(&self.stmts),
+                site,
+                sink: found.name,
+            });
+        }
+    }
+
+    /// The finding an issue makes, `None` when a `# nosec` silences it.
+    fn finding_of(&self, issue: Issue) -> Option<Finding> {
         let start = self
             .line_index
             .line_column(issue.range.start(), self.source);
@@ -305,7 +527,7 @@ impl<'a> Checker<'a> {
         let first = self.line_of(context.start());
         let last = self.line_of(context.end());
         if self.nosec.silences(issue.rule.code, line, first, last) {
-            return;
+            return None;
         }
         let end = self.line_index.line_column(issue.range.end(), self.source);
         let end_line = u32::try_from(end.line.get()).unwrap_or(u32::MAX);
@@ -316,6 +538,7 @@ impl<'a> Checker<'a> {
 
         let mut finding = Finding::new(FindingKind::Code, issue.rule.code, issue.severity);
         finding.rule = Some(issue.rule.name.to_string());
+        finding.cwe = issue.rule.cwe.map(str::to_string);
         finding.confidence = Some(issue.confidence);
         finding.location =
             Some(Location::new(self.path, line, column).ending_at(end_line, end_column));
@@ -330,7 +553,7 @@ impl<'a> Checker<'a> {
             snippet,
             flow: Vec::new(),
         }));
-        self.findings.push(finding);
+        Some(finding)
     }
 
     fn line_text(&self, line: ruff_source_file::OneIndexed) -> &'a str {
@@ -425,6 +648,103 @@ impl<'a> Checker<'a> {
     }
 }
 
+impl<'a> Checker<'a> {
+    /// The data-flow rules' look at a call: is it a sink, does it read
+    /// declared or local sources.
+    fn flow_call(&mut self, call: &'a ast::ExprCall) {
+        if let Some(found) = sinks::call_sink(self, call) {
+            self.report_flow(found, call.range());
+        } else if let Some(found) = sinks::log_sink(self, call) {
+            self.report_flow(found, call.range());
+        } else if self.mentions.xml
+            && let Some(found) = sinks::parser_method_sink(call)
+        {
+            self.report_flow(found, call.range());
+        }
+        let taint = &self.settings.taint;
+        if (!taint.sources.is_empty() || taint.local_sources)
+            && self.call_qualified_name(call).is_some()
+        {
+            self.flow_scopes.push(scope_of(&self.stmts));
+        }
+        if let Some(callee) = self.project_callee(call) {
+            let scope = scope_of(&self.stmts);
+            self.project_calls.push((scope, callee));
+        }
+    }
+
+    /// The dotted name of a call into the project: a function imported
+    /// from one of its modules, one of this module's, or a method of the
+    /// enclosing class.
+    fn project_callee(&mut self, call: &'a ast::ExprCall) -> Option<String> {
+        if let Expr::Attribute(attribute) = &*call.func
+            && let Expr::Name(receiver) = &*attribute.value
+            && matches!(receiver.id.as_str(), "self" | "cls")
+        {
+            let class = self.stmts.iter().rev().find_map(|s| match s {
+                Stmt::ClassDef(c) => Some(c.name.as_str()),
+                _ => None,
+            })?;
+            return Some(format!("{}.{class}.{}", self.module_name, attribute.attr));
+        }
+        let project = self.project;
+        let module_name = self.module_name;
+        let defs = std::mem::take(&mut self.module_defs);
+        let found = self.call_qualified_name(call).and_then(|name| {
+            let dotted = name.as_str();
+            if name.is_imported() {
+                project.is_project_name(dotted).then(|| dotted.to_string())
+            } else {
+                (!dotted.contains('.') && defs.binary_search(&dotted).is_ok())
+                    .then(|| format!("{module_name}.{dotted}"))
+            }
+        });
+        self.module_defs = defs;
+        found
+    }
+
+    /// The data-flow rules' look at a statement: request handlers, sinks
+    /// that are assignments, HTML returned by a view.
+    fn flow_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                let handler = sinks::is_route(function)
+                    || crate::semantic::scope::parameters(&function.parameters)
+                        .any(|p| matches!(p.name.as_str(), "request" | "req"));
+                if handler {
+                    self.flow_scopes.push(Some(function.range.start()));
+                }
+            }
+            Stmt::Assign(_) | Stmt::AugAssign(_) => {
+                if let Some(found) = sinks::assignment_sink(self, stmt) {
+                    self.report_flow(found, stmt.range());
+                }
+            }
+            Stmt::Return(ret) => {
+                if ret.value.is_some() {
+                    self.returning.push(scope_of(&self.stmts));
+                }
+                if let Some(value) = &ret.value
+                    && let Some(function) = self.enclosing_function()
+                    && sinks::returns_html(self, function)
+                    && sinks::may_be_html(value)
+                {
+                    self.report_flow(
+                        SinkMatch {
+                            class: SinkClass::Xss,
+                            watched: vec![value],
+                            gate: None,
+                            name: "return".to_string(),
+                        },
+                        ret.range(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         self.stmts.push(stmt);
@@ -463,6 +783,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
         for &(_, check) in &self.settings.dispatch.stmt {
             check(self, stmt);
         }
+        if self.settings.flow_enabled() {
+            self.flow_stmt(stmt);
+        }
 
         match stmt {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {
@@ -486,6 +809,16 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 check(self, call);
             }
             self.call_imports(call);
+            if self.settings.flow_enabled() {
+                self.flow_call(call);
+            }
+        } else if let Expr::Name(name) = expr
+            && self.settings.flow_enabled()
+            && matches!(name.id.as_str(), "request" | "session")
+        {
+            // Request data may be read here: the scope's calls may carry it
+            // to a sink elsewhere.
+            self.flow_scopes.push(scope_of(&self.stmts));
         }
         self.exprs.push(expr);
         if let Expr::Lambda(_) = expr {

@@ -11,7 +11,15 @@
 //! overflow it. It never runs, imports or follows (symbolic links)
 //! anything it examines.
 //!
-//! How to write a rule: `ENGINE.md` beside this crate's `Cargo.toml`.
+//! A taint analysis (`taint`, on the semantic layer of `semantic`) follows
+//! untrusted data across functions and modules: the data-flow rules
+//! (PW701-PW715) report where it reaches a sink, and in the default
+//! [`Profile::Precise`] the Bandit checks whose danger depends on data are
+//! dropped when only constants reach them and reported with the path when
+//! untrusted data does. [`Profile::Bandit`] reproduces Bandit exactly.
+//!
+//! How to write a rule: `ENGINE.md` beside this crate's `Cargo.toml`;
+//! what the profiles and the data-flow rules do: its `README.md`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -27,14 +35,18 @@ pub mod helpers;
 pub mod imports;
 pub mod registry;
 mod rules;
+mod run;
+mod semantic;
 pub mod settings;
 pub mod suppress;
+mod taint;
 mod walk;
 
-pub use checker::{Checker, Issue};
+pub use checker::{Checker, DataDependence, Issue};
 pub use imports::{ImportKind, ImportedModule, QualifiedName};
 pub use registry::{Check, Rule, all_rules, rule, rule_docs};
-pub use settings::{BanditConfig, CodeConfig, Settings, SettingsError, bandit_config};
+pub use settings::{BanditConfig, CodeConfig, Profile, Settings, SettingsError, bandit_config};
+pub use taint::{SinkClass, TaintConfig};
 
 /// What a run found.
 #[derive(Debug, Default)]
@@ -96,6 +108,11 @@ impl Default for Limits {
 
 /// Checks every Python file under `paths`; reported paths are relative to
 /// `root`. The default [`Limits`].
+///
+/// Two phases: every file is parsed, walked and analysed on its own (in
+/// parallel), then the data-flow pass over the whole tree decides the
+/// findings that depend on where values come from (reading again the few
+/// files whose functions it still needs).
 pub fn check_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> LintOutcome {
     check_paths_with(paths, root, settings, Limits::default())
 }
@@ -109,36 +126,51 @@ pub fn check_paths_with(
 ) -> LintOutcome {
     let limits = limits.clamped();
     let (files, mut errors) = walk::python_files(paths, root, settings);
+    let project = taint::project::ProjectIndex::new(
+        files.iter().map(|f| (f.relative.clone(), f.path.clone())),
+    );
     // One large file at a time: see `LARGE_FILE`.
     let large = Mutex::new(());
-    let check = |file: &walk::SourceFile| -> Result<Vec<Finding>, ScanError> {
+    let check = |(index, file): (usize, &walk::SourceFile)| -> Result<run::FileOutcome, ScanError> {
         let bytes = read_source(&file.path, &file.relative, limits)?;
         let _turn = (bytes.len() as u64 >= LARGE_FILE).then(|| large.lock());
-        check_bytes_here(&file.relative, &bytes, settings, limits)
+        let source = decode(&file.relative, &bytes)?;
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        lint_file(&file.relative, &source, settings, &project, index, limits)
     };
-    let results: Vec<Result<Vec<Finding>, ScanError>> = match stack::pool() {
-        Some(pool) => pool.install(|| files.par_iter().map(check).collect()),
-        // No threads to be had (a tight `ulimit -v`): one big-stack thread.
-        None => stack::on_big_stack(|| files.iter().map(check).collect()),
-    };
-    let mut outcome = LintOutcome::default();
-    for result in results {
-        match result {
-            Ok(findings) => {
-                outcome.files_checked += 1;
-                outcome.findings.extend(findings);
+    let both_phases = || {
+        let results: Vec<Result<run::FileOutcome, ScanError>> =
+            files.par_iter().enumerate().map(check).collect();
+        let mut outcome = LintOutcome::default();
+        let mut facts = Vec::new();
+        for (index, result) in results.into_iter().enumerate() {
+            match result {
+                Ok(file) => {
+                    outcome.files_checked += 1;
+                    outcome.findings.extend(file.findings);
+                    if let Some(file_facts) = file.facts {
+                        facts.push((u32::try_from(index).unwrap_or(u32::MAX), file_facts));
+                    }
+                }
+                Err(error) => errors.push(error),
             }
-            Err(error) => errors.push(error),
         }
-    }
-    outcome.findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            f.location
-                .as_ref()
-                .map(|l| (l.path.clone(), l.line, l.column))
+        let mut reread = run::TreeReread {
+            project: &project,
+            settings,
+            limits,
         };
-        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
-    });
+        outcome
+            .findings
+            .extend(run::finish(facts, &project, settings, &mut reread));
+        outcome
+    };
+    let mut outcome = match stack::pool() {
+        Some(pool) => pool.install(both_phases),
+        // No threads to be had (a tight `ulimit -v`): one big-stack thread.
+        None => stack::on_big_stack(both_phases),
+    };
+    run::sort(&mut outcome.findings);
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     outcome.errors = errors;
     outcome
@@ -182,16 +214,25 @@ fn check_bytes_here(
     settings: &Settings,
     limits: Limits,
 ) -> Result<Vec<Finding>, ScanError> {
-    let source = encoding::decode(bytes).map_err(|(line, message)| ScanError {
+    check_source_here(path, &decode(path, bytes)?, settings, limits)
+}
+
+/// A file's text from its bytes, decoded as CPython would (see
+/// [`check_bytes`]).
+pub(crate) fn decode<'b>(
+    path: &str,
+    bytes: &'b [u8],
+) -> Result<std::borrow::Cow<'b, str>, ScanError> {
+    encoding::decode(bytes).map_err(|(line, message)| ScanError {
         path: path.to_string(),
         line: Some(line),
         message,
-    })?;
-    check_source_here(path, &source, settings, limits)
+    })
 }
 
 /// Checks one file's text. `path` is what findings show. Runs on a thread
-/// with a stack sized for the depth limit.
+/// with a stack sized for the depth limit. The data-flow analysis sees
+/// this file alone: calls into other modules are unknown.
 pub fn check_source(
     path: &str,
     source: &str,
@@ -209,6 +250,76 @@ fn check_source_here(
     settings: &Settings,
     limits: Limits,
 ) -> Result<Vec<Finding>, ScanError> {
+    let project = taint::project::ProjectIndex::new([(path.to_string(), PathBuf::from(path))]);
+    let outcome = lint_file(path, source, settings, &project, 0, limits)?;
+    let mut findings = outcome.findings;
+    let facts: Vec<_> = outcome.facts.into_iter().map(|f| (0, f)).collect();
+    let mut reread = run::SourceReread {
+        source,
+        project: &project,
+        settings,
+        limits,
+    };
+    findings.extend(run::finish(facts, &project, settings, &mut reread));
+    run::sort(&mut findings);
+    Ok(findings)
+}
+
+/// Parses, walks and analyses one file (index `file` of `project`), on
+/// this thread, which must have [`ANALYSIS_STACK`].
+fn lint_file(
+    path: &str,
+    source: &str,
+    settings: &Settings,
+    project: &taint::project::ProjectIndex,
+    file: u32,
+    limits: Limits,
+) -> Result<run::FileOutcome, ScanError> {
+    let parsed = parse_within(path, source, limits)?;
+    let line_index = LineIndex::from_source_text(source);
+    let mut nosec = suppress::NosecLines::default();
+    for token in parsed.tokens() {
+        if token.kind() == TokenKind::Comment {
+            let text = &source[token.range().start().to_usize()..token.range().end().to_usize()];
+            if let Some(comment) = suppress::parse_suppression(text) {
+                let line = u32::try_from(line_index.line_index(token.start()).get()).unwrap_or(0);
+                nosec.insert(line, comment);
+            }
+        }
+    }
+    let module_name = project
+        .files
+        .get(file as usize)
+        .map_or("", |f| f.module.as_str());
+    let checker = Checker::new(
+        source,
+        path,
+        &line_index,
+        settings,
+        &nosec,
+        project,
+        module_name,
+    );
+    let walked = checker.run(parsed.syntax());
+    Ok(run::analyze(
+        walked,
+        source,
+        &line_index,
+        parsed.syntax(),
+        settings,
+        project,
+        file,
+    ))
+}
+
+/// Parses one file that nests no deeper than `limits` allows, on this
+/// thread, which must have [`ANALYSIS_STACK`]. Every parse of a file goes
+/// through here (the data-flow pass reads some files again).
+pub(crate) fn parse_within(
+    path: &str,
+    source: &str,
+    limits: Limits,
+) -> Result<ruff_python_parser::Parsed<ruff_python_ast::ModModule>, ScanError> {
     let too_deep = |depth: u32, line: Option<u32>| ScanError {
         path: path.to_string(),
         line,
@@ -249,19 +360,7 @@ fn check_source_here(
             message: format!("syntax error: {}", err.error),
         });
     }
-    let line_index = LineIndex::from_source_text(source);
-    let mut nosec = suppress::NosecLines::default();
-    for token in parsed.tokens() {
-        if token.kind() == TokenKind::Comment {
-            let text = &source[token.range().start().to_usize()..token.range().end().to_usize()];
-            if let Some(comment) = suppress::parse_suppression(text) {
-                let line = u32::try_from(line_index.line_index(token.start()).get()).unwrap_or(0);
-                nosec.insert(line, comment);
-            }
-        }
-    }
-    let checker = Checker::new(source, path, &line_index, settings, &nosec);
-    Ok(checker.run(parsed.syntax()))
+    Ok(parsed)
 }
 
 impl Limits {

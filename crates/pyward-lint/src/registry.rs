@@ -28,6 +28,8 @@ pub struct Rule {
     pub confidence: Confidence,
     /// Message reported by [`Checker::report`].
     pub message: &'static str,
+    /// The weakness it finds (`CWE-78`): Bandit's own for the `B` rules.
+    pub cwe: Option<&'static str>,
     /// The doc comment, raw (`rule_docs` gives it without the leading space
     /// of each `///` line).
     pub raw_docs: &'static str,
@@ -81,6 +83,9 @@ pub enum Check {
     /// Once per file, after the walk, with the whole module (for checks on
     /// the raw text, like trojan-source).
     Module(ModuleCheck),
+    /// A data-flow rule: the walk finds the sinks of this class, the taint
+    /// analysis decides which ones untrusted data reaches.
+    Flow(crate::taint::SinkClass),
 }
 
 /// A check on call expressions.
@@ -107,6 +112,7 @@ pub type ModuleCheck = fn(&mut Checker<'_>, &ast::ModModule);
 ///         severity: Low,
 ///         confidence: High,
 ///         message: "Use of assert detected.",
+///         cwe: "CWE-703",
 ///         check: Stmt(assert_used),
 ///     };
 /// }
@@ -122,6 +128,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             confidence: $confidence:ident,
             message: $message:expr,
+            cwe: $cwe:literal,
             check: $kind:ident($check:path) $(,)?
         };
     ) => {
@@ -132,6 +139,7 @@ macro_rules! declare_rule {
             severity: ::pyward_model::Severity::$severity,
             confidence: ::pyward_model::Confidence::$confidence,
             message: $message,
+            cwe: Some($cwe),
             raw_docs: concat!($($doc, "\n"),+),
             check: $crate::registry::Check::$kind($check),
         };

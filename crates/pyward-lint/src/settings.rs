@@ -11,6 +11,48 @@ use serde::{Deserialize, Serialize};
 use crate::registry::{
     self, CallCheck, Check, ExprCheck, ImportCheck, ModuleCheck, Rule, StmtCheck,
 };
+use crate::taint::SinkClass;
+use crate::taint::config::{TaintConfig, TaintSettings};
+
+/// How the checks whose danger depends on data (Bandit's B102, B307, B3xx
+/// deserialisation and `urlopen`, B506, B601-B606, B608, B610, B611,
+/// B703, B704) decide.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// They ask the data-flow analysis: a call that only constants or
+    /// sanitised values reach is not reported; one that untrusted data
+    /// reaches is reported with high confidence and the path; one whose
+    /// inputs are not known (parameters, library results) is reported as
+    /// Bandit reports it.
+    #[default]
+    Precise,
+    /// Exactly Bandit's findings, for teams migrating their `# nosec`
+    /// markers.
+    Bandit,
+}
+
+impl Profile {
+    /// `precise` or `bandit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Precise => "precise",
+            Profile::Bandit => "bandit",
+        }
+    }
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "precise" => Ok(Profile::Precise),
+            "bandit" => Ok(Profile::Bandit),
+            other => Err(format!("`{other}` is not a profile (precise, bandit)")),
+        }
+    }
+}
 
 /// `[code]` in `pyward.toml`, `[tool.pyward.code]` in `pyproject.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +74,12 @@ pub struct CodeConfig {
     /// Findings below this confidence are not reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// `precise` (the default) or `bandit`: see [`Profile`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// `[code.taint]`: the project's own sources, sinks and sanitisers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taint: Option<TaintConfig>,
 }
 
 /// Why the settings could not be built or a Bandit file not read.
@@ -53,6 +101,10 @@ pub enum SettingsError {
     },
     #[error("`{path}`: {message}")]
     BanditConfig { path: PathBuf, message: String },
+    #[error(
+        "`{0}` in `[code.taint]` is not a sink class (sql, command, code, path, xss, template, redirect, ssrf, ldap, xpath, xxe, deserialization, trust-boundary, header, log; `all` for sanitizers)"
+    )]
+    UnknownTaintClass(String),
 }
 
 /// The Bandit options pyward understands, from `[tool.bandit]` in
@@ -74,9 +126,11 @@ pub struct BanditConfig {
 }
 
 impl BanditConfig {
-    /// The same choices as a `[code]` table. Bandit's `B001` (every
-    /// blacklist check) becomes `B3` and `B4`; ids pyward does not know
-    /// (third-party plugins) are left out: see [`BanditConfig::unknown_ids`].
+    /// The same choices as a `[code]` table, in the `bandit` profile (a
+    /// project configured only for Bandit keeps Bandit's findings). Bandit's
+    /// `B001` (every blacklist check) becomes `B3` and `B4`; ids pyward does
+    /// not know (third-party plugins) are left out: see
+    /// [`BanditConfig::unknown_ids`].
     pub fn to_code_config(&self) -> CodeConfig {
         let known = |ids: &[String]| -> Vec<String> {
             ids.iter()
@@ -99,6 +153,8 @@ impl BanditConfig {
                 .collect(),
             severity: None,
             confidence: None,
+            profile: Some(Profile::Bandit),
+            taint: None,
         }
     }
 }
@@ -211,6 +267,8 @@ pub(crate) struct Dispatch {
     pub(crate) expr: Vec<(&'static Rule, ExprCheck)>,
     pub(crate) import: Vec<(&'static Rule, ImportCheck)>,
     pub(crate) module: Vec<(&'static Rule, ModuleCheck)>,
+    /// The data-flow rules, by the class of sinks they report.
+    pub(crate) flow: Vec<(&'static Rule, SinkClass)>,
 }
 
 /// Everything one run needs to know: which rules, which floors, which
@@ -226,6 +284,8 @@ pub struct Settings {
     /// Findings below are dropped.
     pub confidence: Confidence,
     pub(crate) exclude: Exclude,
+    profile: Profile,
+    pub(crate) taint: TaintSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -237,6 +297,7 @@ impl std::fmt::Debug for Settings {
             )
             .field("severity", &self.severity)
             .field("confidence", &self.confidence)
+            .field("profile", &self.profile)
             .finish_non_exhaustive()
     }
 }
@@ -287,12 +348,17 @@ impl Settings {
             })
             .filter(|rule| !config.ignore.iter().any(|p| rule.matches_prefix(p)))
             .collect();
-        Ok(Self::build(
+        let taint = TaintSettings::new(config.taint.as_ref().unwrap_or(&TaintConfig::default()))
+            .map_err(|e| SettingsError::UnknownTaintClass(e.0))?;
+        let mut settings = Self::build(
             enabled,
             config.severity.unwrap_or(Severity::Unknown),
             config.confidence.unwrap_or(Confidence::Low),
             Exclude::new(&config.exclude)?,
-        ))
+        );
+        settings.profile = config.profile.unwrap_or_default();
+        settings.taint = taint;
+        Ok(settings)
     }
 
     /// Only these rules (by exact id), every other setting default: for
@@ -323,6 +389,7 @@ impl Settings {
                 Check::Expr(f) => dispatch.expr.push((rule, f)),
                 Check::Import(f) => dispatch.import.push((rule, f)),
                 Check::Module(f) => dispatch.module.push((rule, f)),
+                Check::Flow(class) => dispatch.flow.push((rule, class)),
             }
         }
         let mut enabled_addresses: Vec<usize> = enabled
@@ -337,7 +404,35 @@ impl Settings {
             severity,
             confidence,
             exclude,
+            profile: Profile::default(),
+            taint: TaintSettings::default(),
         }
+    }
+
+    /// How the data-dependent Bandit checks decide (see [`Profile`]).
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The same settings in another profile (for `--profile`).
+    #[must_use]
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The enabled data-flow rule for sinks of `class`.
+    pub(crate) fn flow_rule(&self, class: SinkClass) -> Option<&'static Rule> {
+        self.dispatch
+            .flow
+            .iter()
+            .find(|(_, c)| *c == class)
+            .map(|(rule, _)| *rule)
+    }
+
+    /// Whether the walk looks for sinks and sources at all.
+    pub(crate) fn flow_enabled(&self) -> bool {
+        !self.dispatch.flow.is_empty()
     }
 
     /// The rules that run, in registry order.

@@ -227,7 +227,7 @@ fn declared_source_encodings_are_read_as_cpython_reads_them() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].location.as_ref().unwrap().line, 3);
     let second_line =
-        b"#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-15 :\ns = '\xa4'\nexec(s)\n";
+        b"#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-15 :\ns = '\xa4'\nexec(s + input())\n";
     assert_eq!(
         check_bytes("v.py", second_line, &Settings::for_rules(&["B102"]))
             .unwrap()

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use pyward_lint::{CodeConfig, Settings, all_rules, check_paths, check_source, rule_docs};
+use pyward_lint::{CodeConfig, Profile, Settings, all_rules, check_paths, check_source, rule_docs};
 use pyward_model::Finding;
 
 fn fixtures_dir() -> PathBuf {
@@ -15,13 +15,37 @@ fn fixtures_dir() -> PathBuf {
 
 /// `resources/fixtures/<family>/<CODE>.py`, whichever family folder has it.
 fn fixture_for(code: &str) -> Option<PathBuf> {
+    fixture_named(&format!("{code}.py"))
+}
+
+/// `resources/fixtures/<family>/<CODE>.precise.py`: how a data-dependent
+/// Bandit check behaves in the precise profile.
+fn precise_fixture_for(code: &str) -> Option<PathBuf> {
+    fixture_named(&format!("{code}.precise.py"))
+}
+
+fn fixture_named(name: &str) -> Option<PathBuf> {
     let dir = fixtures_dir();
     let mut families: Vec<_> = std::fs::read_dir(&dir).ok()?.flatten().collect();
     families.sort_by_key(std::fs::DirEntry::path);
     families
         .into_iter()
-        .map(|family| family.path().join(format!("{code}.py")))
+        .map(|family| family.path().join(name))
         .find(|p| p.is_file())
+}
+
+/// Each fixture with the profile it runs in: `<CODE>.py` in the bandit
+/// profile (Bandit's exact behaviour; the data-flow rules do not depend on
+/// the profile), `<CODE>.precise.py` in the precise one.
+fn fixtures_of(code: &str) -> Vec<(PathBuf, Profile, String)> {
+    let mut out = Vec::new();
+    if let Some(path) = fixture_for(code) {
+        out.push((path, Profile::Bandit, code.to_string()));
+    }
+    if let Some(path) = precise_fixture_for(code) {
+        out.push((path, Profile::Precise, format!("{code}_precise")));
+    }
+    out
 }
 
 /// Lines carrying `# expect: CODE` (several ids may follow, separated by
@@ -44,7 +68,7 @@ fn expected_lines(source: &str, code: &str) -> BTreeSet<u32> {
     lines
 }
 
-fn run_fixture(code: &str, path: &Path) -> (String, Vec<Finding>) {
+fn run_fixture(code: &str, path: &Path, profile: Profile) -> (String, Vec<Finding>) {
     let source = std::fs::read_to_string(path).unwrap();
     let name = format!(
         "{}/{}",
@@ -55,7 +79,8 @@ fn run_fixture(code: &str, path: &Path) -> (String, Vec<Finding>) {
             .to_string_lossy(),
         path.file_name().unwrap().to_string_lossy()
     );
-    let findings = check_source(&name, &source, &Settings::for_rules(&[code]))
+    let settings = Settings::for_rules(&[code]).with_profile(profile);
+    let findings = check_source(&name, &source, &settings)
         .unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
     (source, findings)
 }
@@ -81,6 +106,12 @@ fn render(findings: &[Finding]) -> String {
             .and_then(|code| code.snippet.as_deref())
             .unwrap_or("");
         out.push_str(&format!("    | {snippet}\n"));
+        for step in f.code().map(|c| c.flow.as_slice()).unwrap_or_default() {
+            out.push_str(&format!(
+                "    > {}:{}:{}: {}\n",
+                step.path, step.line, step.column, step.message
+            ));
+        }
     }
     out
 }
@@ -94,32 +125,33 @@ fn selected(code: &str) -> bool {
 fn every_fixture_fires_exactly_on_its_expect_lines() {
     let mut failures = Vec::new();
     for rule in all_rules().filter(|r| selected(r.code)) {
-        let Some(path) = fixture_for(rule.code) else {
-            continue; // `every_rule_has_a_fixture` reports it
-        };
-        let (source, findings) = run_fixture(rule.code, &path);
-        let want = expected_lines(&source, rule.code);
-        let got: BTreeSet<u32> = findings
-            .iter()
-            .map(|f| f.location.as_ref().unwrap().line)
-            .collect();
-        if want.is_empty() {
-            failures.push(format!(
-                "{}: fixture has no `# expect: {}` line",
-                rule.code, rule.code
-            ));
-        }
-        if want != got {
-            let missing: Vec<_> = want.difference(&got).collect();
-            let extra: Vec<_> = got.difference(&want).collect();
-            failures.push(format!(
-                "{} ({}): missing lines {missing:?}, unexpected lines {extra:?}",
-                rule.code,
-                path.display()
-            ));
-        }
-        if findings.iter().any(|f| f.id != rule.code) {
-            failures.push(format!("{}: reported another rule's id", rule.code));
+        for (path, profile, _) in fixtures_of(rule.code) {
+            let (source, findings) = run_fixture(rule.code, &path, profile);
+            let want = expected_lines(&source, rule.code);
+            let got: BTreeSet<u32> = findings
+                .iter()
+                .map(|f| f.location.as_ref().unwrap().line)
+                .collect();
+            if want.is_empty() {
+                failures.push(format!(
+                    "{}: {} has no `# expect: {}` line",
+                    rule.code,
+                    path.display(),
+                    rule.code
+                ));
+            }
+            if want != got {
+                let missing: Vec<_> = want.difference(&got).collect();
+                let extra: Vec<_> = got.difference(&want).collect();
+                failures.push(format!(
+                    "{} ({}): missing lines {missing:?}, unexpected lines {extra:?}",
+                    rule.code,
+                    path.display()
+                ));
+            }
+            if findings.iter().any(|f| f.id != rule.code) {
+                failures.push(format!("{}: reported another rule's id", rule.code));
+            }
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -128,11 +160,10 @@ fn every_fixture_fires_exactly_on_its_expect_lines() {
 #[test]
 fn every_fixture_matches_its_snapshot() {
     for rule in all_rules().filter(|r| selected(r.code)) {
-        let Some(path) = fixture_for(rule.code) else {
-            continue;
-        };
-        let (_, findings) = run_fixture(rule.code, &path);
-        insta::assert_snapshot!(rule.code, render(&findings));
+        for (path, profile, snapshot) in fixtures_of(rule.code) {
+            let (_, findings) = run_fixture(rule.code, &path, profile);
+            insta::assert_snapshot!(snapshot, render(&findings));
+        }
     }
 }
 
@@ -183,6 +214,45 @@ fn every_doc_has_the_headings() {
             "{}: docs not unindented",
             rule.code
         );
+    }
+}
+
+#[test]
+fn every_rule_has_a_cwe() {
+    for rule in all_rules() {
+        let cwe = rule.cwe.unwrap_or_else(|| panic!("{}: no CWE", rule.code));
+        let number = cwe.strip_prefix("CWE-").unwrap_or("");
+        assert!(
+            !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
+            "{}: `{cwe}` is not a CWE id",
+            rule.code
+        );
+    }
+    // Bandit's own, for its checks (`bandit/plugins`, `blacklists`).
+    for (code, cwe) in [
+        ("B102", "CWE-78"),
+        ("B307", "CWE-78"),
+        ("B608", "CWE-89"),
+        ("B703", "CWE-80"),
+    ] {
+        assert_eq!(pyward_lint::rule(code).unwrap().cwe, Some(cwe), "{code}");
+    }
+    // Findings carry their rule's.
+    let findings = check_source("a.py", "exec(x)\n", &Settings::for_rules(&["B102"])).unwrap();
+    assert_eq!(findings[0].cwe.as_deref(), Some("CWE-78"));
+}
+
+#[test]
+fn data_flow_rules_document_their_examples_and_sanitisers() {
+    for rule in all_rules().filter(|r| matches!(r.check, pyward_lint::Check::Flow(_))) {
+        let docs = rule_docs(rule.code).unwrap();
+        for heading in ["## Example", "Use instead:", "## Sanitisers it knows"] {
+            assert!(
+                docs.contains(heading),
+                "{}: docs lack `{heading}`",
+                rule.code
+            );
+        }
     }
 }
 
@@ -292,7 +362,8 @@ fn nosec_on_any_line_of_a_multi_line_call() {
 #[test]
 fn nosec_inside_strings_is_not_a_comment() {
     let source = "exec('# nosec')\n";
-    let findings = check_source("a.py", source, &Settings::for_rules(&["B102"])).unwrap();
+    let settings = Settings::for_rules(&["B102"]).with_profile(Profile::Bandit);
+    let findings = check_source("a.py", source, &settings).unwrap();
     assert_eq!(findings.len(), 1);
 }
 
@@ -360,4 +431,37 @@ fn call_blacklist_through_every_import_form() {
             .unwrap()
             .contains("xml.etree.ElementTree.parse")
     );
+}
+
+/// Deep input, end to end: within the depth limit the precise profile
+/// reports what it cannot see into as Bandit does (the data-flow analysis
+/// needs no deep stack, see `taint::file::tests`); past it the file is an
+/// error, never an abort.
+#[test]
+fn deep_input_does_not_abort() {
+    let nested_calls = |depth: usize| {
+        format!(
+            "import os\ndef f(request):\n    os.system({}request.GET['a']{})\n",
+            "g(".repeat(depth),
+            ")".repeat(depth)
+        )
+    };
+    let long_sum = |terms: usize| {
+        format!(
+            "import os\ndef f(request):\n    os.system(request.GET['a']{})\n",
+            " + a".repeat(terms)
+        )
+    };
+    for source in [nested_calls(600), long_sum(1_000)] {
+        let findings = check_source("deep.py", &source, &Settings::default()).unwrap();
+        let lines: Vec<_> = findings
+            .iter()
+            .map(|f| (f.id.clone(), f.location.as_ref().unwrap().line))
+            .collect();
+        assert!(lines.contains(&("B605".to_string(), 3)), "{lines:?}");
+    }
+    for source in [nested_calls(100_000), long_sum(500_000)] {
+        let error = check_source("deep.py", &source, &Settings::default()).unwrap_err();
+        assert!(error.message.contains("too deeply nested"), "{error:?}");
+    }
 }

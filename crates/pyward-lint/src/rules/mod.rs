@@ -19,6 +19,8 @@ pub(crate) mod injection;
 pub(crate) mod misc;
 /// PW: pyward's own checks.
 pub(crate) mod pyward;
+/// PW7xx: data-flow rules, one per class of sink.
+pub(crate) mod taint;
 /// B7xx: templates and cross-site scripting.
 pub(crate) mod templates;
 
@@ -32,4 +34,5 @@ pub(crate) static FAMILIES: &[&[&Rule]] = &[
     injection::RULES,
     templates::RULES,
     pyward::RULES,
+    taint::RULES,
 ];

@@ -39,6 +39,7 @@ crate::declare_rule! {
         severity: High,
         confidence: Medium,
         message: "A Flask app appears to be run with debug=True, which exposes the Werkzeug debugger and allows the execution of arbitrary code.",
+        cwe: "CWE-94",
         check: Call(flask_debug_true),
     };
 }

@@ -43,6 +43,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "tarfile.extractall used without any validation. Please check and discard dangerous members.",
+        cwe: "CWE-22",
         check: Call(tarfile_unsafe_members),
     };
 }

@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of insecure cipher mode {name}.",
+        cwe: "CWE-327",
         check: Call(cipher_modes_call),
     };
 }

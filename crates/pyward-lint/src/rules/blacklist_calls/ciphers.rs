@@ -45,6 +45,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Use of insecure cipher {name}. Replace with a known secure cipher such as AES.",
+        cwe: "CWE-327",
         check: Call(ciphers_call),
     };
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "FTP-related functions are being called. FTP is considered insecure. Use SSH/SFTP/SCP or some other encrypted protocol.",
+        cwe: "CWE-319",
         check: Call(ftplib_call),
     };
 }

@@ -43,6 +43,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Use of weak hash for security. Consider usedforsecurity=False",
+        cwe: "CWE-327",
         check: Call(hashlib),
     };
 }

@@ -26,6 +26,17 @@ crate::declare_rule! {
     /// Calls to `django.utils.safestring.mark_safe`, however imported (`import
     /// x as y`, `from x import f`).
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the text comes from: when only constants or sanitised values reach
+    /// it (`html.escape`, `markupsafe.escape`, Django's `escape`, numeric
+    /// conversion, allow-list checks) it is not reported; when untrusted data
+    /// does (request data, or a source declared in `[code.taint]`) it is
+    /// reported with high confidence and the path from the source; when that is
+    /// not known (a parameter of a function, the result of a library call) it
+    /// is reported as Bandit reports it. The `bandit` profile (`profile =
+    /// "bandit"`) reports exactly what Bandit does.
+    ///
     /// ## References
     /// - Bandit: B308 `mark_safe` (call blacklist)
     pub(crate) static MARK_SAFE = Rule {
@@ -34,6 +45,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of mark_safe() may expose cross-site scripting vulnerabilities and should be reviewed.",
+        cwe: "CWE-79",
         check: Call(mark_safe_call),
     };
 }

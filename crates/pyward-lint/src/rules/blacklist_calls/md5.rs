@@ -39,6 +39,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of insecure MD2, MD4, MD5, or SHA1 hash function.",
+        cwe: "CWE-327",
         check: Call(md5_call),
     };
 }

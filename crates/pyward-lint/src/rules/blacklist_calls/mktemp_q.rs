@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of insecure and deprecated function (mktemp).",
+        cwe: "CWE-377",
         check: Call(mktemp_q_call),
     };
 }

@@ -11,6 +11,8 @@ use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
 use crate::registry::Rule;
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 
 /// This family's key for [`Checker::memo_rule`].
 const FAMILY: &str = "blacklist_calls";
@@ -116,5 +118,36 @@ fn check_call(checker: &mut Checker<'_>, call: &ExprCall, rule: &'static Rule) {
     } else {
         std::borrow::Cow::Borrowed(rule.message)
     };
-    checker.report_issue(Issue::new(rule, call.range()).message(message));
+    let mut issue = Issue::new(rule, call.range()).message(message);
+    if let Some(class) = data_class(rule.code) {
+        issue = issue.data(class, select(call, Args::First(DATA_KEYWORDS)));
+    }
+    checker.report_issue(issue);
+}
+
+/// The keyword names of the data argument of the calls below.
+const DATA_KEYWORDS: &[&str] = &[
+    "data",
+    "s",
+    "source",
+    "url",
+    "expression",
+    "string",
+    "text",
+    "file",
+];
+
+/// The rules whose danger is in the data they are given (the precise
+/// profile asks the data-flow analysis about their first argument), with
+/// the kind of sink: deserialisers, `eval`, `mark_safe`, `urlopen`, XML
+/// parsers.
+fn data_class(code: &str) -> Option<SinkClass> {
+    Some(match code {
+        "B301" | "B302" => SinkClass::Deserialization,
+        "B307" => SinkClass::Code,
+        "B308" => SinkClass::Xss,
+        "B310" => SinkClass::Ssrf,
+        "B313" | "B314" | "B315" | "B316" | "B317" | "B318" | "B319" => SinkClass::Xxe,
+        _ => return None,
+    })
 }

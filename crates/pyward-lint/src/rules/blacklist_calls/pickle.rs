@@ -31,6 +31,16 @@ crate::declare_rule! {
     /// `pandas.read_pickle`, however imported (`import x as y`, `from x import
     /// f`).
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the data comes from: when only constants or sanitised values reach
+    /// it (none: only constants) it is not reported; when untrusted data does
+    /// (request data, or a source declared in `[code.taint]`) it is reported
+    /// with high confidence and the path from the source; when that is not
+    /// known (a parameter of a function, the result of a library call) it is
+    /// reported as Bandit reports it. The `bandit` profile (`profile =
+    /// "bandit"`) reports exactly what Bandit does.
+    ///
     /// ## References
     /// - Bandit: B301 `pickle` (call blacklist)
     pub(crate) static PICKLE = Rule {
@@ -39,6 +49,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Pickle and modules that wrap it can be unsafe when used to deserialize untrusted data, possible security issue.",
+        cwe: "CWE-502",
         check: Call(pickle_call),
     };
 }

@@ -37,6 +37,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Standard pseudo-random generators are not suitable for security/cryptographic purposes.",
+        cwe: "CWE-330",
         check: Call(random_call),
     };
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Telnet-related functions are being called. Telnet is considered insecure. Use SSH or some other encrypted protocol.",
+        cwe: "CWE-319",
         check: Call(telnetlib_call),
     };
 }

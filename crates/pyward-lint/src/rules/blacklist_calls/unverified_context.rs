@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "By default, Python will create a secure, verified ssl context for use in such classes as HTTPSConnection. However, it still allows using an insecure context via the _create_unverified_context that  reverts to the previous behavior that does not validate certificates or perform hostname checks.",
+        cwe: "CWE-295",
         check: Call(unverified_context_call),
     };
 }

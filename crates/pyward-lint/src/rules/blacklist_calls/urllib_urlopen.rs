@@ -32,6 +32,17 @@ crate::declare_rule! {
     /// `six.moves.urllib.request.FancyURLopener`, however imported (`import x
     /// as y`, `from x import f`).
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the URL comes from: when only constants or sanitised values reach
+    /// it (a constant prefix that fixes the host, allow-list checks) it is not
+    /// reported; when untrusted data does (request data, or a source declared
+    /// in `[code.taint]`) it is reported with high confidence and the path from
+    /// the source; when that is not known (a parameter of a function, the
+    /// result of a library call) it is reported as Bandit reports it. The
+    /// `bandit` profile (`profile = "bandit"`) reports exactly what Bandit
+    /// does.
+    ///
     /// ## References
     /// - Bandit: B310 `urllib_urlopen` (call blacklist)
     pub(crate) static URLLIB_URLOPEN = Rule {
@@ -40,6 +51,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Audit url open for permitted schemes. Allowing use of file:/ or custom schemes is often unexpected.",
+        cwe: "CWE-22",
         check: Call(urllib_urlopen_call),
     };
 }

@@ -27,6 +27,16 @@ crate::declare_rule! {
     /// Calls to `xml.dom.pulldom.parse`, `xml.dom.pulldom.parseString`, however
     /// imported (`import x as y`, `from x import f`).
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the document comes from: when only constants or sanitised values
+    /// reach it (none: only constants) it is not reported; when untrusted data
+    /// does (request data, or a source declared in `[code.taint]`) it is
+    /// reported with high confidence and the path from the source; when that is
+    /// not known (a parameter of a function, the result of a library call) it
+    /// is reported as Bandit reports it. The `bandit` profile (`profile =
+    /// "bandit"`) reports exactly what Bandit does.
+    ///
     /// ## References
     /// - Bandit: B319 `xml_bad_pulldom` (call blacklist)
     pub(crate) static XML_BAD_PULLDOM = Rule {
@@ -35,6 +45,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with its defusedxml equivalent function or make sure defusedxml.defuse_stdlib() is called",
+        cwe: "CWE-20",
         check: Call(xml_bad_pulldom_call),
     };
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "A FTP-related module is being imported.  FTP is considered insecure. Use SSH/SFTP/SCP or some other encrypted protocol.",
+        cwe: "CWE-319",
         check: Import(import_ftplib),
     };
 }

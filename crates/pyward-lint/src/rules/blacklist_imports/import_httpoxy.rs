@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Consider possible security implications associated with {name} module.",
+        cwe: "CWE-284",
         check: Import(import_httpoxy),
     };
 }

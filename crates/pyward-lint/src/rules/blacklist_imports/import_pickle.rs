@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Consider possible security implications associated with {name} module.",
+        cwe: "CWE-502",
         check: Import(import_pickle),
     };
 }

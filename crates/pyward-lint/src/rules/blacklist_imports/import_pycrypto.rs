@@ -35,6 +35,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "The pyCrypto library and its module {name} are no longer actively maintained and have been deprecated. Consider using pyca/cryptography library.",
+        cwe: "CWE-327",
         check: Import(import_pycrypto),
     };
 }

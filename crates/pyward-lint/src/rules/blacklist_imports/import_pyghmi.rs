@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "An IPMI-related module is being imported. IPMI is considered insecure. Use an encrypted protocol.",
+        cwe: "CWE-319",
         check: Import(import_pyghmi),
     };
 }

@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Consider possible security implications associated with the subprocess module.",
+        cwe: "CWE-78",
         check: Import(import_subprocess),
     };
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "A telnet-related module is being imported.  Telnet is considered insecure. Use SSH or some other encrypted protocol.",
+        cwe: "CWE-319",
         check: Import(import_telnetlib),
     };
 }

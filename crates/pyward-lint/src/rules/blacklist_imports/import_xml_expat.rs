@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with the equivalent defusedxml package, or make sure defusedxml.defuse_stdlib() is called.",
+        cwe: "CWE-20",
         check: Import(import_xml_expat),
     };
 }

@@ -35,6 +35,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Use defusedxml.xmlrpc.monkey_patch() function to monkey-patch xmlrpclib and mitigate XML vulnerabilities.",
+        cwe: "CWE-20",
         check: Import(import_xmlrpclib),
     };
 }

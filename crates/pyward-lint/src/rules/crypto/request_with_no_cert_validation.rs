@@ -32,6 +32,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Call with verify=False disabling SSL certificate checks, security issue.",
+        cwe: "CWE-295",
         check: Call(request_with_no_cert_validation),
     };
 }

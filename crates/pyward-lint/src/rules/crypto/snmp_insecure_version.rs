@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "The use of SNMPv1 and SNMPv2 is insecure. You should use SNMPv3 if able.",
+        cwe: "CWE-319",
         check: Call(snmp_insecure_version),
     };
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "You should not use SNMPv3 without encryption. noAuthNoPriv & authNoPriv is insecure",
+        cwe: "CWE-319",
         check: Call(snmp_weak_cryptography),
     };
 }

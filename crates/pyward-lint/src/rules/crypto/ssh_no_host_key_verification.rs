@@ -39,6 +39,7 @@ crate::declare_rule! {
         severity: High,
         confidence: Medium,
         message: "Paramiko call with policy set to automatically trust the unknown host key.",
+        cwe: "CWE-295",
         check: Call(ssh_no_host_key_verification),
     };
 }

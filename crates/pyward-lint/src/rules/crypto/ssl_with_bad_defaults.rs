@@ -38,6 +38,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Function definition identified with insecure SSL/TLS protocol version by default, possible security issue.",
+        cwe: "CWE-327",
         check: Stmt(ssl_with_bad_defaults),
     };
 }

@@ -41,6 +41,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "ssl.wrap_socket call with insecure SSL/TLS protocol version identified, security issue.",
+        cwe: "CWE-327",
         check: Call(ssl_with_bad_version),
     };
 }

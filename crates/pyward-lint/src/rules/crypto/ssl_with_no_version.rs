@@ -35,6 +35,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: Medium,
         message: "ssl.wrap_socket call with no SSL/TLS protocol version specified, the default SSLv23 could be insecure, possible security issue.",
+        cwe: "CWE-327",
         check: Call(ssl_with_no_version),
     };
 }

@@ -38,6 +38,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Key sizes below 2048 bits are considered breakable.",
+        cwe: "CWE-326",
         check: Call(weak_cryptographic_key),
     };
 }

@@ -1,7 +1,9 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::helpers::{keyword_is, positional_value};
 use crate::rules::injection::names::qualified_name;
 
@@ -27,6 +29,16 @@ crate::declare_rule! {
     /// config = yaml.safe_load(text)
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the document comes from: when only constants or sanitised values
+    /// reach it (none: only constants) it is not reported; when untrusted data
+    /// does (request data, or a source declared in `[code.taint]`) it is
+    /// reported with high confidence and the path from the source; when that is
+    /// not known (a parameter of a function, the result of a library call) it
+    /// is reported as Bandit reports it. The `bandit` profile (`profile =
+    /// "bandit"`) reports exactly what Bandit does.
+    ///
     /// ## References
     /// - Bandit: B506 `yaml_load`
     /// - CWE-20
@@ -36,6 +48,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of unsafe yaml load. Allows instantiation of arbitrary objects. Consider yaml.safe_load().",
+        cwe: "CWE-20",
         check: Call(yaml_load),
     };
 }
@@ -63,5 +76,8 @@ fn yaml_load(checker: &mut Checker<'_>, call: &ExprCall) {
     {
         return;
     }
-    checker.report(&YAML_LOAD, call.range());
+    checker.report_issue(
+        Issue::new(&YAML_LOAD, call.range())
+            .data(SinkClass::Deserialization, select(call, Args::First(&["stream"]))),
+    );
 }

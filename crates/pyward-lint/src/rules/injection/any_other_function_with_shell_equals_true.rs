@@ -1,6 +1,8 @@
 use ruff_python_ast::ExprCall;
 
 use crate::checker::Checker;
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::{issue_at_keyword, qualified_name};
 use crate::rules::injection::shell::{SUBPROCESS, has_shell};
 
@@ -24,6 +26,17 @@ crate::declare_rule! {
     /// run_command(["git", "log", branch])
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the command comes from: when only constants or sanitised values
+    /// reach it (`shlex.quote`, numeric conversion, allow-list checks) it is
+    /// not reported; when untrusted data does (request data, or a source
+    /// declared in `[code.taint]`) it is reported with high confidence and the
+    /// path from the source; when that is not known (a parameter of a function,
+    /// the result of a library call) it is reported as Bandit reports it. The
+    /// `bandit` profile (`profile = "bandit"`) reports exactly what Bandit
+    /// does.
+    ///
     /// ## References
     /// - Bandit: B604 `any_other_function_with_shell_equals_true`
     /// - CWE-78
@@ -33,6 +46,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Low,
         message: "Function call with shell=True parameter identified, possible security issue.",
+        cwe: "CWE-78",
         check: Call(any_other_function_with_shell_equals_true),
     };
 }
@@ -42,10 +56,9 @@ fn any_other_function_with_shell_equals_true(checker: &mut Checker<'_>, call: &E
         return;
     }
     if !qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
-        checker.report_issue(issue_at_keyword(
-            &ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE,
-            call,
-            "shell",
-        ));
+        checker.report_issue(
+            issue_at_keyword(&ANY_OTHER_FUNCTION_WITH_SHELL_EQUALS_TRUE, call, "shell")
+                .data(SinkClass::Command, select(call, Args::First(&["args", "cmd", "command"]))),
+        );
     }
 }

@@ -1,7 +1,9 @@
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::call_name_is;
 
 crate::declare_rule! {
@@ -26,6 +28,17 @@ crate::declare_rule! {
     /// User.objects.extra(where=["username = %s"], params=[name])
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the SQL fragments comes from: when only constants or sanitised
+    /// values reach it (numeric conversion, SQL quoting functions, allow-list
+    /// checks) it is not reported; when untrusted data does (request data, or a
+    /// source declared in `[code.taint]`) it is reported with high confidence
+    /// and the path from the source; when that is not known (a parameter of a
+    /// function, the result of a library call) it is reported as Bandit reports
+    /// it. The `bandit` profile (`profile = "bandit"`) reports exactly what
+    /// Bandit does.
+    ///
     /// ## References
     /// - Bandit: B610 `django_extra_used`
     /// - CWE-89
@@ -35,6 +48,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Use of extra potential SQL attack vector.",
+        cwe: "CWE-89",
         check: Call(django_extra_used),
     };
 }
@@ -74,6 +88,8 @@ fn django_extra_used(checker: &mut Checker<'_>, call: &ExprCall) {
         };
     }
     if insecure {
-        checker.report(&DJANGO_EXTRA_USED, call.range());
+        checker.report_issue(
+            Issue::new(&DJANGO_EXTRA_USED, call.range()).data(SinkClass::Sql, select(call, Args::All)),
+        );
     }
 }

@@ -1,7 +1,8 @@
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
 use crate::rules::injection::names::call_name_is;
 
 crate::declare_rule! {
@@ -23,6 +24,17 @@ crate::declare_rule! {
     /// User.objects.annotate(val=RawSQL("SELECT col FROM t WHERE id = %s", [pk]))
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the SQL comes from: when only constants or sanitised values reach
+    /// it (numeric conversion, SQL quoting functions, allow-list checks) it is
+    /// not reported; when untrusted data does (request data, or a source
+    /// declared in `[code.taint]`) it is reported with high confidence and the
+    /// path from the source; when that is not known (a parameter of a function,
+    /// the result of a library call) it is reported as Bandit reports it. The
+    /// `bandit` profile (`profile = "bandit"`) reports exactly what Bandit
+    /// does.
+    ///
     /// ## References
     /// - Bandit: B611 `django_rawsql_used`
     /// - CWE-89
@@ -32,6 +44,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Use of RawSQL potential SQL attack vector.",
+        cwe: "CWE-89",
         check: Call(django_rawsql_used),
     };
 }
@@ -52,6 +65,8 @@ fn django_rawsql_used(checker: &mut Checker<'_>, call: &ExprCall) {
         return;
     };
     if !matches!(sql, Expr::StringLiteral(_)) {
-        checker.report(&DJANGO_RAWSQL_USED, call.range());
+        checker.report_issue(
+            Issue::new(&DJANGO_RAWSQL_USED, call.range()).data(SinkClass::Sql, [sql]),
+        );
     }
 }

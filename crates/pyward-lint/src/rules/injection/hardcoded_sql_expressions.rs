@@ -3,6 +3,7 @@ use ruff_python_ast::{Expr, ExprBinOp, ExprCall, FStringPart, InterpolatedString
 use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
 
 crate::declare_rule! {
     /// ## What it does
@@ -26,6 +27,17 @@ crate::declare_rule! {
     /// cursor.execute("SELECT * FROM users WHERE name = %s", (name,))
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the values pasted into the statement comes from: when only
+    /// constants or sanitised values reach it (numeric conversion, SQL quoting
+    /// functions, allow-list checks) it is not reported; when untrusted data
+    /// does (request data, or a source declared in `[code.taint]`) it is
+    /// reported with high confidence and the path from the source; when that is
+    /// not known (a parameter of a function, the result of a library call) it
+    /// is reported as Bandit reports it. The `bandit` profile (`profile =
+    /// "bandit"`) reports exactly what Bandit does.
+    ///
     /// ## References
     /// - Bandit: B608 `hardcoded_sql_expressions`
     /// - CWE-89
@@ -35,6 +47,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Low,
         message: "Possible SQL injection vector through string-based query construction.",
+        cwe: "CWE-89",
         check: Expr(hardcoded_sql_expressions),
     };
 }
@@ -202,7 +215,7 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                 Some(Expr::Attribute(_)) if looks_like_sql(text) => {}
                 _ => return,
             }
-            let (statement, execute, replace) = {
+            let (statement, execute, replace, data) = {
                 let mut ancestors = checker.expr_ancestors();
                 let Some(parent) = ancestors.next() else {
                     return;
@@ -222,7 +235,12 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                         }
                         let mut parts = Vec::new();
                         concatenation(text, root, stop, &mut parts);
-                        (parts.join(" "), wrapper_is_execute(root, above), false)
+                        (
+                            parts.join(" "),
+                            wrapper_is_execute(root, above),
+                            false,
+                            root,
+                        )
                     }
                     Expr::Attribute(attribute)
                         if matches!(attribute.attr.as_str(), "format" | "replace") =>
@@ -235,12 +253,13 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                             text.to_string(),
                             execute,
                             attribute.attr.as_str() == "replace",
+                            call.unwrap_or(parent),
                         )
                     }
                     _ => return,
                 }
             };
-            report(checker, expr, &statement, execute, replace);
+            report(checker, expr, data, &statement, execute, replace);
         }
         Expr::FString(fstring) => {
             // Bandit (on Python 3.11) checks the literal parts of an
@@ -267,7 +286,7 @@ fn hardcoded_sql_expressions(checker: &mut Checker<'_>, expr: &Expr) {
                 return;
             }
             let execute = wrapper_is_execute(expr, checker.parent_expr());
-            report(checker, expr, &statement, execute, false);
+            report(checker, expr, expr, &statement, execute, false);
         }
         _ => {}
     }
@@ -283,7 +302,16 @@ fn looks_like_sql(text: &str) -> bool {
     })
 }
 
-fn report(checker: &mut Checker<'_>, expr: &Expr, statement: &str, execute: bool, replace: bool) {
+/// Reports at `expr`; `data` is the expression that builds the statement
+/// (what the precise profile asks the data-flow analysis about).
+fn report(
+    checker: &mut Checker<'_>,
+    expr: &Expr,
+    data: &Expr,
+    statement: &str,
+    execute: bool,
+    replace: bool,
+) {
     if !is_sql(statement) {
         return;
     }
@@ -292,8 +320,11 @@ fn report(checker: &mut Checker<'_>, expr: &Expr, statement: &str, execute: bool
     } else {
         Confidence::Low
     };
-    checker
-        .report_issue(Issue::new(&HARDCODED_SQL_EXPRESSIONS, expr.range()).confidence(confidence));
+    checker.report_issue(
+        Issue::new(&HARDCODED_SQL_EXPRESSIONS, expr.range())
+            .confidence(confidence)
+            .data(SinkClass::Sql, [data]),
+    );
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Unsafe Hugging Face Hub download without revision pinning",
+        cwe: "CWE-494",
         check: Call(huggingface_unsafe_download),
     };
 }

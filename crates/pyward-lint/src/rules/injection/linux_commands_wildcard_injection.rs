@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: High,
         confidence: Medium,
         message: "Possible wildcard injection in call.",
+        cwe: "CWE-155",
         check: Call(linux_commands_wildcard_injection),
     };
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of insecure logging.config.listen detected.",
+        cwe: "CWE-94",
         check: Call(logging_config_insecure_listen),
     };
 }

@@ -32,6 +32,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Use of unsafe PyTorch load",
+        cwe: "CWE-502",
         check: Call(pytorch_load),
     };
 }

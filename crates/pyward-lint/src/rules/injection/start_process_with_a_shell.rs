@@ -3,6 +3,8 @@ use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, Issue};
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::qualified_name;
 use crate::rules::injection::shell::{SHELL, command_is_literal};
 
@@ -28,6 +30,17 @@ crate::declare_rule! {
     /// subprocess.run(["ping", "-c", "1", host], check=True)
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the command comes from: when only constants or sanitised values
+    /// reach it (`shlex.quote`, numeric conversion, allow-list checks) it is
+    /// not reported; when untrusted data does (request data, or a source
+    /// declared in `[code.taint]`) it is reported with high confidence and the
+    /// path from the source; when that is not known (a parameter of a function,
+    /// the result of a library call) it is reported as Bandit reports it. The
+    /// `bandit` profile (`profile = "bandit"`) reports exactly what Bandit
+    /// does.
+    ///
     /// ## References
     /// - Bandit: B605 `start_process_with_a_shell`
     /// - CWE-78
@@ -37,6 +50,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "Starting a process with a shell, possible injection detected, security issue.",
+        cwe: "CWE-78",
         check: Call(start_process_with_a_shell),
     };
 }
@@ -48,7 +62,8 @@ fn start_process_with_a_shell(checker: &mut Checker<'_>, call: &ExprCall) {
     if !qualified_name(checker, call).is_some_and(|name| SHELL.contains(&name)) {
         return;
     }
-    let mut issue = Issue::new(&START_PROCESS_WITH_A_SHELL, call.range());
+    let mut issue = Issue::new(&START_PROCESS_WITH_A_SHELL, call.range())
+        .data(SinkClass::Command, select(call, Args::First(&["cmd", "command"])));
     if command_is_literal(call) {
         issue = issue.severity(Severity::Low).message(
             "Starting a process with a shell: Seems safe, but may be changed in the future, consider rewriting without shell",

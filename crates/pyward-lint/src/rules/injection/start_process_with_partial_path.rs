@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Starting a process with a partial executable path",
+        cwe: "CWE-78",
         check: Call(start_process_with_partial_path),
     };
 }

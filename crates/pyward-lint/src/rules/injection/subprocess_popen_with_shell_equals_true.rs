@@ -2,6 +2,8 @@ use pyward_model::Severity;
 use ruff_python_ast::ExprCall;
 
 use crate::checker::Checker;
+use crate::taint::SinkClass;
+use crate::taint::sinks::{Args, select};
 use crate::rules::injection::names::{issue_at_keyword, qualified_name};
 use crate::rules::injection::shell::{SUBPROCESS, command_is_literal, has_shell};
 
@@ -26,6 +28,17 @@ crate::declare_rule! {
     /// subprocess.run(["convert", upload, "out.png"])
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the command comes from: when only constants or sanitised values
+    /// reach it (`shlex.quote`, numeric conversion, allow-list checks) it is
+    /// not reported; when untrusted data does (request data, or a source
+    /// declared in `[code.taint]`) it is reported with high confidence and the
+    /// path from the source; when that is not known (a parameter of a function,
+    /// the result of a library call) it is reported as Bandit reports it. The
+    /// `bandit` profile (`profile = "bandit"`) reports exactly what Bandit
+    /// does.
+    ///
     /// ## References
     /// - Bandit: B602 `subprocess_popen_with_shell_equals_true`
     /// - CWE-78
@@ -35,6 +48,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "subprocess call with shell=True identified, security issue.",
+        cwe: "CWE-78",
         check: Call(subprocess_popen_with_shell_equals_true),
     };
 }
@@ -46,7 +60,8 @@ fn subprocess_popen_with_shell_equals_true(checker: &mut Checker<'_>, call: &Exp
     if !qualified_name(checker, call).is_some_and(|name| SUBPROCESS.contains(&name)) {
         return;
     }
-    let mut issue = issue_at_keyword(&SUBPROCESS_POPEN_WITH_SHELL_EQUALS_TRUE, call, "shell");
+    let mut issue = issue_at_keyword(&SUBPROCESS_POPEN_WITH_SHELL_EQUALS_TRUE, call, "shell")
+        .data(SinkClass::Command, select(call, Args::First(&["args"])));
     if command_is_literal(call) {
         issue = issue.severity(Severity::Low).message(
             "subprocess call with shell=True seems safe, but may be changed in the future, consider rewriting without shell",

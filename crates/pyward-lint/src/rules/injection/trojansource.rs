@@ -37,6 +37,7 @@ crate::declare_rule! {
         severity: High,
         confidence: Medium,
         message: "A Python source file contains bidirectional control characters.",
+        cwe: "CWE-838",
         check: Module(trojansource),
     };
 }

@@ -35,6 +35,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Use of assert detected. The enclosed code will be removed when compiling to optimised byte code.",
+        cwe: "CWE-703",
         check: Stmt(assert_used),
     };
 }

@@ -37,6 +37,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Possible binding to all interfaces.",
+        cwe: "CWE-605",
         check: Expr(hardcoded_bind_all_interfaces),
     };
 }

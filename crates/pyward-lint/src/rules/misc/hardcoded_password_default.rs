@@ -40,6 +40,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: Medium,
         message: "Possible hardcoded password",
+        cwe: "CWE-259",
         check: Stmt(hardcoded_password_default),
     };
 }

@@ -37,6 +37,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: Medium,
         message: "Possible hardcoded password",
+        cwe: "CWE-259",
         check: Call(hardcoded_password_funcarg),
     };
 }

@@ -43,6 +43,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: Medium,
         message: "Possible hardcoded password",
+        cwe: "CWE-259",
         check: Expr(hardcoded_password_string),
     };
 }

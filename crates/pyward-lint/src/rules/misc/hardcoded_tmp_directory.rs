@@ -42,6 +42,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Probable insecure usage of temp file/directory.",
+        cwe: "CWE-377",
         check: Expr(hardcoded_tmp_directory),
     };
 }

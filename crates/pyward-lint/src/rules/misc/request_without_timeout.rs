@@ -41,6 +41,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Low,
         message: "Call to requests without timeout",
+        cwe: "CWE-400",
         check: Call(request_without_timeout),
     };
 }

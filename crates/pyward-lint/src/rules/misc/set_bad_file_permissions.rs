@@ -41,6 +41,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Chmod setting a permissive mask on file.",
+        cwe: "CWE-732",
         check: Call(set_bad_file_permissions),
     };
 }

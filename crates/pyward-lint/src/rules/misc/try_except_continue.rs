@@ -40,6 +40,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Try, Except, Continue detected.",
+        cwe: "CWE-703",
         check: Stmt(try_except_continue),
     };
 }

@@ -38,6 +38,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: High,
         message: "Try, Except, Pass detected.",
+        cwe: "CWE-703",
         check: Stmt(try_except_pass),
     };
 }

@@ -43,6 +43,7 @@ crate::declare_rule! {
         severity: High,
         confidence: Medium,
         message: "Authorization checked with assert, which python -O removes; use an if statement that raises.",
+        cwe: "CWE-617",
         check: Stmt(assert_authorization),
     };
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Django settings with ALLOWED_HOSTS = [\"*\"]: any Host header is accepted.",
+        cwe: "CWE-20",
         check: Module(django_allowed_hosts_wildcard),
     };
 }

@@ -41,6 +41,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Django settings with DEBUG = True: error pages show code, variables and settings to anyone.",
+        cwe: "CWE-489",
         check: Module(django_debug_true),
     };
 }

@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: High,
         confidence: Medium,
         message: "Django SECRET_KEY written in the settings; read it from the environment or a secret store.",
+        cwe: "CWE-798",
         check: Module(django_hardcoded_secret_key),
     };
 }

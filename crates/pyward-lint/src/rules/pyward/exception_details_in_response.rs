@@ -48,6 +48,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Exception details sent to the client; log them and return a generic message.",
+        cwe: "CWE-209",
         check: Stmt(exception_details_in_response),
     };
 }

@@ -45,6 +45,7 @@ crate::declare_rule! {
         severity: High,
         confidence: Medium,
         message: "Secret generated with the `random` module, which is predictable; use the `secrets` module.",
+        cwe: "CWE-338",
         check: Call(insecure_random_secret),
     };
 }

@@ -45,6 +45,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "Password hashed with a fast hash; use a password hashing function (Argon2, scrypt, bcrypt, PBKDF2).",
+        cwe: "CWE-916",
         check: Call(password_fast_hash),
     };
 }

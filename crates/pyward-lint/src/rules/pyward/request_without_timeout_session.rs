@@ -43,6 +43,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: Medium,
         message: "requests call without a timeout.",
+        cwe: "CWE-400",
         check: Module(request_without_timeout_session),
     };
 }

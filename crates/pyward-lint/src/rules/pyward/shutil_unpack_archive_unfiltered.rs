@@ -35,6 +35,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "shutil.unpack_archive() without filter=\"data\": a tar archive can write outside the target folder.",
+        cwe: "CWE-22",
         check: Call(shutil_unpack_archive_unfiltered),
     };
 }

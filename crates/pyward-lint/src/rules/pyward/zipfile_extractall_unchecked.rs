@@ -1,15 +1,18 @@
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
+use crate::semantic::cfg::Cfg;
+use crate::semantic::reaching::{DefKind, ReachingDefs};
+use crate::semantic::scope::ScopeKind;
+use crate::semantic::walk::exprs_in;
 use crate::rules::pyward::words::is_test_path;
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags `ZipFile.extractall()` (on `zipfile.ZipFile(...)` itself, or a
-    /// name bound to one in the same function) when nothing in that
-    /// function looks at the archive's entries first (`infolist()`,
+    /// name that a `ZipFile` assignment or `with` reaches) when nothing in
+    /// that function looks at the archive's entries first (`infolist()`,
     /// `namelist()`, `getinfo()`, `file_size`) and no `members=` is given.
     ///
     /// ## Why is this bad?
@@ -43,6 +46,7 @@ crate::declare_rule! {
         severity: Low,
         confidence: Medium,
         message: "ZipFile.extractall() without checking the entries: a small archive can expand to fill the disk.",
+        cwe: "CWE-409",
         check: Call(zipfile_extractall_unchecked),
     };
 }
@@ -50,56 +54,6 @@ crate::declare_rule! {
 fn is_zipfile(checker: &Checker<'_>, expr: &Expr) -> bool {
     matches!(expr, Expr::Call(call)
         if checker.resolve_qualified_name(&call.func).is_some_and(|q| q.as_str() == "zipfile.ZipFile"))
-}
-
-/// Looks through a function (or module) body for where `name` is bound to
-/// a `ZipFile` and for any look at an archive's entries.
-struct Scan<'c, 'x> {
-    checker: &'c Checker<'x>,
-    name: String,
-    bound: bool,
-    inspected: bool,
-}
-
-impl<'a> Visitor<'a> for Scan<'_, '_> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::Assign(assign)
-                if assign
-                    .targets
-                    .iter()
-                    .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == self.name))
-                    && is_zipfile(self.checker, &assign.value) =>
-            {
-                self.bound = true;
-            }
-            Stmt::With(with) => {
-                for item in &with.items {
-                    if matches!(item.optional_vars.as_deref(), Some(Expr::Name(n)) if n.id.as_str() == self.name)
-                        && is_zipfile(self.checker, &item.context_expr)
-                    {
-                        self.bound = true;
-                    }
-                }
-            }
-            // A nested function is another scope.
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
-            _ => {}
-        }
-        visitor::walk_stmt(self, stmt);
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Attribute(attribute) = expr
-            && matches!(
-                attribute.attr.as_str(),
-                "infolist" | "namelist" | "getinfo" | "file_size" | "compress_size"
-            )
-        {
-            self.inspected = true;
-        }
-        visitor::walk_expr(self, expr);
-    }
 }
 
 fn zipfile_extractall_unchecked(checker: &mut Checker<'_>, call: &ExprCall) {
@@ -113,31 +67,41 @@ fn zipfile_extractall_unchecked(checker: &mut Checker<'_>, call: &ExprCall) {
     {
         return;
     }
-    let body = match checker.enclosing_function() {
-        Some(function) => &function.body[..],
-        None => match checker.stmt_ancestors().last() {
-            Some(top) => std::slice::from_ref(top),
-            None => return,
+    let (kind, body) = match checker.enclosing_function() {
+        Some(function) => (ScopeKind::Function(function), &function.body[..]),
+        None => match (checker.module(), checker.stmt_ancestors().last()) {
+            (Some(module), Some(top)) => (ScopeKind::Module(&module.body), std::slice::from_ref(top)),
+            _ => return,
         },
     };
-    let mut scan = Scan {
-        checker,
-        name: String::new(),
-        bound: false,
-        inspected: false,
-    };
-    match &*attribute.value {
-        receiver @ Expr::Call(_) if is_zipfile(checker, receiver) => {
-            scan.bound = true;
+    let bound = match &*attribute.value {
+        receiver @ Expr::Call(_) => is_zipfile(checker, receiver),
+        // A name: bound to a `ZipFile` by a definition that reaches here.
+        Expr::Name(name) => {
+            let Ok(cfg) = Cfg::build(kind.body()) else {
+                return;
+            };
+            ReachingDefs::new(kind, &cfg).is_some_and(|defs| {
+                defs.reaching(&cfg, name.id.as_str(), call.start())
+                    .iter()
+                    .any(|def| match def.kind {
+                        DefKind::Value(value) | DefKind::With(value) => is_zipfile(checker, value),
+                        _ => false,
+                    })
+            })
         }
-        Expr::Name(name) => scan.name = name.id.to_string(),
         _ => return,
-    }
-    scan.visit_body(body);
-    if is_test_path(checker.path()) {
+    };
+    if !bound || is_test_path(checker.path()) {
         return;
     }
-    if scan.bound && !scan.inspected {
+    let inspected = exprs_in(body).any(|expr| {
+        matches!(expr, Expr::Attribute(attribute) if matches!(
+            attribute.attr.as_str(),
+            "infolist" | "namelist" | "getinfo" | "file_size" | "compress_size"
+        ))
+    });
+    if !inspected {
         checker.report(&ZIPFILE_EXTRACTALL_UNCHECKED, call.range());
     }
 }

@@ -1,11 +1,9 @@
-use std::collections::HashMap;
-
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{self as ast, Expr, ExprCall, ModModule, Operator, Stmt};
-use ruff_source_file::LineIndex;
+use ruff_python_ast::{self as ast, Expr, ExprCall, Operator, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::checker::{Checker, Issue};
+use crate::semantic::MAX_DEPTH;
+use crate::taint::SinkClass;
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,6 +33,17 @@ crate::declare_rule! {
     /// format_html("<a href='{}'>{}</a>", url, title)
     /// ```
     ///
+    /// ## Profiles
+    /// In the default `precise` profile the check asks the data-flow analysis
+    /// where the text comes from: when only constants or sanitised values reach
+    /// it (`html.escape`, `markupsafe.escape`, Django's `escape`, numeric
+    /// conversion, allow-list checks) it is not reported; when untrusted data
+    /// does (request data, or a source declared in `[code.taint]`) it is
+    /// reported with high confidence and the path from the source; when that is
+    /// not known (a parameter of a function, the result of a library call) it
+    /// is reported as Bandit reports it. The `bandit` profile (`profile =
+    /// "bandit"`) reports exactly what Bandit does.
+    ///
     /// ## References
     /// - Bandit: B703 `django_mark_safe`
     /// - CWE-80
@@ -44,7 +53,8 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Potential XSS on mark_safe function.",
-        check: Module(django_mark_safe),
+        cwe: "CWE-80",
+        check: Call(django_mark_safe),
     };
 }
 
@@ -105,8 +115,8 @@ enum Item<'a> {
     With,
 }
 
-struct Evaluator<'a, 'i> {
-    lines: &'i LineIndex,
+struct Evaluator<'a, 'c, 'x> {
+    checker: &'c Checker<'x>,
     scope: Scope<'a>,
     /// Variable look-ups left: branches of assignments can make the
     /// search exponential on contrived code, where pyward gives up (and
@@ -114,9 +124,9 @@ struct Evaluator<'a, 'i> {
     budget: std::cell::Cell<u32>,
 }
 
-impl<'a> Evaluator<'a, '_> {
+impl<'a> Evaluator<'a, '_, '_> {
     fn line(&self, offset: TextSize) -> usize {
-        self.lines.line_index(offset).get()
+        self.checker.line_of(offset) as usize
     }
 
     /// Python's `lineno` of a statement: the `def`/`class` line, not a
@@ -129,9 +139,15 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
-    fn assigned_in(&self, stmts: &'a [Stmt], name: &str, out: &mut Vec<Item<'a>>) -> Outcome<()> {
+    fn assigned_in(
+        &self,
+        stmts: &'a [Stmt],
+        name: &str,
+        out: &mut Vec<Item<'a>>,
+        depth: usize,
+    ) -> Outcome<()> {
         for stmt in stmts {
-            match self.assigned(stmt, name)? {
+            match self.assigned(stmt, name, depth)? {
                 Assigned::Nothing => {}
                 Assigned::One(item) => out.push(item),
                 Assigned::Many(items) => out.extend(items),
@@ -140,19 +156,23 @@ impl<'a> Evaluator<'a, '_> {
         Ok(())
     }
 
-    fn many(&self, parts: &[&'a [Stmt]], name: &str) -> Outcome<Assigned<'a>> {
+    fn many(&self, parts: &[&'a [Stmt]], name: &str, depth: usize) -> Outcome<Assigned<'a>> {
         let mut out = Vec::new();
         for part in parts {
-            self.assigned_in(part, name, &mut out)?;
+            self.assigned_in(part, name, &mut out, depth + 1)?;
         }
         Ok(Assigned::Many(out))
     }
 
-    /// `DeepAssignation.is_assigned`.
-    fn assigned(&self, stmt: &'a Stmt, name: &str) -> Outcome<Assigned<'a>> {
+    /// `DeepAssignation.is_assigned`. Statements nested deeper than
+    /// [`MAX_DEPTH`] end the search as Bandit's recursion limit would.
+    fn assigned(&self, stmt: &'a Stmt, name: &str, depth: usize) -> Outcome<Assigned<'a>> {
+        if depth > MAX_DEPTH {
+            return Err(Crash);
+        }
         Ok(match stmt {
             Stmt::FunctionDef(function) if !function.is_async => {
-                self.many(&[&function.body], name)?
+                self.many(&[&function.body], name, depth)?
             }
             Stmt::With(with) if !with.is_async => {
                 let mut result = Assigned::Nothing;
@@ -161,33 +181,33 @@ impl<'a> Evaluator<'a, '_> {
                     result = if binds {
                         Assigned::One(Item::With)
                     } else {
-                        self.many(&[&with.body], name)?
+                        self.many(&[&with.body], name, depth)?
                     };
                 }
                 result
             }
             Stmt::Try(try_) if !try_.is_star => {
                 let mut out = Vec::new();
-                self.assigned_in(&try_.body, name, &mut out)?;
+                self.assigned_in(&try_.body, name, &mut out, depth + 1)?;
                 for handler in &try_.handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    self.assigned_in(&handler.body, name, &mut out)?;
+                    self.assigned_in(&handler.body, name, &mut out, depth + 1)?;
                 }
-                self.assigned_in(&try_.orelse, name, &mut out)?;
-                self.assigned_in(&try_.finalbody, name, &mut out)?;
+                self.assigned_in(&try_.orelse, name, &mut out, depth + 1)?;
+                self.assigned_in(&try_.finalbody, name, &mut out, depth + 1)?;
                 Assigned::Many(out)
             }
             Stmt::If(if_) => {
                 // Python's `orelse` of an `if` is its `elif`/`else` chain.
                 let mut out = Vec::new();
-                self.assigned_in(&if_.body, name, &mut out)?;
+                self.assigned_in(&if_.body, name, &mut out, depth + 1)?;
                 for clause in &if_.elif_else_clauses {
-                    self.assigned_in(&clause.body, name, &mut out)?;
+                    self.assigned_in(&clause.body, name, &mut out, depth + 1)?;
                 }
                 Assigned::Many(out)
             }
-            Stmt::For(for_) if !for_.is_async => self.many(&[&for_.body, &for_.orelse], name)?,
-            Stmt::While(while_) => self.many(&[&while_.body, &while_.orelse], name)?,
+            Stmt::For(for_) if !for_.is_async => self.many(&[&for_.body, &for_.orelse], name, depth)?,
+            Stmt::While(while_) => self.many(&[&while_.body, &while_.orelse], name, depth)?,
             Stmt::AugAssign(aug) => match &*aug.target {
                 Expr::Name(target) if target.id.as_str() == name => {
                     Assigned::One(Item::Value(&aug.value))
@@ -236,7 +256,7 @@ impl<'a> Evaluator<'a, '_> {
             if self.stmt_line(stmt) >= until {
                 break;
             }
-            match self.assigned(stmt, name)? {
+            match self.assigned(stmt, name, 0)? {
                 Assigned::Nothing => {}
                 Assigned::Many(items) if items.is_empty() => {}
                 Assigned::One(Item::Value(value)) => match value {
@@ -381,116 +401,56 @@ fn is_constant(expr: &Expr) -> bool {
     )
 }
 
-/// Walks the module as Bandit does: imports and aliases collected in order
-/// and for the whole file, the innermost plain `def` tracked.
-struct Walk<'a, 'i> {
-    lines: &'i LineIndex,
-    imports: Vec<String>,
-    aliases: HashMap<String, String>,
-    scopes: Vec<Scope<'a>>,
-    found: Vec<&'a ExprCall>,
-}
-
-impl Walk<'_, '_> {
-    fn imported_like(&self, module: &str) -> bool {
-        self.imports.iter().any(|m| m.contains(module))
-    }
-}
-
-impl<'a> Visitor<'a> for Walk<'a, '_> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::Import(import) => {
-                for alias in &import.names {
-                    if let Some(asname) = &alias.asname {
-                        self.aliases
-                            .insert(asname.to_string(), alias.name.to_string());
-                    }
-                    self.imports.push(alias.name.to_string());
-                }
-            }
-            Stmt::ImportFrom(import) => {
-                let module = import.module.as_ref().map(ast::Identifier::as_str);
-                for alias in &import.names {
-                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                    match module {
-                        Some(module) => {
-                            let full = format!("{module}.{}", alias.name);
-                            self.aliases.insert(local, full.clone());
-                            self.imports.push(full);
-                        }
-                        None => {
-                            if alias.asname.is_some() {
-                                self.aliases.insert(local, alias.name.to_string());
-                            }
-                            self.imports.push(alias.name.to_string());
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        if let Stmt::FunctionDef(function) = stmt
-            && !function.is_async
-        {
-            self.scopes.push(Scope::Function(function));
-            visitor::walk_stmt(self, stmt);
-            self.scopes.pop();
-        } else {
-            visitor::walk_stmt(self, stmt);
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Call(call) = expr
-            && let Some(first) = call.arguments.args.first()
-            && !matches!(first, Expr::StringLiteral(_))
-            && self.imported_like("django.utils.safestring")
-        {
-            let name = match &*call.func {
-                Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
-                Expr::Name(name) => Some(
-                    self.aliases
-                        .get(name.id.as_str())
-                        .map_or(name.id.as_str(), |target| {
-                            target.rsplit('.').next().unwrap_or(target)
-                        }),
-                ),
-                _ => None,
-            };
-            if name.is_some_and(|name| AFFECTED.contains(&name))
-                && let Some(&scope) = self.scopes.last()
-            {
-                let evaluator = Evaluator {
-                    lines: self.lines,
-                    scope,
-                    budget: std::cell::Cell::new(10_000),
-                };
-                if matches!(evaluator.is_secure(call, first), Ok(false)) {
-                    self.found.push(call);
-                }
+fn django_mark_safe(checker: &mut Checker<'_>, call: &ExprCall) {
+    // Cheapest first: the callee's name (through its import, for a plain
+    // name: `from x import mark_safe as ms`), then the argument, then the
+    // import of `safestring`.
+    let affected = match &*call.func {
+        Expr::Attribute(attribute) => AFFECTED.contains(&attribute.attr.as_str()),
+        Expr::Name(name) => {
+            let local = name.id.as_str();
+            match checker.call_qualified_name(call) {
+                Some(q) if q.is_imported() => AFFECTED.contains(&q.last()),
+                _ => AFFECTED.contains(&local),
             }
         }
-        visitor::walk_expr(self, expr);
-    }
-}
-
-fn django_mark_safe(checker: &mut Checker<'_>, module: &ModModule) {
-    // Nothing to do without an import naming `safestring`.
-    if !checker.source().contains("safestring") {
+        _ => false,
+    };
+    if !affected {
         return;
     }
-    let lines = LineIndex::from_source_text(checker.source());
-    let mut walk = Walk {
-        lines: &lines,
-        imports: Vec::new(),
-        aliases: HashMap::new(),
-        scopes: vec![Scope::Module(&module.body)],
-        found: Vec::new(),
+    let Some(first) = call.arguments.args.first() else {
+        return;
     };
-    walk.visit_body(&module.body);
-    for call in walk.found {
-        checker.report_issue(Issue::new(&DJANGO_MARK_SAFE, call.range()));
+    if matches!(first, Expr::StringLiteral(_))
+        || !checker.is_module_imported_like("django.utils.safestring")
+    {
+        return;
+    }
+    // Bandit's `parent`: the innermost plain `def` around the call (an
+    // `async def` is not one), else the module.
+    let scope = checker
+        .stmt_ancestors()
+        .find_map(|stmt| match stmt {
+            Stmt::FunctionDef(function) if !function.is_async => Some(Scope::Function(function)),
+            _ => None,
+        })
+        .or_else(|| checker.module().map(|m| Scope::Module(&m.body)));
+    let Some(scope) = scope else {
+        return;
+    };
+    let insecure = {
+        let evaluator = Evaluator {
+            checker,
+            scope,
+            budget: std::cell::Cell::new(10_000),
+        };
+        matches!(evaluator.is_secure(call, first), Ok(false))
+    };
+    if insecure {
+        checker.report_issue(
+            Issue::new(&DJANGO_MARK_SAFE, call.range()).data(SinkClass::Xss, [first]),
+        );
     }
 }
 
@@ -499,7 +459,8 @@ mod tests {
     use crate::settings::Settings;
 
     fn lines(source: &str) -> Vec<u32> {
-        crate::check_source("views.py", source, &Settings::for_rules(&["B703"]))
+        let settings = Settings::for_rules(&["B703"]).with_profile(crate::Profile::Bandit);
+        crate::check_source("views.py", source, &settings)
             .unwrap()
             .iter()
             .map(|f| f.location.as_ref().unwrap().line)

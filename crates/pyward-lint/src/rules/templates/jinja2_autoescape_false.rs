@@ -40,6 +40,7 @@ crate::declare_rule! {
         severity: High,
         confidence: High,
         message: "By default, jinja2 sets autoescape to False. Consider using autoescape=True or use the select_autoescape function to mitigate XSS vulnerabilities.",
+        cwe: "CWE-94",
         check: Call(jinja2_autoescape_false),
     };
 }

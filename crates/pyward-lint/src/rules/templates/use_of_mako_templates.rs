@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: Medium,
         confidence: High,
         message: "Mako templates allow HTML/JS rendering by default and are inherently open to XSS attacks. Ensure variables in all templates are properly sanitized via the 'n', 'h' or 'x' flags (depending on context). For example, to HTML escape the variable 'data' do ${ data |h }.",
+        cwe: "CWE-80",
         check: Call(use_of_mako_templates),
     };
 }
