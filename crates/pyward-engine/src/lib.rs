@@ -18,6 +18,7 @@ mod baseline;
 pub mod config;
 pub mod database;
 mod error;
+pub mod judge;
 pub mod policy;
 mod redact;
 mod request;
@@ -31,6 +32,7 @@ use pyward_model::{Finding, Report};
 use policy::Gate;
 
 pub use error::EngineError;
+pub use judge::{Block, BlockReason, Decision, Judge};
 pub use policy::FailOn;
 pub use request::{CodeRequest, Request, SecretsRequest, Selection};
 pub use scanner::{REGISTRY, ScannerId};

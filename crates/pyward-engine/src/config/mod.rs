@@ -41,9 +41,9 @@ pub struct Config {
     pub code: Option<pyward_lint::CodeConfig>,
     /// `[secrets]`: the secrets scanner's settings.
     pub secrets: Option<pyward_secrets::SecretsConfig>,
-    /// `[gateway]`: the package-index gateway's settings; not used by the
-    /// scanning commands (a warning says so).
-    pub gateway: Option<toml::Table>,
+    /// `[gateway]`: the package-index gateway's settings (the scanning
+    /// commands do not read them).
+    pub gateway: Option<crate::judge::GatewayConfig>,
 }
 
 /// One `[[ignore]]` entry: an id, a package pattern, or both.
@@ -210,10 +210,7 @@ fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, Engin
         toml::from_str(&text).map_err(|e| config_error(path, &text, false, &e))?
     };
     validate(&config, path, &text, is_pyproject)?;
-    for (section, present) in [
-        ("licenses", config.licenses.is_some()),
-        ("gateway", config.gateway.is_some()),
-    ] {
+    for (section, present) in [("licenses", config.licenses.is_some())] {
         if present {
             warnings.push(format!(
                 "`[{section}]` in `{}` is not applied by this version of pyward",
