@@ -4,9 +4,11 @@ pub mod code;
 pub mod config;
 pub mod db;
 pub mod deps;
+pub mod gateway;
 pub mod rule;
 pub mod scan;
 pub mod secrets;
+pub mod setup;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitStatus;
@@ -20,5 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Db(command) => db::run(&command),
         Command::Rule(args) => rule::run(&args),
         Command::Config(args) => config::run(&args),
+        Command::Gateway(args) => gateway::run(&args),
+        Command::Setup(args) => setup::run(&args),
     }
 }
