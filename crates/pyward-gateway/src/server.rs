@@ -789,7 +789,14 @@ async fn render(
         versions.sort_by(|a, b| filename::compare_versions(a, b));
         versions.dedup();
         let refs: Vec<&str> = versions.iter().map(String::as_str).collect();
-        let decisions = judge.releases(&name, &refs)?;
+        // A project refused whole keeps every file listed (each download
+        // says why); otherwise refused releases are left out, so the
+        // resolver picks another.
+        let decisions = if whole.is_blocked() {
+            Vec::new()
+        } else {
+            judge.releases(&name, &refs)?
+        };
         let mut hidden = std::collections::HashSet::new();
         for (version, decision) in versions.iter().zip(&decisions) {
             if decision.is_blocked() {

@@ -77,7 +77,9 @@ pub fn run(args: &SetupArgs) -> anyhow::Result<ExitStatus> {
     let after = match (args.tool, args.undo) {
         (Tool::Pip, false) => pip_set(&text, &args.url),
         (Tool::Pip, true) => pip_undo(&text),
-        (Tool::Uv, false) => uv_set(&text, &args.url).with_context(|| path.display().to_string())?,
+        (Tool::Uv, false) => {
+            uv_set(&text, &args.url).with_context(|| path.display().to_string())?
+        }
         (Tool::Uv, true) => uv_undo(&text).with_context(|| path.display().to_string())?,
         (Tool::Poetry, false) => {
             poetry_set(&text, &args.url).with_context(|| path.display().to_string())?
@@ -101,9 +103,16 @@ pub fn run(args: &SetupArgs) -> anyhow::Result<ExitStatus> {
     }
     write_atomically(&path, &after)?;
     let what = if args.undo {
-        format!("{tool} no longer installs through the gateway (`{}`)", path.display())
+        format!(
+            "{tool} no longer installs through the gateway (`{}`)",
+            path.display()
+        )
     } else {
-        format!("{tool} now installs through `{}` (`{}`)", args.url, path.display())
+        format!(
+            "{tool} now installs through `{}` (`{}`)",
+            args.url,
+            path.display()
+        )
     };
     output::message(pyward_engine::Level::Note, &what);
     if args.tool == Tool::Poetry {
@@ -146,7 +155,9 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new().prefix(".pyward-").tempfile_in(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".pyward-")
+        .tempfile_in(dir)?;
     temp.write_all(text.as_bytes())?;
     if let Ok(meta) = fs_err::metadata(path) {
         let _ = fs_err::set_permissions(temp.path(), meta.permissions());
@@ -285,7 +296,9 @@ fn uv_set(text: &str, url: &str) -> anyhow::Result<String> {
     entry.insert("default", toml_edit::value(true));
     let tables = document
         .entry("index")
-        .or_insert(toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+        .or_insert(toml_edit::Item::ArrayOfTables(
+            toml_edit::ArrayOfTables::new(),
+        ));
     let tables = tables
         .as_array_of_tables_mut()
         .context("`index` is not an array of tables")?;
@@ -319,7 +332,9 @@ fn poetry_set(text: &str, url: &str) -> anyhow::Result<String> {
         .context("`tool.poetry` is not a table")?;
     let sources = poetry
         .entry("source")
-        .or_insert(toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+        .or_insert(toml_edit::Item::ArrayOfTables(
+            toml_edit::ArrayOfTables::new(),
+        ))
         .as_array_of_tables_mut()
         .context("`tool.poetry.source` is not an array of tables")?;
     sources.push(entry);
@@ -345,7 +360,9 @@ mod tests {
         assert!(set.contains(&format!("index-url = {URL}")), "{set}");
         assert!(set.contains("timeout = 60"), "{set}");
         assert_eq!(
-            set.lines().filter(|l| pip_key(l) == Some("index-url")).count(),
+            set.lines()
+                .filter(|l| pip_key(l) == Some("index-url"))
+                .count(),
             1,
             "{set}"
         );
@@ -377,7 +394,8 @@ mod tests {
 
     #[test]
     fn poetry_gets_a_primary_source_in_the_project() {
-        let original = "[tool.poetry]\nname = \"app\"\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\n";
+        let original =
+            "[tool.poetry]\nname = \"app\"\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\n";
         let set = poetry_set(original, URL).unwrap();
         let parsed: toml::Table = toml::from_str(&set).unwrap();
         let source = &parsed["tool"]["poetry"]["source"][0];
