@@ -427,13 +427,9 @@ pub fn pip_install(venv: &Path, index: &str, target: &Path, requirements: &[&str
         ])
         .arg(target)
         .args(requirements)
+        .env_clear()
+        .envs(clean_env())
         .env("PIP_CONFIG_FILE", "/dev/null")
-        .env_remove("PIP_INDEX_URL")
-        .env_remove("PIP_EXTRA_INDEX_URL")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
         .output()
         .unwrap()
 }
@@ -462,13 +458,22 @@ pub fn uv_install(
         .arg("--target")
         .arg(target)
         .args(requirements)
-        .env_remove("UV_INDEX_URL")
-        .env_remove("UV_EXTRA_INDEX_URL")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
+        .env_clear()
+        .envs(clean_env())
         .env("UV_NO_PROGRESS", "1")
         .output()
         .unwrap()
+}
+
+/// The environment without what would point pip or uv elsewhere (index
+/// and find-links settings, proxies).
+fn clean_env() -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    std::env::vars_os()
+        .filter(|(k, _)| {
+            let k = k.to_string_lossy().to_ascii_uppercase();
+            !(k.starts_with("PIP_") || k.starts_with("UV_") || k.ends_with("_PROXY"))
+        })
+        .collect()
 }
 
 /// What a tool printed, both streams.
