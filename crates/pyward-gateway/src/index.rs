@@ -208,7 +208,7 @@ pub fn parse_html(body: &[u8], base: &Url, project: &str) -> Result<ProjectPage,
                 let Some(filename) = url
                     .path_segments()
                     .and_then(|mut s| s.next_back())
-                    .map(|s| percent_decode(s))
+                    .map(percent_decode)
                     .filter(|f| safe_filename(f))
                 else {
                     continue;

@@ -55,7 +55,8 @@ pub struct SetupArgs {
 }
 
 pub fn run(args: &SetupArgs) -> anyhow::Result<ExitStatus> {
-    if !args.undo && !(args.url.starts_with("http://") || args.url.starts_with("https://")) {
+    let is_http = args.url.starts_with("http://") || args.url.starts_with("https://");
+    if !args.undo && !is_http {
         anyhow::bail!("`--url {}` is not an http(s) URL", args.url);
     }
     let path = match &args.file {
