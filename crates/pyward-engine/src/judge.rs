@@ -226,99 +226,77 @@ pub trait LookAlikeCheck: Send + Sync {
     fn check(&self, name: &PackageName) -> Option<LookAlike>;
 }
 
-/// The look-alike check `pyward scan` uses. This build of the engine
-/// carries no list of popular projects, so it flags nothing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct BuiltinLookAlikes;
+/// The look-alike check `pyward scan` uses: the built-in list of popular
+/// projects, less the names of `[typosquat] allow`.
+pub struct BuiltinLookAlikes {
+    checker: pyward_typosquat::Checker,
+}
 
-impl LookAlikeCheck for BuiltinLookAlikes {
-    fn check(&self, _name: &PackageName) -> Option<LookAlike> {
-        None
+impl BuiltinLookAlikes {
+    pub fn new(config: &Config) -> Self {
+        let allow: pyward_typosquat::AllowList = config
+            .typosquat
+            .as_ref()
+            .map(|t| t.allow.iter().map(|name| PackageName::new(name)).collect())
+            .unwrap_or_default();
+        Self {
+            checker: pyward_typosquat::Checker::builtin().with_allow_list(allow),
+        }
     }
 }
 
-/// What a release's core metadata (its `METADATA` file, PEP 658) says of
-/// its license.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LicenseFields {
-    /// PEP 639 `License-Expression`.
-    pub expression: Option<String>,
-    /// The free-text `License` field.
-    pub license: Option<String>,
-    /// `Classifier: License :: ...` lines.
-    pub classifiers: Vec<String>,
+impl LookAlikeCheck for BuiltinLookAlikes {
+    fn check(&self, name: &PackageName) -> Option<LookAlike> {
+        self.checker.check(name).map(|found| LookAlike {
+            similar_to: found.similar_to.as_str().to_string(),
+            technique: found.technique.description(),
+        })
+    }
 }
 
 /// The most of a `METADATA` file read for its license: the headers come
 /// first, and a description can be megabytes.
 pub const MAX_METADATA_HEADER_BYTES: usize = 256 * 1024;
 
-impl LicenseFields {
-    /// Reads the license headers of a core metadata file (RFC 822 style
-    /// headers, ending at the first blank line). Anything unreadable is
-    /// left out rather than guessed.
-    pub fn from_metadata(metadata: &[u8]) -> Self {
-        let head = &metadata[..metadata.len().min(MAX_METADATA_HEADER_BYTES)];
-        let text = String::from_utf8_lossy(head);
-        let mut fields = Self::default();
-        let mut current: Option<(String, String)> = None;
-        let finish = |field: Option<(String, String)>, fields: &mut Self| {
-            let Some((key, value)) = field else { return };
-            let value = value.trim().to_string();
-            if value.is_empty() {
-                return;
-            }
-            match key.to_ascii_lowercase().as_str() {
-                "license-expression" => fields.expression = Some(value),
-                "license" => fields.license = Some(value),
-                "classifier" if value.starts_with("License ::") => fields.classifiers.push(value),
-                _ => {}
-            }
-        };
-        for line in text.lines() {
-            if line.trim().is_empty() {
-                break;
-            }
-            if line.starts_with([' ', '\t']) {
-                if let Some((_, value)) = &mut current {
-                    value.push('\n');
-                    value.push_str(line.trim());
-                }
-                continue;
-            }
-            finish(current.take(), &mut fields);
-            if let Some((key, value)) = line.split_once(':') {
-                current = Some((key.trim().to_string(), value.to_string()));
-            }
-        }
-        finish(current, &mut fields);
-        fields
-    }
-}
-
 /// Tells licenses a policy forbids.
 pub trait LicenseCheck: Send + Sync {
     /// Whether there is a policy at all: without one the gateway does not
     /// fetch metadata files to judge licenses.
     fn is_active(&self) -> bool;
-    /// Why `fields` break the policy (`license GPL-3.0-only is denied`),
-    /// or `None`.
-    fn violation(&self, fields: &LicenseFields) -> Option<String>;
+    /// Why the release whose core metadata file (`METADATA`, PEP 658) is
+    /// `metadata` breaks the policy, or `None`.
+    fn violation(&self, metadata: &str) -> Option<String>;
 }
 
-/// The license policy of `[licenses]`. This build of the engine does not
-/// apply license policies (`pyward scan` does not either), so it forbids
-/// nothing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ConfiguredLicenses;
+/// The license policy of `[licenses]`, as `pyward scan` applies it. The
+/// gateway serves many projects, none of them its own, so without a policy
+/// there is nothing to check (`scan` also compares with the project's own
+/// license).
+#[derive(Debug, Clone, Default)]
+pub struct ConfiguredLicenses {
+    policy: Option<pyward_licenses::LicensePolicy>,
+}
+
+impl ConfiguredLicenses {
+    /// The policy of `config`, checked (an unknown SPDX id is an error).
+    pub fn new(config: &Config) -> Result<Self, pyward_licenses::PolicyError> {
+        let policy = match &config.licenses {
+            Some(policy) => Some(policy.clone().validated()?),
+            None => None,
+        };
+        Ok(Self { policy })
+    }
+}
 
 impl LicenseCheck for ConfiguredLicenses {
     fn is_active(&self) -> bool {
-        false
+        self.policy.is_some()
     }
 
-    fn violation(&self, _fields: &LicenseFields) -> Option<String> {
-        None
+    fn violation(&self, metadata: &str) -> Option<String> {
+        let policy = self.policy.as_ref()?;
+        let info = pyward_licenses::resolve(&pyward_licenses::from_core_metadata(metadata));
+        pyward_licenses::evaluate(Some(policy), None, &info).map(|v| v.reason)
     }
 }
 
@@ -350,18 +328,22 @@ impl Judge {
     /// `fail-on-unknown` and `[gateway]`) over `database`.
     /// `block_vulnerable` (from the command line) overrides the
     /// configuration's.
+    /// An invalid `[licenses]` policy is an error.
     pub fn new(
         config: Config,
         database: Database,
         block_vulnerable: Option<BlockVulnerable>,
-    ) -> Self {
-        Self::with_checks(
+    ) -> Result<Self, EngineError> {
+        let licenses = ConfiguredLicenses::new(&config)
+            .map_err(|e| EngineError::Option(format!("`[licenses]`: {e}")))?;
+        let look_alikes = BuiltinLookAlikes::new(&config);
+        Ok(Self::with_checks(
             config,
             database,
             block_vulnerable,
-            Box::new(BuiltinLookAlikes),
-            Box::new(ConfiguredLicenses),
-        )
+            Box::new(look_alikes),
+            Box::new(licenses),
+        ))
     }
 
     /// As [`Judge::new`], with the look-alike and license checks given.
@@ -491,8 +473,12 @@ impl Judge {
 
     /// A release's license, from its core metadata file.
     pub fn license(&self, name: &PackageName, version: &str, metadata: &[u8]) -> Decision {
-        let fields = LicenseFields::from_metadata(metadata);
-        match self.settings.licenses.violation(&fields) {
+        let head = &metadata[..metadata.len().min(MAX_METADATA_HEADER_BYTES)];
+        match self
+            .settings
+            .licenses
+            .violation(&String::from_utf8_lossy(head))
+        {
             None => Decision::default(),
             Some(why) => self.unless_allowed(
                 name,
@@ -658,6 +644,10 @@ mod tests {
         toml::from_str(toml_text).unwrap()
     }
 
+    fn new_judge(config: Config, database: Database, block: Option<BlockVulnerable>) -> Judge {
+        Judge::new(config, database, block).unwrap()
+    }
+
     fn name(text: &str) -> PackageName {
         PackageName::new(text)
     }
@@ -674,7 +664,7 @@ mod tests {
 
     #[test]
     fn a_malicious_project_is_refused_whole_with_its_id() {
-        let judge = Judge::new(Config::default(), sample(), None);
+        let judge = new_judge(Config::default(), sample(), None);
         let decision = judge.project(&name("Evil_Pkg")).unwrap();
         let block = decision.block.unwrap();
         assert_eq!(block.reason, BlockReason::Malicious);
@@ -688,7 +678,7 @@ mod tests {
 
     #[test]
     fn a_malicious_release_is_refused_and_its_neighbours_are_not() {
-        let judge = Judge::new(Config::default(), sample(), None);
+        let judge = new_judge(Config::default(), sample(), None);
         let decisions = judge
             .releases(&name("hijacked"), &["2.0.0", "2.0.1", "2.0.2"])
             .unwrap();
@@ -701,7 +691,7 @@ mod tests {
 
     #[test]
     fn vulnerable_versions_are_noted_and_blocked_only_when_asked() {
-        let lenient = Judge::new(Config::default(), sample(), None);
+        let lenient = new_judge(Config::default(), sample(), None);
         let decisions = lenient
             .releases(&name("django"), &["3.0.1", "3.0.12"])
             .unwrap();
@@ -709,7 +699,7 @@ mod tests {
         assert_eq!(decisions[0].known_vulnerabilities, ["PYSEC-2021-9"]);
         assert!(decisions[1].known_vulnerabilities.is_empty());
 
-        let strict = Judge::new(
+        let strict = new_judge(
             config("[gateway]\nblock-vulnerable = true\n"),
             sample(),
             None,
@@ -726,7 +716,7 @@ mod tests {
         assert!(!decisions[1].is_blocked());
 
         // The command line wins over the file.
-        let off = Judge::new(
+        let off = new_judge(
             config("[gateway]\nblock-vulnerable = true\n"),
             sample(),
             Some(BlockVulnerable::Off),
@@ -737,13 +727,13 @@ mod tests {
     #[test]
     fn a_severity_threshold_follows_fail_on_unknown() {
         // The sample advisory has no severity: unknown.
-        let high = Judge::new(
+        let high = new_judge(
             config("[gateway]\nblock-vulnerable = \"high\"\n"),
             sample(),
             None,
         );
         assert!(high.releases(&name("django"), &["3.0.1"]).unwrap()[0].is_blocked());
-        let lenient = Judge::new(
+        let lenient = new_judge(
             config("fail-on-unknown = false\n[gateway]\nblock-vulnerable = \"high\"\n"),
             sample(),
             None,
@@ -768,7 +758,7 @@ mod tests {
                 ..IgnoreRule::default()
             },
         ];
-        let judge = Judge::new(config.clone(), sample(), None);
+        let judge = new_judge(config.clone(), sample(), None);
         assert!(!judge.releases(&name("django"), &["3.0.1"]).unwrap()[0].is_blocked());
         assert!(judge.project(&name("evil-pkg")).unwrap().is_blocked());
         config.ignore.push(IgnoreRule {
@@ -776,7 +766,7 @@ mod tests {
             reason: "our own test package".into(),
             ..IgnoreRule::default()
         });
-        let judge = Judge::new(config, sample(), None);
+        let judge = new_judge(config, sample(), None);
         assert!(!judge.project(&name("evil-pkg")).unwrap().is_blocked());
     }
 
@@ -787,7 +777,7 @@ mod tests {
             sample(),
             None,
             Box::new(Table),
-            Box::new(ConfiguredLicenses),
+            Box::new(ConfiguredLicenses::default()),
         );
         let block = judge.project(&name("reqeusts")).unwrap().block.unwrap();
         assert_eq!(block.reason, BlockReason::LookAlike);
@@ -798,7 +788,7 @@ mod tests {
             sample(),
             None,
             Box::new(Table),
-            Box::new(ConfiguredLicenses),
+            Box::new(ConfiguredLicenses::default()),
         );
         let decision = allowed.project(&name("reqeusts")).unwrap();
         assert!(!decision.is_blocked());
@@ -807,7 +797,7 @@ mod tests {
 
     #[test]
     fn allow_entries_narrow_by_version_and_never_cover_malware() {
-        let judge = Judge::new(
+        let judge = new_judge(
             config(
                 "[gateway]\nblock-vulnerable = true\n[[gateway.allow]]\npackage = \"django\"\nversions = \"<3.0.5\"\nreason = \"patched in our fork\"\n[[gateway.allow]]\npackage = \"evil-pkg\"\nreason = \"no\"\n",
             ),
@@ -855,57 +845,63 @@ mod tests {
     }
 
     #[test]
-    fn license_headers_are_read_from_metadata() {
-        let metadata = b"Metadata-Version: 2.4\nName: x\nLicense-Expression: MIT OR Apache-2.0\nLicense: Some long\n        text\nClassifier: License :: OSI Approved :: MIT License\nClassifier: Programming Language :: Python\n\nLicense: in the description, not a header\n";
-        let fields = LicenseFields::from_metadata(metadata);
-        assert_eq!(fields.expression.as_deref(), Some("MIT OR Apache-2.0"));
-        assert_eq!(fields.license.as_deref(), Some("Some long\ntext"));
-        assert_eq!(
-            fields.classifiers,
-            ["License :: OSI Approved :: MIT License"]
+    fn a_license_the_policy_forbids_is_refused() {
+        let judge = new_judge(
+            config("[licenses]\ndeny = [\"GPL-3.0-only\"]\n"),
+            sample(),
+            None,
         );
-        assert_eq!(
-            LicenseFields::from_metadata(b"\xff\xfe"),
-            LicenseFields::default()
+        assert!(judge.checks_licenses());
+        let block = judge
+            .license(
+                &name("x"),
+                "1.0",
+                b"Metadata-Version: 2.4\nName: x\nLicense-Expression: GPL-3.0-only\n\nLicense: MIT in the description\n",
+            )
+            .block
+            .unwrap();
+        assert_eq!(block.reason, BlockReason::License);
+        assert!(block.message.starts_with("x 1.0: "), "{}", block.message);
+        assert!(block.message.contains("GPL-3.0-only"), "{}", block.message);
+        let mit =
+            b"Metadata-Version: 2.1\nName: x\nClassifier: License :: OSI Approved :: MIT License\n";
+        assert!(!judge.license(&name("x"), "1.0", mit).is_blocked());
+        let allowed = new_judge(
+            config(
+                "[licenses]\ndeny = [\"GPL-3.0-only\"]\n[[gateway.allow]]\npackage = \"x\"\nreason = \"internal use only\"\n",
+            ),
+            sample(),
+            None,
+        );
+        assert!(
+            !allowed
+                .license(&name("x"), "1.0", b"License-Expression: GPL-3.0-only\n")
+                .is_blocked()
+        );
+        // Without a policy nothing is checked (and no metadata fetched).
+        assert!(!new_judge(Config::default(), sample(), None).checks_licenses());
+        assert!(
+            Judge::new(
+                config("[licenses]\ndeny = [\"Not-A-License\"]\n"),
+                sample(),
+                None
+            )
+            .is_err()
         );
     }
 
     #[test]
-    fn a_license_the_policy_forbids_is_refused() {
-        struct NoGpl;
-        impl LicenseCheck for NoGpl {
-            fn is_active(&self) -> bool {
-                true
-            }
-            fn violation(&self, fields: &LicenseFields) -> Option<String> {
-                fields
-                    .expression
-                    .as_deref()
-                    .filter(|e| e.contains("GPL"))
-                    .map(|e| format!("license {e} is denied by the policy"))
-            }
-        }
-        let judge = Judge::with_checks(
-            Config::default(),
+    fn the_built_in_look_alike_list_is_the_one_scan_uses() {
+        let judge = new_judge(Config::default(), sample(), None);
+        let block = judge.project(&name("reqeusts")).unwrap().block.unwrap();
+        assert_eq!(block.reason, BlockReason::LookAlike);
+        assert_eq!(block.message, "'reqeusts' imitates 'requests'");
+        assert!(!judge.project(&name("requests")).unwrap().is_blocked());
+        let vouched = new_judge(
+            config("[typosquat]\nallow = [\"reqeusts\"]\n"),
             sample(),
             None,
-            Box::new(BuiltinLookAlikes),
-            Box::new(NoGpl),
         );
-        assert!(judge.checks_licenses());
-        let block = judge
-            .license(&name("x"), "1.0", b"License-Expression: GPL-3.0-only\n")
-            .block
-            .unwrap();
-        assert_eq!(block.reason, BlockReason::License);
-        assert_eq!(
-            block.message,
-            "x 1.0: license GPL-3.0-only is denied by the policy"
-        );
-        assert!(
-            !judge
-                .license(&name("x"), "1.0", b"License-Expression: MIT\n")
-                .is_blocked()
-        );
+        assert!(!vouched.project(&name("reqeusts")).unwrap().is_blocked());
     }
 }

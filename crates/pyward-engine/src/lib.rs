@@ -18,6 +18,7 @@ mod baseline;
 pub mod config;
 pub mod database;
 mod error;
+pub mod inventory;
 pub mod judge;
 pub mod policy;
 mod redact;
@@ -172,6 +173,13 @@ impl Engine {
             messages.extend(part.warnings.into_iter().map(Message::warning));
             merge(&mut report, part.report);
         }
+        messages.extend(
+            setup
+                .inventory
+                .settle(&mut report)
+                .into_iter()
+                .map(Message::note),
+        );
         redact::report(&mut report);
 
         let notes = policy::apply(

@@ -18,6 +18,8 @@ use crate::setup::Setup;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScannerId {
     Deps,
+    Names,
+    Licenses,
     Code,
     Secrets,
 }
@@ -56,6 +58,18 @@ pub static REGISTRY: &[Entry] = &[
         name: "deps",
         summary: "known vulnerabilities and malicious packages among the dependencies",
         prepare: scanners::deps::prepare,
+    },
+    Entry {
+        id: ScannerId::Names,
+        name: "names",
+        summary: "dependencies whose names imitate popular packages (typosquatting)",
+        prepare: scanners::names::prepare,
+    },
+    Entry {
+        id: ScannerId::Licenses,
+        name: "licenses",
+        summary: "dependency licenses against the license policy",
+        prepare: scanners::licenses::prepare,
     },
     Entry {
         id: ScannerId::Code,

@@ -2,12 +2,14 @@
 //! applied, the folder sources are relative to, and the configuration.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pyward_model::{ScanRoot, Severity};
 
 use crate::EngineError;
 use crate::baseline::{BaselineFile, ReportBaseline};
 use crate::config::{self, LoadedConfig};
+use crate::inventory::SharedInventory;
 use crate::policy::{FailOn, Gate};
 use crate::request::{self, Request};
 use crate::vex::VexDocument;
@@ -28,6 +30,8 @@ pub struct Setup {
     pub report_baseline: Option<ReportBaseline>,
     /// `--vex` documents, read.
     pub vex: Vec<VexDocument>,
+    /// The dependencies, read once for every scanner that needs them.
+    pub inventory: Arc<SharedInventory>,
 }
 
 impl Setup {
@@ -61,6 +65,7 @@ impl Setup {
         let options = request.selection.options();
         pyward_inventory::validate_options(&options)?;
         let root = scan_root(&paths, &request.requirements, &base);
+        let inventory = Arc::new(SharedInventory::new(&request, &paths, &base));
         Ok(Self {
             request,
             paths,
@@ -69,6 +74,7 @@ impl Setup {
             config,
             report_baseline,
             vex,
+            inventory,
         })
     }
 

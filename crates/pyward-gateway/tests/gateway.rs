@@ -106,6 +106,29 @@ fn refusals_carry_the_reason_in_the_status_line() {
 }
 
 #[test]
+fn a_license_the_policy_denies_is_refused_from_the_metadata_file() {
+    let w = world();
+    let gateway = InProcess::start(
+        w.upstream.to_str().unwrap(),
+        &w.cache,
+        real_judge(&w.db, "[licenses]\ndeny = [\"MIT\"]\n", None),
+    );
+    let file = get(
+        gateway.addr,
+        "/files/safe-pkg/safe_pkg-1.0-py3-none-any.whl",
+    )
+    .unwrap();
+    assert_eq!(file.status, 403, "{}", file.status_line);
+    assert!(
+        file.status_line
+            .starts_with("HTTP/1.1 403 blocked by pyward: safe-pkg 1.0: ")
+            && file.status_line.contains("MIT"),
+        "{}",
+        file.status_line
+    );
+}
+
+#[test]
 fn without_blocking_vulnerable_versions_are_served() {
     let w = world();
     let gateway = InProcess::start(w.upstream.to_str().unwrap(), &w.cache, judge(&w.db, None));

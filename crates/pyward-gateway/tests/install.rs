@@ -49,10 +49,11 @@ fn pip_installs_what_is_safe_and_shows_why_it_refuses_the_rest() {
         }
     };
     let w = world();
+    // The judge `pyward gateway` builds: the engine's look-alike list.
     let gateway = InProcess::start(
         w.upstream.to_str().unwrap(),
         &w.dir.path().join("cache"),
-        judge(&w.db, None),
+        real_judge(&w.db, "", None),
     );
 
     let out = pip_install(venv, &gateway.url(), &w.target("safe"), &["safe-pkg"]);

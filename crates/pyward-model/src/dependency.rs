@@ -104,15 +104,17 @@ pub struct FileHash {
 
 /// What an installed distribution's metadata says about its license,
 /// raw: the license check turns it into an SPDX expression.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenseMetadata {
     /// PEP 639 `License-Expression`.
     pub expression: Option<String>,
     /// The free-text `License` field.
     pub license: Option<String>,
     /// `Classifier: License :: ...` lines.
+    #[serde(default)]
     pub classifiers: Vec<String>,
     /// License files: name and the first few kilobytes of text.
+    #[serde(default)]
     pub files: Vec<(String, String)>,
 }
 

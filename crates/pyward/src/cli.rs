@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use pyward_model::Severity;
 
-use crate::commands::{code, config, db, deps, gateway, rule, scan, secrets, setup};
+use crate::commands::{code, config, db, deps, gateway, licenses, rule, scan, secrets, setup};
 
 /// pyward: one security scanner for Python projects. Audits dependencies
 /// against OSV vulnerability data, finds insecure code and hardcoded
@@ -24,10 +24,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run every scanner over a project folder: dependencies, code, secrets
+    /// Run every scanner over a project folder: dependencies (vulnerable,
+    /// malicious, look-alike, licenses), code, secrets
     Scan(scan::ScanArgs),
     /// Audit dependencies against known vulnerabilities
     Deps(deps::DepsArgs),
+    /// The license of every dependency, checked against the license policy
+    Licenses(licenses::LicensesArgs),
     /// Find insecure Python code (Bandit's checks and more)
     Code(code::CodeArgs),
     /// Find hardcoded keys, tokens and passwords

@@ -34,9 +34,10 @@ pub struct Config {
     /// Reasoned, optionally expiring ignores.
     #[serde(default)]
     pub ignore: Vec<IgnoreRule>,
-    /// `[licenses]`: accepted so that a policy file written for the license
-    /// check is not rejected, but not applied yet (a warning says so).
-    pub licenses: Option<toml::Table>,
+    /// `[licenses]`: the license policy.
+    pub licenses: Option<pyward_licenses::LicensePolicy>,
+    /// `[typosquat]`: names never reported as look-alikes.
+    pub typosquat: Option<TyposquatConfig>,
     /// `[code]`: the code scanner's settings.
     pub code: Option<pyward_lint::CodeConfig>,
     /// `[secrets]`: the secrets scanner's settings.
@@ -44,6 +45,16 @@ pub struct Config {
     /// `[gateway]`: the package-index gateway's settings (the scanning
     /// commands do not read them).
     pub gateway: Option<crate::judge::GatewayConfig>,
+}
+
+/// `[typosquat]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TyposquatConfig {
+    /// Package names the project vouches for: never reported as
+    /// look-alikes, whatever they resemble.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// One `[[ignore]]` entry: an id, a package pattern, or both.
@@ -186,7 +197,7 @@ fn load_pyward(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, En
 
 /// Reads one file. `pyproject.toml` without `[tool.pyward]` is `None`, so
 /// the search goes on upward.
-fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, EngineError> {
+fn read(path: &Path, _warnings: &mut Vec<String>) -> Result<Option<Config>, EngineError> {
     let text = read_text(path)?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let config = if is_pyproject {
@@ -210,14 +221,6 @@ fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, Engin
         toml::from_str(&text).map_err(|e| config_error(path, &text, false, &e))?
     };
     validate(&config, path, &text, is_pyproject)?;
-    for (section, present) in [("licenses", config.licenses.is_some())] {
-        if present {
-            warnings.push(format!(
-                "`[{section}]` in `{}` is not applied by this version of pyward",
-                path.display()
-            ));
-        }
-    }
     Ok(Some(config))
 }
 

@@ -2,4 +2,6 @@
 
 pub(crate) mod code;
 pub(crate) mod deps;
+pub(crate) mod licenses;
+pub(crate) mod names;
 pub(crate) mod secrets;

@@ -179,8 +179,15 @@ pub fn judge(db: &Path, block: Option<BlockVulnerable>) -> Judge {
         pyward_osv::Database::open(db).unwrap(),
         block,
         Box::new(LookAlikes),
-        Box::new(pyward_engine::judge::ConfiguredLicenses),
+        Box::new(pyward_engine::judge::ConfiguredLicenses::default()),
     )
+}
+
+/// A judge as `pyward gateway` builds it: the engine's own look-alike list
+/// and the license policy of `config` (TOML).
+pub fn real_judge(db: &Path, config: &str, block: Option<BlockVulnerable>) -> Judge {
+    let config: Config = toml::from_str(config).unwrap();
+    Judge::new(config, pyward_osv::Database::open(db).unwrap(), block).unwrap()
 }
 
 pub fn free_port() -> u16 {

@@ -105,6 +105,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<ExitStatus> {
     };
     args.selection.apply(&mut request);
     args.report.apply(&mut request);
-    let engine = Engine::new(request, &[ScannerId::Deps])?;
+    // Known-vulnerable, malicious and look-alike packages.
+    let engine = Engine::new(request, &[ScannerId::Deps, ScannerId::Names])?;
     outcome::run(engine, &args.report)
 }

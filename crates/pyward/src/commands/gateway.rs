@@ -106,7 +106,7 @@ pub fn run(args: &GatewayArgs) -> anyhow::Result<ExitStatus> {
         None => pyward_gateway::default_cache_dir()
             .context("no user cache folder (set XDG_CACHE_HOME or HOME), and no --cache-dir")?,
     };
-    let judge = Judge::new(loaded.config, db, args.block_vulnerable);
+    let judge = Judge::new(loaded.config, db, args.block_vulnerable)?;
     init_log(&args.log_format);
     let mut options = pyward_gateway::GatewayOptions::new(args.listen, upstream, cache_dir);
     options.max_in_flight = args.max_in_flight;

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod deps;
 pub mod gateway;
+pub mod licenses;
 pub mod rule;
 pub mod scan;
 pub mod secrets;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Deps(args) => deps::run(&args),
+        Command::Licenses(args) => licenses::run(&args),
         Command::Code(args) => code::run(&args),
         Command::Secrets(args) => secrets::run(&args),
         Command::Db(command) => db::run(&command),

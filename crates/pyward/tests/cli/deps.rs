@@ -42,7 +42,17 @@ fn example_project_findings_match_contract_json() {
             "PYSEC-2021-99",
         ]
     );
-    for finding in findings {
+    let look_alikes: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["kind"] == "typosquat")
+        .map(|f| f["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(look_alikes, ["reqeusts"]);
+    let findings: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["kind"] != "typosquat")
+        .collect();
+    for finding in &findings {
         assert_eq!(finding["kind"], "vulnerability");
         assert!(
             finding["fingerprint"]
@@ -60,7 +70,7 @@ fn example_project_findings_match_contract_json() {
         .iter()
         .map(|f| (f["package"].as_str().unwrap(), f["id"].as_str().unwrap()))
         .collect();
-    for finding in findings {
+    for finding in &findings {
         for alias in finding["aliases"].as_array().into_iter().flatten() {
             let pair = (
                 finding["package"].as_str().unwrap(),

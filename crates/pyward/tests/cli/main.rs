@@ -5,6 +5,8 @@ mod code;
 mod config;
 mod db;
 mod deps;
+mod hardening;
+mod licenses;
 mod rule;
 mod scan;
 mod secrets;

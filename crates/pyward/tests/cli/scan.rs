@@ -107,7 +107,13 @@ fn scan_finds_what_each_single_command_finds() {
     let (scan, scan_ignored) = run(&["scan", "--offline"]);
     let mut single = Vec::new();
     let mut single_ignored = Vec::new();
-    for command in [&["deps", "--offline"][..], &["code"], &["secrets"]] {
+    let commands = [
+        &["deps", "--offline"][..],
+        &["licenses", "--offline"],
+        &["code"],
+        &["secrets"],
+    ];
+    for command in commands {
         let (found, ignored) = run(command);
         single.extend(found);
         single_ignored.extend(ignored);
@@ -248,4 +254,44 @@ fn a_saved_report_is_a_baseline_for_every_kind() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not a pyward JSON report"));
+}
+
+/// A dependency one typo away from a popular package is a finding of its
+/// own, naming the package it imitates.
+#[test]
+fn a_look_alike_name_is_reported_with_what_it_imitates() {
+    let dir =
+        crate::support::project(&[("requirements.txt", "reqeusts==2.31.0\nrequests==2.31.0\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args([
+            "scan",
+            "--offline",
+            "--format",
+            "json",
+            "--skip",
+            "code,secrets",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    let squats: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "typosquat")
+        .collect();
+    assert_eq!(squats.len(), 1, "{squats:?}");
+    assert_eq!(squats[0]["package"], "reqeusts");
+    assert_eq!(squats[0]["similar_to"], "requests");
+    assert!(
+        report["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "typosquat")
+    );
 }

@@ -32,7 +32,10 @@ impl Pyward {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
             .env("XDG_CACHE_HOME", self.home.path().join("cache"))
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // Nothing reaches the network: license lookups go to a port
+            // where nothing listens unless a test serves one.
+            .env("PYWARD_PYPI_URL", "http://127.0.0.1:9");
         cmd
     }
 }
@@ -60,4 +63,50 @@ pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
 
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A web server on 127.0.0.1 answering `GET path` with the body given for
+/// that path (404 for anything else), for as long as it lives: stands in
+/// for PyPI's JSON API and other indexes.
+pub struct FakeServer {
+    pub url: String,
+}
+
+impl FakeServer {
+    pub fn start(routes: Vec<(String, String)>) -> Self {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let mut reader = BufReader::new(stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let path = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_string();
+                let found = routes.iter().find(|(p, _)| *p == path);
+                let (status, body) = match found {
+                    Some((_, body)) => ("200 OK", body.clone()),
+                    None => ("404 Not Found", "{}".to_string()),
+                };
+                let mut stream = reader.into_inner();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        Self { url }
+    }
 }
