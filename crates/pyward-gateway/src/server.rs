@@ -432,7 +432,7 @@ fn log_decision(
             file,
             decision = "blocked",
             reason = %block.reason,
-            ids = ?block.ids,
+            ids = %block.ids.join(","),
             why = %block.message,
         ),
         (None, Some(allowed)) => tracing::info!(
@@ -451,7 +451,7 @@ fn log_decision(
             file,
             decision = "allowed",
             reason = "known-vulnerable",
-            ids = ?decision.known_vulnerabilities,
+            ids = %decision.known_vulnerabilities.join(","),
         ),
         (None, None) => tracing::info!(
             event = "decision",

@@ -294,6 +294,38 @@ fn an_upstream_that_is_down_costs_only_what_is_not_cached() {
 }
 
 #[test]
+fn an_upstream_that_never_answers_times_out_with_a_502() {
+    let w = world();
+    // Accepts connections, never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    let gateway = InProcess::start_with(
+        &format!("http://{silent_addr}/"),
+        &w.cache,
+        judge(&w.db, None),
+        |options| {
+            options.timeouts.page = Duration::from_secs(1);
+            options.timeouts.read = Duration::from_secs(1);
+        },
+    );
+    let started = std::time::Instant::now();
+    let answer = get(gateway.addr, "/simple/safe-pkg/").unwrap();
+    assert_eq!(answer.status, 502);
+    assert!(
+        answer.status_line.contains("upstream timed out"),
+        "{}",
+        answer.status_line
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        get(gateway.addr, "/health").unwrap().status,
+        200,
+        "still serving"
+    );
+    drop(silent);
+}
+
+#[test]
 fn malformed_upstream_pages_are_a_502_and_the_gateway_goes_on() {
     let w = world();
     fs_err::create_dir_all(w.upstream.join("broken")).unwrap();

@@ -217,14 +217,19 @@ fn uv_installs_what_is_safe_and_refuses_the_rest() {
         Some("1.0")
     );
 
-    for (package, target) in [("evil-pkg", "evil"), ("reqeusts", "typo")] {
+    for (package, target, reason) in [
+        ("evil-pkg", "evil", "malicious package (MAL-2024-9934)"),
+        ("reqeusts", "typo", "'reqeusts' imitates 'requests'"),
+    ] {
         let out = uv_install(&uv, venv, &gateway.url(), &w.target(target), &[package]);
         assert!(
             !out.status.success(),
             "{package} installed: {}",
             printed(&out)
         );
-        assert!(printed(&out).contains("403"), "{}", printed(&out));
+        // uv shows the reason phrase too.
+        let wanted = format!("403 blocked by pyward: {reason}");
+        assert!(printed(&out).contains(&wanted), "{}", printed(&out));
     }
 
     let out = uv_install(&uv, venv, &gateway.url(), &w.target("open"), &["vulnpkg<3"]);
