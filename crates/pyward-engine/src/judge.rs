@@ -23,7 +23,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use pyward_model::{Dependency, FindingKind, PackageName, Report, Severity};
+use pyward_model::{Dependency, Finding, FindingKind, PackageName, Report, Severity};
 use pyward_osv::Database;
 use serde::Deserialize;
 
@@ -265,7 +265,17 @@ pub trait LicenseCheck: Send + Sync {
     fn is_active(&self) -> bool;
     /// Why the release whose core metadata file (`METADATA`, PEP 658) is
     /// `metadata` breaks the policy, or `None`.
-    fn violation(&self, metadata: &str) -> Option<String>;
+    fn violation(&self, metadata: &str) -> Option<LicenseViolation>;
+}
+
+/// A license the policy forbids, as `pyward scan` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseViolation {
+    /// The finding's id (`license-denied`): what `[[ignore]]` names.
+    pub rule_id: String,
+    pub severity: Severity,
+    /// One sentence, naming the license.
+    pub reason: String,
 }
 
 /// The license policy of `[licenses]`, as `pyward scan` applies it. The
@@ -293,10 +303,24 @@ impl LicenseCheck for ConfiguredLicenses {
         self.policy.is_some()
     }
 
-    fn violation(&self, metadata: &str) -> Option<String> {
+    fn violation(&self, metadata: &str) -> Option<LicenseViolation> {
+        use pyward_licenses::ViolationKind;
         let policy = self.policy.as_ref()?;
         let info = pyward_licenses::resolve(&pyward_licenses::from_core_metadata(metadata));
-        pyward_licenses::evaluate(Some(policy), None, &info).map(|v| v.reason)
+        let violation = pyward_licenses::evaluate(Some(policy), None, &info)?;
+        // The severities the license scanner gives its findings.
+        let severity = match violation.kind {
+            ViolationKind::Denied | ViolationKind::DeniedCategory | ViolationKind::NotAllowed => {
+                Severity::High
+            }
+            ViolationKind::Conflict => Severity::Medium,
+            ViolationKind::NoLicense => Severity::Low,
+        };
+        Some(LicenseViolation {
+            rule_id: crate::scanners::licenses::rule_id(violation.kind).to_string(),
+            severity,
+            reason: violation.reason,
+        })
     }
 }
 
@@ -401,6 +425,17 @@ impl Judge {
         let Some(look_alike) = self.settings.look_alikes.check(name) else {
             return Ok(Decision::default());
         };
+        let finding = Finding::new(
+            FindingKind::Typosquat,
+            crate::scanners::names::RULE_ID,
+            Severity::High,
+        );
+        if let Some(reason) = self.ignored(finding, name, None) {
+            return Ok(Decision {
+                allowed_by: Some(reason),
+                ..Decision::default()
+            });
+        }
         let block = Block {
             reason: BlockReason::LookAlike,
             message: format!("'{name}' imitates '{}'", look_alike.similar_to),
@@ -474,22 +509,52 @@ impl Judge {
     /// A release's license, from its core metadata file.
     pub fn license(&self, name: &PackageName, version: &str, metadata: &[u8]) -> Decision {
         let head = &metadata[..metadata.len().min(MAX_METADATA_HEADER_BYTES)];
-        match self
-            .settings
-            .licenses
-            .violation(&String::from_utf8_lossy(head))
-        {
-            None => Decision::default(),
-            Some(why) => self.unless_allowed(
-                name,
-                Some(version),
-                Block {
-                    reason: BlockReason::License,
-                    message: format!("{name} {version}: {why}"),
-                    ids: Vec::new(),
-                },
-            ),
+        let text = String::from_utf8_lossy(head);
+        let Some(violation) = self.settings.licenses.violation(&text) else {
+            return Decision::default();
+        };
+        let finding = Finding::new(
+            FindingKind::License,
+            violation.rule_id.clone(),
+            violation.severity,
+        );
+        if let Some(reason) = self.ignored(finding, name, Some(version)) {
+            return Decision {
+                allowed_by: Some(reason),
+                ..Decision::default()
+            };
         }
+        self.unless_allowed(
+            name,
+            Some(version),
+            Block {
+                reason: BlockReason::License,
+                message: format!("{name} {version}: {}", violation.reason),
+                ids: vec![violation.rule_id],
+            },
+        )
+    }
+
+    /// The reason `[[ignore]]` (or `min-severity`) sets `finding` of
+    /// `name` aside, as it would in `pyward scan`.
+    fn ignored(
+        &self,
+        mut finding: Finding,
+        name: &PackageName,
+        version: Option<&str>,
+    ) -> Option<String> {
+        finding.package = Some(name.clone());
+        finding.version = Some(version.map(str::to_string));
+        let mut report = Report::new(env!("CARGO_PKG_VERSION"));
+        report.findings.push(finding);
+        let _notes = policy::apply(
+            &mut report,
+            &self.settings.config,
+            &[],
+            None,
+            policy::today(),
+        );
+        report.ignored.pop().and_then(|f| f.ignore_reason)
     }
 
     /// The findings `pyward scan` would report for `name` at each version
@@ -878,6 +943,15 @@ mod tests {
                 .license(&name("x"), "1.0", b"License-Expression: GPL-3.0-only\n")
                 .is_blocked()
         );
+        let ignored = new_judge(
+            config(
+                "[licenses]\ndeny = [\"GPL-3.0-only\"]\n[[ignore]]\nid = \"license-denied\"\npackage = \"x\"\nreason = \"not distributed\"\n",
+            ),
+            sample(),
+            None,
+        );
+        let decision = ignored.license(&name("x"), "1.0", b"License-Expression: GPL-3.0-only\n");
+        assert_eq!(decision.allowed_by.as_deref(), Some("not distributed"));
         // Without a policy nothing is checked (and no metadata fetched).
         assert!(!new_judge(Config::default(), sample(), None).checks_licenses());
         assert!(
@@ -903,5 +977,15 @@ mod tests {
             None,
         );
         assert!(!vouched.project(&name("reqeusts")).unwrap().is_blocked());
+        // An `[[ignore]]` that sets the finding aside in `scan` lets it
+        // through here.
+        let ignored = new_judge(
+            config("[[ignore]]\nid = \"typosquat\"\npackage = \"reqeusts\"\nreason = \"ours\"\n"),
+            sample(),
+            None,
+        );
+        let decision = ignored.project(&name("reqeusts")).unwrap();
+        assert!(!decision.is_blocked());
+        assert_eq!(decision.allowed_by.as_deref(), Some("ours"));
     }
 }
