@@ -139,6 +139,7 @@ fn refresh(old: Database, path: &Path, url: &str, warnings: &mut Vec<String>) ->
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(120),
         progress: std::io::stderr().is_terminal(),
+        ..pyward_osv::FetchOptions::default()
     };
     let mut failed = |cause: &dyn std::fmt::Display, old: &Database| {
         warnings.push(format!(

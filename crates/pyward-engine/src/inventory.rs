@@ -59,18 +59,23 @@ impl SharedInventory {
             return Vec::new();
         };
         let mut dependencies = dedup_dependencies(inventory.dependencies.clone());
-        let licensed: HashMap<Key, &Dependency> = report
-            .dependencies
-            .iter()
-            .filter(|d| d.license.is_some() || d.license_category.is_some())
-            .map(|d| (key(d), d))
-            .collect();
+        // What scanners learnt about a dependency (its license, what its
+        // range admits) rides on their copies of it.
+        let mut learnt: HashMap<Key, Vec<&Dependency>> = HashMap::new();
+        for dependency in &report.dependencies {
+            learnt.entry(key(dependency)).or_default().push(dependency);
+        }
         for dependency in &mut dependencies {
-            if let Some(found) = licensed.get(&key(dependency)) {
-                dependency.license.clone_from(&found.license);
-                dependency
-                    .license_category
-                    .clone_from(&found.license_category);
+            for found in learnt.get(&key(dependency)).into_iter().flatten() {
+                if found.license.is_some() || found.license_category.is_some() {
+                    dependency.license.clone_from(&found.license);
+                    dependency
+                        .license_category
+                        .clone_from(&found.license_category);
+                }
+                if found.range.is_some() {
+                    dependency.range.clone_from(&found.range);
+                }
             }
         }
         report.dependencies = dependencies;

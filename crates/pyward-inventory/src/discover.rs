@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::format::Format;
+use crate::read::{Access, MAX_FILE_BYTES, read_bytes_limited};
 
 /// Folder names never worth entering: virtual environments, caches,
 /// version control, build output.
@@ -108,7 +109,7 @@ pub(crate) fn walk(root: &Path) -> Walk {
     walk.found = walk
         .found
         .into_par_iter()
-        .filter(|found| found.format != Format::Pep723Script || has_script_block(&found.path))
+        .filter(|found| found.format != Format::PEP723_SCRIPT || has_script_block(&found.path))
         .collect();
     walk.found.sort_by(|a, b| a.path.cmp(&b.path));
     walk
@@ -130,7 +131,14 @@ fn walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
 /// does it have a `# /// script` line (the whole line, as PEP 723's
 /// regular expression requires)?
 pub(crate) fn has_script_block(path: &Path) -> bool {
-    fs_err::read(path).is_ok_and(|bytes| contains_script_line(&bytes))
+    has_script_block_in(path, Access::NO_LINKS)
+}
+
+/// [`has_script_block`] for a file reached as `access` says; a file too
+/// large or not regular has none (it is not read).
+pub(crate) fn has_script_block_in(path: &Path, access: Access<'_>) -> bool {
+    read_bytes_limited(path, access, MAX_FILE_BYTES)
+        .is_ok_and(|(_, bytes)| contains_script_line(&bytes))
 }
 
 fn contains_script_line(bytes: &[u8]) -> bool {
@@ -185,6 +193,10 @@ pub(crate) fn plan(found: Vec<Found>) -> Plan {
 mod tests {
     use super::*;
 
+    fn fmt(id: &str) -> Format {
+        Format::by_id(id).expect("a registered format")
+    }
+
     fn found(path: &str, format: Format) -> Found {
         Found {
             path: PathBuf::from(path),
@@ -207,17 +219,17 @@ mod tests {
     #[test]
     fn a_lockfile_replaces_its_manifest_in_the_same_folder() {
         let plan = plan(vec![
-            found("a/pyproject.toml", Format::PyProject),
-            found("a/uv.lock", Format::UvLock),
-            found("a/requirements.txt", Format::Requirements),
-            found("b/pyproject.toml", Format::PyProject),
-            found("c/Pipfile", Format::Pipfile),
-            found("c/Pipfile.lock", Format::PipfileLock),
-            found("d/poetry.lock", Format::PoetryLock),
-            found("d/pyproject.toml", Format::PyProject),
-            found("d/setup.cfg", Format::SetupCfg),
-            found("e/pdm.lock", Format::PdmLock),
-            found("e/setup.cfg", Format::SetupCfg),
+            found("a/pyproject.toml", fmt("pyproject.toml")),
+            found("a/uv.lock", fmt("uv.lock")),
+            found("a/requirements.txt", fmt("requirements")),
+            found("b/pyproject.toml", fmt("pyproject.toml")),
+            found("c/Pipfile", fmt("Pipfile")),
+            found("c/Pipfile.lock", fmt("Pipfile.lock")),
+            found("d/poetry.lock", fmt("poetry.lock")),
+            found("d/pyproject.toml", fmt("pyproject.toml")),
+            found("d/setup.cfg", fmt("setup.cfg")),
+            found("e/pdm.lock", fmt("pdm.lock")),
+            found("e/setup.cfg", fmt("setup.cfg")),
         ]);
         let kept: Vec<_> = plan
             .files

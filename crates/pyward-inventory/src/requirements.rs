@@ -6,22 +6,83 @@
 //!
 //! [`parse`] reads one file's text. [`read_file`] reads a file from disk
 //! and follows its `-r` and `-c` includes, relative to the including file,
-//! as pip does.
+//! as pip does, but only inside the folder being scanned (a file named on
+//! the command line may be anywhere; what it includes may not leave its
+//! folder), never deeper than [`MAX_INCLUDE_DEPTH`].
+//!
+//! A line that does not parse is left out and reported with its line; the
+//! rest of the file is read. A requirement that uses an environment
+//! variable (`${VAR}`, which pip expands at install time) is listed as not
+//! audited, with a note naming the variable.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
-use pyward_model::{Dependency, DependencyKind, PackageName, ScanError};
+use pyward_model::{
+    Dependency, DependencyEdge, DependencyKind, FileHash, PackageName, PackageRef, ScanError, Span,
+};
 use rustc_hash::FxHashMap;
 
-use crate::format::ParseError;
+use crate::excerpt::{excerpt, redact_credentials};
+use crate::format::{Document, FormatSpec, NamePattern, ParseError, Parsed};
 use crate::manifest::is_dev_group;
+use crate::manifest::pep508;
+use crate::read::{Access, read_text};
+
+/// How deep `-r`/`-c` includes may nest (pip sets no limit; a crafted
+/// chain 20,000 files deep must not exhaust the stack).
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// The registry's entry for requirements files: `*requirements*.txt` and
+/// any `.txt` in a `requirements/` folder when found in a tree; any `.txt`
+/// or `.in` file when named.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "requirements",
+    display_name: "a requirements file",
+    found_as: &[
+        NamePattern::StemContains {
+            word: "requirements",
+            suffix: ".txt",
+        },
+        NamePattern::InFolder {
+            folder: "requirements",
+            suffix: ".txt",
+        },
+    ],
+    named_as: &[NamePattern::Suffix(".txt"), NamePattern::Suffix(".in")],
+    parse: parse_document,
+    follows_includes: true,
+    lock: None,
+};
 
 /// The dependencies one requirements file states itself. `-r` and `-c`
 /// lines are checked but not followed (that needs the file system: see
-/// [`read_file`]). `source` is what each dependency's `source` says.
+/// [`read_file`]). `source` is what each dependency's `source` says. A
+/// line that does not parse fails the whole text (see [`parse_document`]
+/// for the rest of the file).
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    parse_text(text, source, Path::new(source).parent()).map(|file| file.dependencies)
+    let file = parse_text(text, source, Path::new(source).parent());
+    match file.errors.into_iter().next() {
+        Some(error) => Err(error),
+        None => Ok(file.dependencies),
+    }
+}
+
+/// Everything one requirements file's text states, includes not followed:
+/// bad lines are left out and reported, the rest is read.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    let file = parse_text(
+        document.text,
+        document.source,
+        Path::new(document.source).parent(),
+    );
+    Ok(Parsed {
+        dependencies: file.dependencies,
+        graph: file.graph,
+        notes: file.notes,
+        errors: file.errors,
+    })
 }
 
 /// What a `-r` or `-c` line brings in.
@@ -44,6 +105,11 @@ pub(crate) struct Include {
 pub(crate) struct ParsedFile {
     pub dependencies: Vec<Dependency>,
     pub includes: Vec<Include>,
+    /// From `# via` annotations (compiled files); empty otherwise.
+    pub graph: Vec<DependencyEdge>,
+    pub notes: Vec<String>,
+    /// Lines left out, each with its number.
+    pub errors: Vec<ParseError>,
 }
 
 /// How pip reads an option on a requirements line.
@@ -78,14 +144,31 @@ fn option_spec(name: &str) -> Option<(OptionKind, bool)> {
     })
 }
 
+/// The first `${NAME}` pip would expand in `text` (NAME of capitals,
+/// digits and `_`, as pip's `ENV_VAR_RE`).
+fn environment_variable(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        let after = &rest[at + 2..];
+        if let Some(end) = after.find('}') {
+            let name = &after[..end];
+            if !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Some(&rest[at..at + 3 + end]);
+            }
+        }
+        rest = after;
+    }
+    None
+}
+
 /// Parses one requirements file's text; `source` names it in the
 /// dependencies it returns; `dir` is the folder it is in (which names a
 /// `-e .` requirement).
-pub(crate) fn parse_text(
-    text: &str,
-    source: &str,
-    dir: Option<&Path>,
-) -> Result<ParsedFile, ParseError> {
+pub(crate) fn parse_text(text: &str, source: &str, dir: Option<&Path>) -> ParsedFile {
     let group = group_for_file(source);
     let mut file = ParsedFile::default();
     // Parents named by `# via` comments, per index in `file.dependencies`.
@@ -95,8 +178,9 @@ pub(crate) fn parse_text(
     let mut last_requirement: Option<usize> = None;
     let mut in_via_block = false;
 
-    for (number, line) in logical_lines(text) {
-        let (content, comment) = split_comment(&line);
+    for line in logical_lines(text) {
+        let number = line.number;
+        let (content, comment) = split_comment(&line.text);
         let content = content.trim();
         if content.is_empty() {
             match comment {
@@ -128,7 +212,13 @@ pub(crate) fn parse_text(
         last_requirement = None;
 
         let (args, options) = split_args_options(content);
-        let options = parse_options(options, number)?;
+        let options = match parse_options(options, number) {
+            Ok(options) => options,
+            Err(error) => {
+                file.errors.push(error);
+                continue;
+            }
+        };
         let editable = options
             .iter()
             .find(|(kind, _, _)| *kind == OptionKind::Editable);
@@ -139,8 +229,44 @@ pub(crate) fn parse_text(
         };
         match requirement_text {
             Some((text, is_editable)) => {
-                let mut dependency = parse_requirement(text, is_editable, source, dir, number)?;
+                let parsed = match environment_variable(text) {
+                    Some(variable) if !is_editable && !is_url(text.trim()) => {
+                        templated_requirement(text, variable, source, number, &mut file.notes)
+                    }
+                    _ => parse_requirement(text, is_editable, source, dir, number),
+                };
+                let mut dependency = match parsed {
+                    Ok(dependency) => dependency,
+                    Err(error) => {
+                        file.errors.push(error);
+                        continue;
+                    }
+                };
                 dependency.groups = vec![group.clone()];
+                // Where it is, for `fix`: the requirement (or, for `-e`,
+                // the whole line's content) and the version in it.
+                let placed = if is_editable { content } else { args };
+                let start = offset_in(&line.text, placed);
+                let lead = placed.len() - placed.trim_start().len();
+                let placed_text = placed.trim();
+                let span = Span::new(start + lead, start + lead + placed_text.len());
+                dependency.span = line.file_span(span);
+                dependency.version_span = (!is_editable
+                    && dependency.kind == DependencyKind::Registry)
+                    .then(|| pep508::version_range(placed_text, dependency.version.is_some()))
+                    .flatten()
+                    .and_then(|(from, to)| {
+                        line.file_span(Span::new(span.start + from, span.start + to))
+                    });
+                dependency.hashes = options
+                    .iter()
+                    .filter(|(_, name, _)| name == "--hash")
+                    .filter_map(|(_, _, value)| value.split_once(':'))
+                    .map(|(algorithm, digest)| FileHash {
+                        algorithm: algorithm.to_ascii_lowercase(),
+                        digest: digest.to_ascii_lowercase(),
+                    })
+                    .collect();
                 let inline_via = comment
                     .map(str::trim)
                     .and_then(|c| c.strip_prefix("via "))
@@ -159,10 +285,11 @@ pub(crate) fn parse_text(
                         OptionKind::Requirement => IncludeKind::Requirements,
                         OptionKind::Constraint => IncludeKind::Constraints,
                         OptionKind::PerRequirement => {
-                            return Err(ParseError::at_line(
+                            file.errors.push(ParseError::at_line(
                                 number,
                                 "a per-requirement option (`--hash`, `--config-settings`) needs a requirement on its line",
                             ));
+                            break;
                         }
                         OptionKind::Editable | OptionKind::Global => continue,
                     };
@@ -176,9 +303,47 @@ pub(crate) fn parse_text(
         }
     }
     if annotated {
-        link_graph(&mut file.dependencies, &parents);
+        file.graph = link_graph(&mut file.dependencies, &parents, source);
     }
-    Ok(file)
+    file
+}
+
+/// A requirement naming an environment variable pip expands at install
+/// time (`django==${DJANGO_VERSION}`): pyward does not read the
+/// environment, so it lists the requirement, not audited, and says why.
+fn templated_requirement(
+    text: &str,
+    variable: &str,
+    source: &str,
+    line: u32,
+    notes: &mut Vec<String>,
+) -> Result<Dependency, ParseError> {
+    let text = text.trim();
+    let name_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(text.len());
+    let name = text[..name_end].trim_end_matches(['-', '_', '.']);
+    if name.is_empty() {
+        return Err(ParseError::at_line(
+            line,
+            format!(
+                "`{}`: the package name comes from the environment variable `{variable}`, which pip expands at install time and pyward does not read",
+                excerpt(text)
+            ),
+        ));
+    }
+    let mut dependency = Dependency::new(name, None, source);
+    dependency.line = Some(line);
+    dependency.requirement = Some(redact_credentials(text).into_owned());
+    notes.push(format!(
+        "{source}:{line}: `{name}` is not audited: its requirement uses the environment variable `{variable}`, which pip expands at install time and pyward does not read"
+    ));
+    Ok(dependency)
+}
+
+/// Where `part` (a slice of `whole`) starts in it.
+fn offset_in(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
 
 /// The group a requirements file's dependencies belong to, from its name:
@@ -197,34 +362,87 @@ fn group_for_file(source: &str) -> String {
         .map_or_else(|| "main".to_string(), str::to_string)
 }
 
+/// One of pip's logical lines: physical lines joined where one ends with
+/// `\`, numbered by its first physical line, with where each joined piece
+/// came from in the file.
+#[derive(Debug)]
+struct LogicalLine<'t> {
+    number: u32,
+    text: Cow<'t, str>,
+    /// (offset in `text`, offset in the file) where each piece starts.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl LogicalLine<'_> {
+    /// The file offset of a byte of `text`.
+    fn file_offset(&self, at: usize) -> usize {
+        let index = self.pieces.partition_point(|&(start, _)| start <= at);
+        let (start, file) = self.pieces[index.saturating_sub(1)];
+        file + (at - start)
+    }
+
+    /// A span of `text` as a span of the file (which may hold the `\` and
+    /// newline of a continuation inside it).
+    fn file_span(&self, span: Span) -> Option<Span> {
+        (span.end > span.start).then(|| {
+            Span::new(
+                self.file_offset(span.start),
+                self.file_offset(span.end - 1) + 1,
+            )
+        })
+    }
+}
+
 /// pip's logical lines: physical lines joined where one ends with `\`,
 /// each numbered by its first physical line. A comment line ends a
 /// continuation (pip's `join_lines`).
-fn logical_lines(text: &str) -> Vec<(u32, String)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+fn logical_lines(text: &str) -> Vec<LogicalLine<'_>> {
+    let (text, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
     let mut lines = Vec::new();
-    let mut pending: Option<(u32, String)> = None;
-    for (index, line) in text.lines().enumerate() {
+    let mut pending: Option<LogicalLine<'_>> = None;
+    let mut next_start = base;
+    for (index, physical) in text.split_inclusive('\n').enumerate() {
+        let start = next_start;
+        next_start += physical.len();
+        let line = physical.strip_suffix('\n').unwrap_or(physical);
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let is_comment = line.trim_start().starts_with('#');
         if !line.ends_with('\\') || is_comment {
-            let line = if is_comment {
-                format!(" {line}")
-            } else {
-                line.to_string()
-            };
             match pending.take() {
-                Some((first, mut joined)) => {
-                    joined.push_str(&line);
-                    lines.push((first, joined));
+                Some(mut joined) => {
+                    let text = joined.text.to_mut();
+                    if is_comment {
+                        text.push(' ');
+                    }
+                    joined.pieces.push((text.len(), start));
+                    text.push_str(line);
+                    lines.push(joined);
                 }
-                None => lines.push((number, line)),
+                None => lines.push(LogicalLine {
+                    number,
+                    text: Cow::Borrowed(line),
+                    pieces: vec![(0, start)],
+                }),
             }
         } else {
             let part = &line[..line.len() - 1];
             match &mut pending {
-                Some((_, joined)) => joined.push_str(part),
-                None => pending = Some((number, part.to_string())),
+                Some(joined) => {
+                    let text = joined.text.to_mut();
+                    joined.pieces.push((text.len(), start));
+                    text.push_str(part);
+                }
+                None => {
+                    pending = Some(LogicalLine {
+                        number,
+                        text: Cow::Owned(part.to_string()),
+                        pieces: vec![(0, start)],
+                    });
+                }
             }
         }
     }
@@ -349,7 +567,10 @@ fn parse_options(text: &str, line: u32) -> Result<Vec<(OptionKind, String, Strin
         let Some((kind, takes_value)) = option_spec(&name) else {
             return Err(ParseError::at_line(
                 line,
-                format!("unknown option `{name}` (pip would refuse this line too)"),
+                format!(
+                    "unknown option `{}` (pip would refuse this line too)",
+                    excerpt(&name)
+                ),
             ));
         };
         let value = if takes_value {
@@ -358,7 +579,7 @@ fn parse_options(text: &str, line: u32) -> Result<Vec<(OptionKind, String, Strin
                 _ => {
                     return Err(ParseError::at_line(
                         line,
-                        format!("option `{name}` needs a value"),
+                        format!("option `{}` needs a value", excerpt(&name)),
                     ));
                 }
             }
@@ -366,7 +587,7 @@ fn parse_options(text: &str, line: u32) -> Result<Vec<(OptionKind, String, Strin
             if attached.is_some() {
                 return Err(ParseError::at_line(
                     line,
-                    format!("option `{name}` takes no value"),
+                    format!("option `{}` takes no value", excerpt(&name)),
                 ));
             }
             String::new()
@@ -454,13 +675,10 @@ fn parse_requirement(
             DependencyKind::Path
         };
         if let Some(markers) = markers.filter(|m| !m.is_empty()) {
-            markers.parse::<pep508_rs::MarkerTree>().map_err(|e| {
+            pep508::parse_marker(markers).map_err(|e| {
                 ParseError::at_line(
                     line,
-                    format!(
-                        "invalid marker in `{text}`: {}",
-                        first_line(&e.message.to_string())
-                    ),
+                    format!("invalid marker in `{}`: {}", excerpt(text), first_line(&e)),
                 )
             })?;
         }
@@ -468,14 +686,15 @@ fn parse_requirement(
         dependency.line = Some(line);
         dependency.kind = kind;
         dependency.markers = markers.filter(|m| !m.is_empty()).map(str::to_string);
+        let text = redact_credentials(text);
         dependency.requirement = Some(if editable {
             format!("-e {text}")
         } else {
-            text.to_string()
+            text.into_owned()
         });
         return Ok(dependency);
     }
-    crate::manifest::pep508::dependency(text, source, "main", Some(line))
+    pep508::dependency(text, source, "main", Some(line))
         .map_err(|message| ParseError::at_line(line, message))
 }
 
@@ -571,7 +790,11 @@ fn is_direct_marker(parent: &str) -> bool {
 /// file: direct when annotated `-r ...` / `pkg (pyproject.toml)` or not
 /// annotated at all; otherwise the shortest chain of parents back to a
 /// direct dependency.
-fn link_graph(dependencies: &mut [Dependency], parents: &[Vec<String>]) {
+fn link_graph(
+    dependencies: &mut [Dependency],
+    parents: &[Vec<String>],
+    source: &str,
+) -> Vec<DependencyEdge> {
     let by_name: FxHashMap<PackageName, usize> = dependencies
         .iter()
         .enumerate()
@@ -613,12 +836,42 @@ fn link_graph(dependencies: &mut [Dependency], parents: &[Vec<String>]) {
                 chain.extend(parent_indices[index].first().copied());
             }
             chain.reverse();
+            if chain.len() > crate::lockfile::graph::MAX_VIA {
+                let half = crate::lockfile::graph::MAX_VIA / 2;
+                chain.drain(half..chain.len() - half);
+            }
         }
         dependencies[index].via = chain
             .into_iter()
             .map(|i| dependencies[i].name.clone())
             .collect();
     }
+    let node = |d: &Dependency| PackageRef {
+        name: d.name.clone(),
+        version: d.version.clone(),
+    };
+    let mut edges = Vec::new();
+    for (index, dependency) in dependencies.iter().enumerate() {
+        if direct[index] {
+            edges.push(DependencyEdge {
+                source: source.to_string(),
+                from: None,
+                to: node(dependency),
+            });
+        }
+        let mut seen = Vec::new();
+        for &parent in &parent_indices[index] {
+            if parent != index && !seen.contains(&parent) {
+                seen.push(parent);
+                edges.push(DependencyEdge {
+                    source: source.to_string(),
+                    from: Some(node(&dependencies[parent])),
+                    to: node(dependency),
+                });
+            }
+        }
+    }
+    edges
 }
 
 /// One breadth-first search down the graph from every direct dependency
@@ -646,15 +899,33 @@ fn shortest_chains(direct: &[bool], parents: &[Vec<usize>]) -> Vec<Option<usize>
     previous
 }
 
-/// A requirements file read from disk with its includes followed.
-pub(crate) fn read_file(path: &Path, base: &Path) -> ReadResult {
+/// A requirements file read from disk with its includes followed. `root`
+/// is the canonical folder of the scanned tree the file was found in; for
+/// a file the user named (`None`), the file may be anywhere and its own
+/// folder is the tree its includes must stay inside.
+pub(crate) fn read_file(path: &Path, base: &Path, root: Option<&Path>) -> ReadResult {
+    let named_root;
+    let (root, access) = match root {
+        // Resolved, not taken as walked: include cycles are found by the
+        // canonical paths of the files on the chain.
+        Some(root) => (Some(root), Access::resolved_in(root)),
+        None => {
+            let folder = match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            named_root = std::fs::canonicalize(folder).ok();
+            (named_root.as_deref(), Access::NAMED)
+        }
+    };
     let mut reader = TreeReader {
         base,
+        root,
         stack: Vec::new(),
         done: HashSet::new(),
         result: ReadResult::default(),
     };
-    reader.read(path, IncludeKind::Requirements, None);
+    reader.read(path, IncludeKind::Requirements, None, access);
     reader.apply_constraints();
     reader.result
 }
@@ -665,6 +936,7 @@ pub(crate) struct ReadResult {
     pub dependencies: Vec<Dependency>,
     /// Pins from `-c` files: not dependencies themselves.
     pub constraints: Vec<Dependency>,
+    pub graph: Vec<DependencyEdge>,
     pub errors: Vec<ScanError>,
     pub notes: Vec<String>,
     /// Every file read as constraints (so that discovery does not read
@@ -672,8 +944,14 @@ pub(crate) struct ReadResult {
     pub constraint_files: Vec<PathBuf>,
 }
 
+/// The include line that names a file: (including file, line, option and
+/// target as written).
+type IncludedFrom<'a> = (&'a str, u32, &'a str, &'a str);
+
 struct TreeReader<'a> {
     base: &'a Path,
+    /// The canonical folder includes must resolve inside.
+    root: Option<&'a Path>,
     /// Files being read, outermost first (canonical path, display name):
     /// an include of one of them is a cycle.
     stack: Vec<(PathBuf, String)>,
@@ -684,25 +962,32 @@ struct TreeReader<'a> {
 }
 
 impl TreeReader<'_> {
-    fn read(&mut self, path: &Path, kind: IncludeKind, included_from: Option<(&str, u32)>) {
+    /// Reads one file and, depth first, what it includes; the depth is
+    /// bounded by [`MAX_INCLUDE_DEPTH`] before each step down.
+    fn read(
+        &mut self,
+        path: &Path,
+        kind: IncludeKind,
+        included_from: Option<IncludedFrom<'_>>,
+        access: Access<'_>,
+    ) {
         let name = relative_source(path, self.base);
-        let error_at = |message: String| match included_from {
-            Some((from, line)) => ScanError {
+        let error_at = |reason: String| match included_from {
+            Some((from, line, option, target)) => ScanError {
                 path: from.to_string(),
                 line: Some(line),
-                message,
+                message: format!("`{option} {}` is not read: {reason}", excerpt(target)),
             },
             None => ScanError {
                 path: name.clone(),
                 line: None,
-                message,
+                message: format!("cannot read `{name}`: {reason}"),
             },
         };
-        let canonical = match fs_err::canonicalize(path) {
-            Ok(canonical) => canonical,
-            Err(e) => {
-                let error = error_at(format!("cannot read `{name}`: {}", io_reason(&e)));
-                self.result.errors.push(error);
+        let (canonical, text) = match read_text(path, access) {
+            Ok(read) => read,
+            Err(reason) => {
+                self.result.errors.push(error_at(reason.to_string()));
                 return;
             }
         };
@@ -712,52 +997,77 @@ impl TreeReader<'_> {
                 .map(|(_, n)| n.as_str())
                 .chain(std::iter::once(name.as_str()))
                 .collect();
-            let error = error_at(format!("include cycle: {}", chain.join(" -> ")));
+            let mut error = error_at(String::new());
+            error.message = format!("include cycle: {}", chain.join(" -> "));
             self.result.errors.push(error);
             return;
         }
         if !self.done.insert((canonical.clone(), kind)) {
             return;
         }
-        let text = match fs_err::read(&canonical) {
-            Ok(bytes) => crate::text_of(bytes),
-            Err(e) => {
-                let error = error_at(format!("cannot read `{name}`: {}", io_reason(&e)));
-                self.result.errors.push(error);
-                return;
-            }
-        };
-        let parsed = match parse_text(&text, &name, canonical.parent()) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                self.result.errors.push(ScanError {
-                    path: name,
-                    line: e.line,
-                    message: e.message,
-                });
-                return;
-            }
-        };
+        let mut parsed = parse_text(&text, &name, canonical.parent());
+        for error in parsed.errors.drain(..) {
+            self.result.errors.push(ScanError {
+                path: name.clone(),
+                line: error.line,
+                message: error.message,
+            });
+        }
+        self.result.notes.append(&mut parsed.notes);
+        for dependency in &mut parsed.dependencies {
+            dependency.file = Some(path.to_path_buf());
+        }
         if kind == IncludeKind::Constraints {
             self.result.constraint_files.push(canonical.clone());
             self.result.constraints.extend(parsed.dependencies);
         } else {
+            if parsed.graph.is_empty() {
+                parsed.graph = crate::root_edges(&parsed.dependencies);
+            }
+            self.result.graph.append(&mut parsed.graph);
             self.result.dependencies.extend(parsed.dependencies);
         }
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         self.stack.push((canonical, name.clone()));
         for include in parsed.includes {
+            let option = match include.kind {
+                IncludeKind::Requirements => "-r",
+                IncludeKind::Constraints => "-c",
+            };
+            let refuse = |reason: String| ScanError {
+                path: name.clone(),
+                line: Some(include.line),
+                message: format!(
+                    "`{option} {}` is not read: {reason}",
+                    excerpt(&include.target)
+                ),
+            };
             if is_url(&include.target) {
-                self.result.errors.push(ScanError {
-                    path: name.clone(),
-                    line: Some(include.line),
-                    message: format!(
-                        "`{}` is a remote requirements file; pyward does not fetch it",
-                        include.target
-                    ),
-                });
+                let error =
+                    refuse("a remote requirements file; pyward does not fetch it".to_string());
+                self.result.errors.push(error);
                 continue;
             }
+            if let Some(variable) = environment_variable(&include.target) {
+                let error = refuse(format!(
+                    "it names the environment variable `{variable}`, which pip expands at install time and pyward does not read"
+                ));
+                self.result.errors.push(error);
+                continue;
+            }
+            if self.stack.len() >= MAX_INCLUDE_DEPTH {
+                let error = refuse(format!(
+                    "includes nest more than {MAX_INCLUDE_DEPTH} files deep"
+                ));
+                self.result.errors.push(error);
+                continue;
+            }
+            let Some(root) = self.root else {
+                let error =
+                    refuse("the folder of the including file cannot be resolved".to_string());
+                self.result.errors.push(error);
+                continue;
+            };
             let target = dir.join(&include.target);
             // A constraints file's own includes are constraints too (pip).
             let kind = if kind == IncludeKind::Constraints {
@@ -765,7 +1075,12 @@ impl TreeReader<'_> {
             } else {
                 include.kind
             };
-            self.read(&target, kind, Some((&name, include.line)));
+            self.read(
+                &target,
+                kind,
+                Some((&name, include.line, option, &include.target)),
+                Access::included_in(root),
+            );
         }
         self.stack.pop();
     }
@@ -796,17 +1111,6 @@ impl TreeReader<'_> {
             self.result.notes.push(format!(
                 "{applied} unpinned requirement(s) audited at the version their constraints file pins"
             ));
-        }
-    }
-}
-
-fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        _ => {
-            // fs-err's message repeats the path; the OS reason is enough.
-            let text = error.to_string();
-            text.rsplit(": ").next().unwrap_or(&text).to_string()
         }
     }
 }
@@ -884,12 +1188,15 @@ mod tests {
     #[test]
     fn continuations_join_and_keep_the_first_line_number() {
         let lines = logical_lines("a==1 \\\n  --hash=sha256:00\nb==2\n");
-        assert_eq!(lines[0], (1, "a==1   --hash=sha256:00".to_string()));
-        assert_eq!(lines[1].0, 3);
+        assert_eq!(
+            (lines[0].number, &*lines[0].text),
+            (1, "a==1   --hash=sha256:00")
+        );
+        assert_eq!(lines[1].number, 3);
         // A comment ends a continuation, as in pip.
         let lines = logical_lines("a==1 \\\n# note\nb==2");
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[1], (3, "b==2".to_string()));
+        assert_eq!((lines[1].number, &*lines[1].text), (3, "b==2"));
     }
 
     #[test]
@@ -1009,8 +1316,7 @@ mod tests {
             "-r base.txt\n--constraint=c.txt\n-rother.txt\nx==1\n",
             "r.txt",
             None,
-        )
-        .expect("valid");
+        );
         let targets: Vec<_> = file
             .includes
             .iter()

@@ -23,6 +23,10 @@ pub enum InvalidOption {
     PythonVersion(String),
     #[error("`--platform {0}` is not one of `linux`, `macos`, `windows`")]
     Platform(String),
+    /// An `--only-group` no input has (found once every input is read:
+    /// [`crate::Inventory::check_groups`]).
+    #[error("`--only-group {group}` names a group no dependency file has (groups found: {known})")]
+    UnknownGroup { group: String, known: String },
 }
 
 impl InvalidOption {
@@ -31,6 +35,7 @@ impl InvalidOption {
         match self {
             Self::PythonVersion(_) => "--python-version",
             Self::Platform(_) => "--platform",
+            Self::UnknownGroup { .. } => "--only-group",
         }
     }
 }
@@ -172,7 +177,7 @@ pub(crate) fn apply(dependencies: &mut Vec<Dependency>, options: &Options, targe
             dependency
                 .markers
                 .as_deref()
-                .and_then(|text| MarkerTree::from_str(text).ok())
+                .and_then(|text| crate::manifest::pep508::parse_marker(text).ok())
                 .is_none_or(|marker| target.allows(&marker))
         });
     }

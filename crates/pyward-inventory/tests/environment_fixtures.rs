@@ -232,3 +232,70 @@ fn links_out_of_the_environment_are_not_followed() {
     // The linked METADATA is reported, not read.
     assert_eq!(inventory.errors.len(), 1, "{:?}", inventory.errors);
 }
+
+/// The whole graph of the installed packages' `Requires-Dist`, for SBOMs.
+#[test]
+fn requires_dist_is_the_graph() {
+    let inventory = environment::scan(&fixtures().join("site-packages"), &Options::default());
+    let edges: Vec<(Option<&str>, &str)> = inventory
+        .graph
+        .iter()
+        .map(|e| (e.from.as_ref().map(|f| f.name.as_str()), e.to.name.as_str()))
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            (None, "django"),
+            (Some("django"), "asgiref"),
+            (Some("django"), "pytz"),
+            (Some("django"), "sqlparse"),
+        ]
+    );
+    assert!(
+        inventory
+            .graph
+            .iter()
+            .all(|e| e.source.ends_with("site-packages"))
+    );
+}
+
+/// What METADATA says of the license, with the head of each license file
+/// inside the distribution's folder; names that lead out are not read.
+#[cfg(unix)]
+#[test]
+fn license_metadata_is_read_from_inside_the_dist_info() {
+    let env = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
+    let site = env.path().join("site-packages");
+    let dist = site.join("demo-1.0.dist-info");
+    std::fs::create_dir_all(dist.join("licenses")).unwrap();
+    std::fs::write(
+        dist.join("METADATA"),
+        "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nLicense-Expression: MIT\n\
+         License: MIT License\nClassifier: License :: OSI Approved :: MIT License\n\
+         License-File: LICENSE\nLicense-File: ../../../secret\nLicense-File: linked\n\n",
+    )
+    .unwrap();
+    std::fs::write(dist.join("licenses/LICENSE"), "MIT License\n".repeat(1000)).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret"), dist.join("licenses/linked"))
+        .unwrap();
+    let inventory = environment::scan(&site, &Options::default());
+    let demo = find(&inventory, "demo");
+    let license = demo.license_metadata.as_ref().expect("license metadata");
+    assert_eq!(license.expression.as_deref(), Some("MIT"));
+    assert_eq!(license.license.as_deref(), Some("MIT License"));
+    assert_eq!(
+        license.classifiers,
+        ["License :: OSI Approved :: MIT License"]
+    );
+    let names: Vec<&str> = license.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["LICENSE", "../../../secret", "linked"]);
+    assert_eq!(
+        license.files[0].1.len(),
+        pyward_inventory::MAX_LICENSE_FILE_BYTES
+    );
+    assert!(license.files[0].1.starts_with("MIT License\n"));
+    assert_eq!(license.files[1].1, "");
+    assert_eq!(license.files[2].1, "");
+}

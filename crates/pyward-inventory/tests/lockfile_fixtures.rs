@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use pyward_inventory::Format;
 use pyward_inventory::lockfile::{
     self, Root, pdm_lock, pipfile_lock, poetry_lock, pylock, uv_lock,
 };
@@ -252,8 +253,10 @@ fn parsers_are_found_by_file_name() {
         ("pdm", "pdm.lock"),
         ("pylock-pip", "pylock.toml"),
     ] {
-        let parse = lockfile::parser_for(file).expect("a parser");
-        let deps = parse(&fixture(&format!("{dir}/{file}")), file).unwrap();
+        let format = Format::discover(Path::new(file)).expect("a format");
+        assert!(format.is_lockfile(), "{file}");
+        let deps =
+            pyward_inventory::parse_text(format, &fixture(&format!("{dir}/{file}")), file).unwrap();
         assert!(deps.len() > 10, "{dir}/{file}");
         assert!(deps.iter().all(|d| d.source == file));
     }
@@ -311,4 +314,70 @@ fn bad_lockfiles_name_the_version_or_line() {
         let _ = writeln!(messages, "{file}: {err}");
     }
     insta::assert_snapshot!("lockfile_errors", messages);
+}
+
+/// The whole graph, not one chain: every direct package is an edge from
+/// the project, every other package is required by some locked package,
+/// and every edge joins two locked packages.
+#[test]
+fn locks_keep_their_whole_graph() {
+    for (dir, file) in [
+        ("uv", "uv.lock"),
+        ("uv-workspace", "uv.lock"),
+        ("poetry-1.1", "poetry.lock"),
+        ("poetry-2.x", "poetry.lock"),
+        ("pdm", "pdm.lock"),
+        ("pylock-uv", "pylock.toml"),
+    ] {
+        let format = Format::discover(Path::new(file)).expect("a format");
+        let text = fixture(&format!("{dir}/{file}"));
+        let parsed =
+            pyward_inventory::parse_document(format, &pyward_inventory::Document::new(&text, file))
+                .unwrap();
+        let nodes: BTreeSet<(&str, Option<&str>)> = parsed
+            .dependencies
+            .iter()
+            .map(|d| (d.name.as_str(), d.version.as_deref()))
+            .collect();
+        fn node(r: &pyward_model::PackageRef) -> (&str, Option<&str>) {
+            (r.name.as_str(), r.version.as_deref())
+        }
+        for edge in &parsed.graph {
+            assert_eq!(edge.source, file);
+            assert!(nodes.contains(&node(&edge.to)), "{dir}: {edge:?}");
+            if let Some(from) = &edge.from {
+                assert!(nodes.contains(&node(from)), "{dir}: {edge:?}");
+            }
+        }
+        for d in &parsed.dependencies {
+            let key = (d.name.as_str(), d.version.as_deref());
+            let into: Vec<_> = parsed.graph.iter().filter(|e| node(&e.to) == key).collect();
+            if d.direct {
+                assert!(
+                    into.iter().any(|e| e.from.is_none()),
+                    "{dir}: {} not from the project",
+                    d.name
+                );
+            } else {
+                assert!(
+                    into.iter().any(|e| e.from.is_some()),
+                    "{dir}: nothing requires {}",
+                    d.name
+                );
+            }
+        }
+        let package_edges = parsed.graph.iter().filter(|e| e.from.is_some()).count();
+        let chains = parsed
+            .dependencies
+            .iter()
+            .filter(|d| !d.via.is_empty())
+            .count();
+        // More edges than chains: a package two others require has both.
+        assert!(package_edges >= chains, "{dir}");
+        // Hashes are kept where the lock has them.
+        assert!(
+            parsed.dependencies.iter().any(|d| !d.hashes.is_empty()),
+            "{dir}: no hashes"
+        );
+    }
 }

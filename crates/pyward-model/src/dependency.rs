@@ -58,6 +58,10 @@ pub struct Dependency {
     /// `network-copyleft`, `proprietary` or `unknown`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_category: Option<String>,
+    /// For an unpinned requirement (`django>=3.0,<4`): what the range it
+    /// allows admits, by the versions the vulnerability database knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<RangeAssessment>,
 
     /// The file on disk it was read from (`source` is how reports name it).
     #[serde(skip)]
@@ -76,6 +80,17 @@ pub struct Dependency {
     /// What installed metadata says of its license, for the license check.
     #[serde(skip)]
     pub license_metadata: Option<LicenseMetadata>,
+}
+
+/// What an unpinned requirement's range admits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeAssessment {
+    /// Advisories affecting at least one allowed version.
+    pub admits: Vec<String>,
+    /// The newest allowed version the database knows of.
+    pub newest_allowed: Option<String>,
+    /// Whether that newest version has no known vulnerability.
+    pub newest_allowed_safe: bool,
 }
 
 /// A byte range in a file: `start..end`.
@@ -176,6 +191,7 @@ impl Dependency {
             environment: None,
             license: None,
             license_category: None,
+            range: None,
             file: None,
             span: None,
             version_span: None,

@@ -11,9 +11,11 @@ mod package_name;
 mod report;
 mod rule;
 mod severity;
+mod upgrade;
 
 pub use dependency::{
-    Dependency, DependencyEdge, DependencyKind, FileHash, LicenseMetadata, PackageRef, Span,
+    Dependency, DependencyEdge, DependencyKind, FileHash, LicenseMetadata, PackageRef,
+    RangeAssessment, Span,
 };
 pub use detail::{
     AffectedRange, CodeDetail, DependencyContext, Detail, LicenseDetail, SecretDetail,
@@ -25,3 +27,4 @@ pub use pep440_rs::Version;
 pub use report::{DatabaseInfo, Environment, Report, ScanError, ScanRoot, ToolInfo};
 pub use rule::RuleInfo;
 pub use severity::{Confidence, ParseLevelError, Severity};
+pub use upgrade::smallest_fixing_version;

@@ -17,6 +17,20 @@ pub enum DbError {
     },
     #[error("`{}` is not a pyward database{detail}", path.display())]
     NotADatabase { path: PathBuf, detail: String },
+    /// The destination of an import or update exists and is not a pyward
+    /// database: it is left alone.
+    #[error(
+        "`{}` exists and is {what}; refusing to replace it with a database (remove it or choose another --db)",
+        path.display()
+    )]
+    NotReplaceable { path: PathBuf, what: String },
+    /// A source that is not a regular file or folder (a FIFO, a device, a
+    /// socket, a file under /proc).
+    #[error("`{}` is {what}; OSV records are read from regular files and folders only", path.display())]
+    NotRegular { path: PathBuf, what: String },
+    /// A source past one of the limits of [`crate::limits`].
+    #[error("`{}` is too large: {detail}", path.display())]
+    TooLarge { path: PathBuf, detail: String },
     #[error(
         "`{}` was written by another version of pyward (format {found}, this one reads {expected}); rebuild it with `pyward db update` or `pyward db import`",
         path.display()

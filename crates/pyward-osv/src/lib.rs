@@ -5,31 +5,45 @@
 //! ```text
 //! source (folder | file | zip) --read_source--> Vec<Advisory>
 //!     --import/build--> database file (store.rs: header, per-package blobs, index)
-//!     --Database::open/builtin--> Database::audit(&[Dependency]) -> Vec<Finding>
+//!     --Database::open/builtin--> Database::query(&[Dependency]) -> Vec<VulnerabilityMatch>
+//!                                 Database::package(&name) -> PackageAdvisories
 //! ```
+//!
+//! What it does not do: decide what a finding looks like (the engine does,
+//! from the typed matches), or print anything. Every read of a source is bounded
+//! ([`limits`]), special files are refused, and an interrupted import
+//! leaves nothing behind once the caller's signal handler has called
+//! [`remove_temporaries`].
 
-mod audit;
-pub use audit::{AdvisoryMatch, PackageAdvisories};
+mod build;
 mod error;
 #[cfg(feature = "fetch")]
 mod fetch;
+mod files;
+pub mod limits;
 pub mod matching;
+mod query;
 pub mod record;
 pub mod severity;
 mod source;
 mod store;
+mod temporaries;
+pub mod text;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use pyward_model::{DatabaseInfo, PackageName};
 
+pub use build::{ImportOptions, ImportReport, build, import};
 pub use error::DbError;
 #[cfg(feature = "fetch")]
 pub use fetch::{DEFAULT_URL, FetchOptions, update};
-pub use record::{Advisory, AdvisoryCore, AdvisoryDisplay};
-pub use source::{SkippedRecord, SourceRecords, read_source};
+pub use matching::AffectedRange;
+pub use query::{AdvisoryMatch, PackageAdvisories, VulnerabilityMatch};
+pub use record::{Advisory, AdvisoryCore, AdvisoryDisplay, CvssScore};
+pub use source::{SkippedRecord, SourceRecords, read_source, read_zip};
 pub use store::Meta;
+pub use temporaries::remove_temporaries;
 
 /// The snapshot of the PyPA advisory database the binary carries (see
 /// `data/SNAPSHOT`), in the database file format.
@@ -146,150 +160,6 @@ impl Database {
             }),
         }
     }
-}
-
-/// How [`import`] labels what it builds.
-#[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
-    /// When the database was built (RFC 3339) [default: now].
-    pub built: Option<String>,
-    /// What to record as its source [default: the source path].
-    pub source_label: Option<String>,
-}
-
-/// What an import read and wrote.
-#[derive(Debug, Clone)]
-pub struct ImportReport {
-    pub meta: Meta,
-    /// Malformed records, left out.
-    pub skipped: Vec<SkippedRecord>,
-    pub withdrawn: usize,
-    pub other_ecosystems: usize,
-    /// Files (or zip entries) read.
-    pub files: usize,
-}
-
-/// Builds a database at `dest` from the OSV records at `source` (folder,
-/// file or zip), atomically: `dest` is replaced only once the new database
-/// is complete, and stays as it was on any error.
-pub fn import(
-    source: &Path,
-    dest: &Path,
-    options: &ImportOptions,
-) -> Result<ImportReport, DbError> {
-    let records = read_source(source)?;
-    let label = options
-        .source_label
-        .clone()
-        .unwrap_or_else(|| absolute_display(source));
-    build(records, source, dest, &label, options.built.clone())
-}
-
-fn absolute_display(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
-}
-
-/// Writes `records` as a database at `dest`. `origin` names the source in
-/// errors; an origin with no PyPI record at all is refused.
-pub fn build(
-    records: SourceRecords,
-    origin: &Path,
-    dest: &Path,
-    source_label: &str,
-    built: Option<String>,
-) -> Result<ImportReport, DbError> {
-    if records.advisories.is_empty() {
-        let detail = match records.skipped.first() {
-            Some(first) => format!(" ({} malformed, the first: {first})", records.skipped.len()),
-            None if records.files == 0 => " (no .json, .yaml or .yml records found)".to_string(),
-            None => format!(
-                " ({} records of other ecosystems or withdrawn)",
-                records.files
-            ),
-        };
-        return Err(DbError::NoRecords {
-            path: origin.to_path_buf(),
-            detail,
-        });
-    }
-    // One advisory per id: when a source holds two, the newer wins.
-    let mut by_id: BTreeMap<String, Advisory> = BTreeMap::new();
-    for advisory in records.advisories {
-        match by_id.get(&advisory.id) {
-            Some(old) if old.modified >= advisory.modified => {}
-            _ => {
-                by_id.insert(advisory.id.clone(), advisory);
-            }
-        }
-    }
-    let mut newest: Option<(jiff::Timestamp, &str)> = None;
-    type Parts = (Vec<AdvisoryCore>, Vec<AdvisoryDisplay>, Vec<Advisory>);
-    let mut by_package: BTreeMap<String, Parts> = BTreeMap::new();
-    for advisory in by_id.values() {
-        if let Some((ts, modified)) = advisory
-            .modified
-            .as_deref()
-            .and_then(|m| Some((m.parse::<jiff::Timestamp>().ok()?, m)))
-            && newest.is_none_or(|(n, _)| ts > n)
-        {
-            newest = Some((ts, modified));
-        }
-        let mut packages: Vec<&PackageName> =
-            advisory.affected.iter().map(|a| &a.package).collect();
-        packages.sort();
-        packages.dedup();
-        for package in packages {
-            let mut one = advisory.clone();
-            one.affected.retain(|a| &a.package == package);
-            let slot = by_package.entry(package.as_str().to_string()).or_default();
-            slot.0.push(AdvisoryCore::from_advisory(&one));
-            slot.1.push(AdvisoryDisplay::from_advisory(&one));
-            slot.2.push(one);
-        }
-    }
-    let built = built.unwrap_or_else(|| {
-        jiff::Timestamp::now()
-            .round(jiff::Unit::Second)
-            .unwrap_or_else(|_| jiff::Timestamp::now())
-            .to_string()
-    });
-    let meta = Meta {
-        built,
-        source: source_label.to_string(),
-        advisories: by_id.len(),
-        packages: by_package.len(),
-        newest_modified: newest
-            .map(|(ts, _)| ts.round(jiff::Unit::Second).unwrap_or(ts).to_string()),
-        skipped: records.skipped.len(),
-        withdrawn: records.withdrawn,
-    };
-    let mut blobs = BTreeMap::new();
-    for (name, (cores, displays, full)) in by_package {
-        let blob = store::PackageBlobs {
-            core: to_json(dest, &cores)?,
-            display: to_json(dest, &displays)?,
-            full: to_json(dest, &full)?,
-        };
-        blobs.insert(name, blob);
-    }
-    store::write_atomically(dest, &blobs, &meta)?;
-    Ok(ImportReport {
-        meta,
-        skipped: records.skipped,
-        withdrawn: records.withdrawn,
-        other_ecosystems: records.other_ecosystems,
-        files: records.files,
-    })
-}
-
-fn to_json<T: serde::Serialize>(dest: &Path, value: &T) -> Result<Vec<u8>, DbError> {
-    serde_json::to_vec(value).map_err(|e| DbError::Write {
-        path: dest.to_path_buf(),
-        cause: std::io::Error::other(e),
-    })
 }
 
 /// The default location of the downloaded database:

@@ -2,6 +2,7 @@
 //! entry's `versions` list or inside one of its `ECOSYSTEM` ranges, ordered
 //! by PEP 440.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::str::FromStr;
 
@@ -13,19 +14,30 @@ use crate::record::{Affected, Event, Range};
 /// kept as a string that only an exact `versions` entry can match.
 #[derive(Debug, Clone)]
 pub struct QueryVersion<'a> {
-    raw: &'a str,
-    parsed: Option<Version>,
+    /// As written; `None` for a version given already parsed.
+    raw: Option<&'a str>,
+    parsed: Option<Cow<'a, Version>>,
 }
 
 impl<'a> QueryVersion<'a> {
+    /// A version as written: PEP 440 or not.
     pub fn new(raw: &'a str) -> Self {
         Self {
-            raw,
-            parsed: Version::from_str(raw.trim()).ok(),
+            raw: Some(raw),
+            parsed: Version::from_str(raw.trim()).ok().map(Cow::Owned),
         }
     }
 
-    pub fn raw(&self) -> &str {
+    /// A version already parsed (no parsing per query).
+    pub fn parsed(version: &'a Version) -> Self {
+        Self {
+            raw: None,
+            parsed: Some(Cow::Borrowed(version)),
+        }
+    }
+
+    /// The version as written, when it was given as a string.
+    pub fn raw(&self) -> Option<&str> {
         self.raw
     }
 
@@ -38,17 +50,24 @@ impl<'a> QueryVersion<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntryMatch {
     /// The `fixed` versions that end the ranges the version is in.
-    pub fix_versions: Vec<String>,
+    pub fix_versions: Vec<Version>,
 }
+
+/// One interval of affected versions, typed (the model's type, shared
+/// with the findings that carry it): from `introduced` (inclusive; `None`
+/// is OSV's `"0"`, before every version) up to `fixed` (exclusive) or
+/// `last_affected` (inclusive); neither means no end. A version the
+/// `versions` list names outside every range is the interval from it to
+/// it (`introduced` and `last_affected` both that version).
+pub use pyward_model::AffectedRange;
 
 /// Whether `entry` covers `version`; `None` when it does not.
 pub fn entry_matches(entry: &Affected, version: &QueryVersion<'_>) -> Option<EntryMatch> {
-    PreparedEntry::new(entry).matches(entry, version)
+    PreparedEntry::new(entry).matches(version)
 }
 
 /// An `affected` entry with its versions parsed once, to be matched against
-/// many versions. It refers to the entry's events by position, so it is
-/// matched together with the entry it was made from.
+/// many versions.
 #[derive(Debug, Clone)]
 pub struct PreparedEntry {
     ranges: Vec<PreparedRange>,
@@ -79,26 +98,43 @@ impl PreparedEntry {
     /// Whether the entry covers `version`: it is inside one of the ranges
     /// (PEP 440 versions only), or the `versions` list names it (equal as
     /// PEP 440 versions, `1.0` being `1.0.0`, or else equal as strings).
-    pub fn matches(&self, entry: &Affected, version: &QueryVersion<'_>) -> Option<EntryMatch> {
+    pub fn matches(&self, version: &QueryVersion<'_>) -> Option<EntryMatch> {
         let mut matched = false;
         let mut fix_versions = Vec::new();
         if let Some(parsed) = &version.parsed {
-            for (range, raw) in self.ranges.iter().zip(&entry.ranges) {
-                if let Some(fix) = range.contains(raw, parsed) {
+            for range in &self.ranges {
+                if let Some(fix) = range.contains(parsed) {
                     matched = true;
                     fix_versions.extend(fix);
                 }
             }
         }
         if !matched {
-            let raw = version.raw.trim();
-            matched = self.listed.iter().any(|l| l == raw)
+            matched = version
+                .raw
+                .is_some_and(|raw| self.listed.iter().any(|l| l == raw.trim()))
                 || version
                     .parsed
                     .as_ref()
-                    .is_some_and(|p| self.listed_parsed.iter().any(|l| l == p));
+                    .is_some_and(|p| self.listed_parsed.iter().any(|l| l == p.as_ref()));
         }
         matched.then_some(EntryMatch { fix_versions })
+    }
+
+    /// The entry's ranges as typed intervals, then its PEP 440 listed
+    /// versions (outside the ranges, in a core) as one-version intervals.
+    pub fn affected_ranges(&self) -> Vec<AffectedRange> {
+        let mut out: Vec<AffectedRange> = self
+            .ranges
+            .iter()
+            .flat_map(PreparedRange::intervals)
+            .collect();
+        out.extend(self.listed_parsed.iter().map(|v| AffectedRange {
+            introduced: Some(v.clone()),
+            fixed: None,
+            last_affected: Some(v.clone()),
+        }));
+        out
     }
 }
 
@@ -146,8 +182,8 @@ fn kind_order(event: &Event) -> u8 {
 /// A range with its events parsed and sorted.
 #[derive(Debug, Clone)]
 struct PreparedRange {
-    /// (version, kind order, position in the range's events).
-    events: Vec<(Bound, u8, usize)>,
+    /// (version, kind order), sorted.
+    events: Vec<(Bound, u8)>,
     limits: Vec<Bound>,
 }
 
@@ -155,25 +191,24 @@ impl PreparedRange {
     /// Sorts the events by version (ties: introduced, fixed, last_affected,
     /// limit). Events whose version is not PEP 440 are ignored.
     fn new(range: &Range) -> Self {
-        let mut events: Vec<(Bound, u8, usize)> = range
+        let mut events: Vec<(Bound, u8)> = range
             .events
             .iter()
-            .enumerate()
-            .filter_map(|(i, event)| {
+            .filter_map(|event| {
                 let raw = event.version().trim();
                 if matches!(event, Event::Introduced(_)) && raw == "0" {
-                    return Some((Bound::Zero, kind_order(event), i));
+                    return Some((Bound::Zero, kind_order(event)));
                 }
                 Version::from_str(raw)
                     .ok()
-                    .map(|v| (Bound::At(v), kind_order(event), i))
+                    .map(|v| (Bound::At(v), kind_order(event)))
             })
             .collect();
-        events.sort_by(|(a, ka, _), (b, kb, _)| a.cmp_bound(b).then(ka.cmp(kb)));
+        events.sort_by(|(a, ka), (b, kb)| a.cmp_bound(b).then(ka.cmp(kb)));
         let limits = events
             .iter()
-            .filter(|(_, kind, _)| *kind == LIMIT)
-            .map(|(b, _, _)| b.clone())
+            .filter(|(_, kind)| *kind == LIMIT)
+            .map(|(b, _)| b.clone())
             .collect();
         Self { events, limits }
     }
@@ -186,7 +221,7 @@ impl PreparedRange {
     /// opens an interval, `fixed` above it or `last_affected` at or above
     /// it closes the interval around it. `limit` events bound the range:
     /// the version must be below one of them.
-    fn contains(&self, range: &Range, version: &Version) -> Option<Option<String>> {
+    fn contains(&self, version: &Version) -> Option<Option<Version>> {
         if !self.limits.is_empty()
             && !self
                 .limits
@@ -196,13 +231,15 @@ impl PreparedRange {
             return None;
         }
         let mut inside = false;
-        for (bound, kind, position) in &self.events {
+        for (bound, kind) in &self.events {
             let order = bound.cmp_version(version);
             match (*kind, inside) {
                 (INTRODUCED, false) if order != Ordering::Greater => inside = true,
                 (FIXED, true) if order == Ordering::Greater => {
-                    let raw = range.events.get(*position).map(Event::version);
-                    return Some(raw.map(|r| r.trim().to_string()));
+                    return Some(match bound {
+                        Bound::At(v) => Some(v.clone()),
+                        Bound::Zero => None,
+                    });
                 }
                 (LAST_AFFECTED, true) if order != Ordering::Less => return Some(None),
                 (FIXED | LAST_AFFECTED, true) => inside = false,
@@ -211,12 +248,53 @@ impl PreparedRange {
         }
         inside.then_some(None)
     }
+
+    /// The intervals the sorted events make, walked as [`Self::contains`]
+    /// walks them (`limit` events are left out).
+    fn intervals(&self) -> Vec<AffectedRange> {
+        let mut out = Vec::new();
+        let mut open: Option<Option<Version>> = None;
+        let at = |bound: &Bound| match bound {
+            Bound::Zero => None,
+            Bound::At(v) => Some(v.clone()),
+        };
+        for (bound, kind) in &self.events {
+            match (*kind, &open) {
+                (INTRODUCED, None) => open = Some(at(bound)),
+                (FIXED, Some(introduced)) => {
+                    out.push(AffectedRange {
+                        introduced: introduced.clone(),
+                        fixed: at(bound),
+                        last_affected: None,
+                    });
+                    open = None;
+                }
+                (LAST_AFFECTED, Some(introduced)) => {
+                    out.push(AffectedRange {
+                        introduced: introduced.clone(),
+                        fixed: None,
+                        last_affected: at(bound),
+                    });
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(introduced) = open {
+            out.push(AffectedRange {
+                introduced,
+                fixed: None,
+                last_affected: None,
+            });
+        }
+        out
+    }
 }
 
 /// Whether `version` is inside `range` (see [`PreparedEntry::matches`]);
 /// `Some(fix)` when it is.
-pub fn range_contains(range: &Range, version: &Version) -> Option<Option<String>> {
-    PreparedRange::new(range).contains(range, version)
+pub fn range_contains(range: &Range, version: &Version) -> Option<Option<Version>> {
+    PreparedRange::new(range).contains(version)
 }
 
 /// Whether the entry covers every version there is: a range that opens at
@@ -276,7 +354,25 @@ mod tests {
     }
 
     fn hit(e: &Affected, v: &str) -> Option<Vec<String>> {
-        entry_matches(e, &QueryVersion::new(v)).map(|m| m.fix_versions)
+        entry_matches(e, &QueryVersion::new(v))
+            .map(|m| m.fix_versions.iter().map(ToString::to_string).collect())
+    }
+
+    fn ranges(e: &Affected) -> Vec<String> {
+        PreparedEntry::new(e)
+            .affected_ranges()
+            .iter()
+            .map(|r| {
+                let show =
+                    |v: &Option<Version>| v.as_ref().map_or("-".to_string(), ToString::to_string);
+                format!(
+                    "{}..{}|{}",
+                    show(&r.introduced),
+                    show(&r.fixed),
+                    show(&r.last_affected)
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -326,6 +422,52 @@ mod tests {
             Some(vec![]),
             "epoch 1 is above everything"
         );
+    }
+
+    #[test]
+    fn typed_ranges_follow_the_sorted_events() {
+        let e = entry(
+            vec![
+                range(&[
+                    ("introduced", "2.0"),
+                    ("fixed", "2.2.5"),
+                    ("introduced", "0"),
+                    ("fixed", "1.11.29"),
+                    ("introduced", "3.0"),
+                ]),
+                range(&[("introduced", "0.5"), ("last_affected", "0.9")]),
+            ],
+            &["0.1", "junk"],
+        );
+        assert_eq!(
+            ranges(&e),
+            vec![
+                "-..1.11.29|-",
+                "2.0..2.2.5|-",
+                "3.0..-|-",
+                "0.5..-|0.9",
+                "0.1..-|0.1"
+            ]
+        );
+        let typed = PreparedEntry::new(&e).affected_ranges();
+        for v in ["0.1", "1.0", "2.1", "3.5", "0.9"] {
+            let v = Version::from_str(v).unwrap();
+            assert!(typed.iter().any(|r| r.contains(&v)), "{v}");
+            assert!(
+                PreparedEntry::new(&e)
+                    .matches(&QueryVersion::parsed(&v))
+                    .is_some()
+            );
+        }
+        for v in ["1.11.29", "2.9", "2.2.5", "2.5"] {
+            let v = Version::from_str(v).unwrap();
+            assert!(!typed.iter().any(|r| r.contains(&v)), "{v}");
+            assert!(
+                PreparedEntry::new(&e)
+                    .matches(&QueryVersion::parsed(&v))
+                    .is_none()
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@ use pyward_model::{PackageName, Severity};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
+use crate::limits::MAX_NESTING;
+
 /// One OSV advisory, reduced to its PyPI entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Advisory {
@@ -27,6 +29,10 @@ pub struct Advisory {
     pub database_severity: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// CWE ids (`CWE-79`), sorted: GitHub's `database_specific.cwe_ids`
+    /// and the `cwes` of malicious-package entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwes: Vec<String>,
     /// PyPI entries only.
     #[serde(default)]
     pub affected: Vec<Affected>,
@@ -89,18 +95,7 @@ impl Event {
 impl Advisory {
     /// A malicious-package report (OSV's `MAL-` ids).
     pub fn is_malicious(&self) -> bool {
-        self.id.starts_with("MAL-")
-    }
-
-    /// The summary, else the first paragraph of the details, on one line.
-    /// Details are often hard-wrapped, so a paragraph (not a line) is the
-    /// unit that keeps a sentence whole; reports shorten it further.
-    pub fn headline(&self) -> Option<String> {
-        [self.summary.as_deref(), self.details.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(first_paragraph)
-            .find(|paragraph| !paragraph.is_empty())
+        is_malicious_id(&self.id)
     }
 
     /// The id and every alias.
@@ -109,16 +104,10 @@ impl Advisory {
     }
 }
 
-/// The first run of non-blank lines, whitespace collapsed to single spaces.
-fn first_paragraph(text: &str) -> String {
-    let mut words = Vec::new();
-    for line in text.lines().skip_while(|line| line.trim().is_empty()) {
-        if line.trim().is_empty() {
-            break;
-        }
-        words.extend(line.split_whitespace());
-    }
-    words.join(" ")
+/// Whether `id` names a malicious-package report (OSV's `MAL-` ids, from
+/// the OpenSSF malicious-packages project).
+pub fn is_malicious_id(id: &str) -> bool {
+    id.starts_with("MAL-")
 }
 
 /// What the audit needs of an advisory, for one package: stored apart
@@ -137,76 +126,10 @@ pub struct AdvisoryCore {
     pub affected: Vec<Affected>,
 }
 
-/// What a finding shows of an advisory, stored apart from the core: read
-/// only for packages with a finding.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdvisoryDisplay {
-    /// The first line of the summary, else of the details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headline: Option<String>,
-    /// The first few reference URLs.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
-}
-
-/// How many reference URLs a finding carries.
-pub const DISPLAY_REFERENCES: usize = 5;
-
-impl AdvisoryDisplay {
-    pub fn from_advisory(advisory: &Advisory) -> Self {
-        let mut references: Vec<String> = Vec::new();
-        for r in &advisory.references {
-            if references.len() < DISPLAY_REFERENCES && !references.contains(&r.url) {
-                references.push(r.url.clone());
-            }
-        }
-        Self {
-            headline: advisory.headline(),
-            references,
-        }
-    }
-}
-
 impl AdvisoryCore {
-    pub fn from_advisory(advisory: &Advisory) -> Self {
-        let affected = advisory
-            .affected
-            .iter()
-            .map(|entry| {
-                let ranges_only_entry = Affected {
-                    versions: Vec::new(),
-                    ..entry.clone()
-                };
-                let ranges_only = crate::matching::PreparedEntry::new(&ranges_only_entry);
-                let versions = entry
-                    .versions
-                    .iter()
-                    .filter(|v| {
-                        let query = crate::matching::QueryVersion::new(v);
-                        !(query.is_pep440()
-                            && ranges_only.matches(&ranges_only_entry, &query).is_some())
-                    })
-                    .cloned()
-                    .collect();
-                Affected {
-                    package: entry.package.clone(),
-                    ranges: entry.ranges.clone(),
-                    versions,
-                    severity: Vec::new(),
-                }
-            })
-            .collect();
-        Self {
-            id: advisory.id.clone(),
-            aliases: advisory.aliases.clone(),
-            severity: crate::severity::advisory_severity(advisory),
-            affected,
-        }
-    }
-
     /// A malicious-package report (OSV's `MAL-` ids).
     pub fn is_malicious(&self) -> bool {
-        self.id.starts_with("MAL-")
+        is_malicious_id(&self.id)
     }
 
     /// The id and every alias.
@@ -214,6 +137,46 @@ impl AdvisoryCore {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 }
+
+/// A CVSS base score with the vector it was computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvssScore {
+    /// The base score, 0.0 to 10.0.
+    pub score: f64,
+    /// The vector as the record gives it (`CVSS:3.1/AV:N/...`).
+    pub vector: String,
+}
+
+/// What a finding shows of an advisory, stored apart from the core: read
+/// only for packages with a finding. Its text is cleaned when the database
+/// is built (see `build.rs`), so reading it costs nothing but decoding.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdvisoryDisplay {
+    /// One sentence that says what is wrong: the summary, else the first
+    /// sentence of the details that does not describe the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// The details, HTML entities decoded, at most
+    /// [`crate::limits::MAX_DETAILS_BYTES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// The first few reference URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// CWE ids (`CWE-79`), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// The highest CVSS base score among the record's vectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<CvssScore>,
+}
+
+/// How many reference URLs a finding carries.
+pub const DISPLAY_REFERENCES: usize = 5;
 
 /// What one OSV document turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,16 +189,102 @@ pub enum Parsed {
 }
 
 /// Parses one OSV record from JSON. The error is one line (with the line and
-/// column serde found the problem at).
+/// column serde found the problem at). A record nested deeper than
+/// [`MAX_NESTING`] is refused before serde sees it.
 pub fn parse_json(bytes: &[u8]) -> Result<Parsed, String> {
+    check_json_nesting(bytes)?;
     let raw: RawRecord = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     raw.into_parsed()
 }
 
-/// Parses one OSV record from YAML (the PyPA advisory-db layout).
+/// Parses one OSV record from YAML (the PyPA advisory-db layout). A record
+/// nested deeper than [`MAX_NESTING`] is refused before the YAML parser
+/// sees it: libyaml takes time quadratic in the depth of flow collections
+/// (80,000 nested `[` took 21 s).
 pub fn parse_yaml(bytes: &[u8]) -> Result<Parsed, String> {
+    check_yaml_nesting(bytes)?;
     let raw: RawRecord = serde_yaml_ng::from_slice(bytes).map_err(|e| one_line(&e.to_string()))?;
     raw.into_parsed()
+}
+
+fn too_deep(line: usize) -> String {
+    format!("nested deeper than {MAX_NESTING} levels (at line {line}); refused")
+}
+
+/// Counts `[` and `{` outside JSON strings, in one pass.
+fn check_json_nesting(bytes: &[u8]) -> Result<(), String> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(too_deep(line));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Bounds the nesting of a YAML document in one pass, erring on the side
+/// of counting too much: every `[` and `{` counts as a flow collection
+/// (quotes are not tracked, since a quote inside a plain scalar would make
+/// a tracker miss real brackets), and each line's block depth is its
+/// indentation plus its compact `- ` and `? ` indicators. Real records stay
+/// far below the limit either way: their text has few unclosed brackets
+/// and little indentation.
+fn check_yaml_nesting(bytes: &[u8]) -> Result<(), String> {
+    let mut flow = 0usize;
+    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let indent = line
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let mut block = indent;
+        let mut rest = &line[indent..];
+        while let [b'-' | b'?', b' ' | b'\t', tail @ ..] = rest {
+            let spaces = tail
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            block += 2 + spaces;
+            rest = &tail[spaces..];
+        }
+        // Indentation counts in columns: allow four per level.
+        if block > 4 * MAX_NESTING {
+            return Err(too_deep(index + 1));
+        }
+        for &b in line {
+            match b {
+                b'[' | b'{' => {
+                    flow += 1;
+                    if flow > MAX_NESTING {
+                        return Err(too_deep(index + 1));
+                    }
+                }
+                b']' | b'}' => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 fn one_line(message: &str) -> String {
@@ -287,6 +336,16 @@ struct RawAffected {
     versions: Option<Vec<String>>,
     #[serde(default)]
     severity: Option<Vec<RawSeverity>>,
+    #[serde(default)]
+    database_specific: Option<RawEntrySpecific>,
+}
+
+/// An entry's `database_specific`: malicious-package reports give
+/// `cwes: [{cweId: "CWE-506", ...}]`.
+#[derive(Deserialize)]
+struct RawEntrySpecific {
+    #[serde(default)]
+    cwes: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -329,6 +388,38 @@ struct RawReference {
 struct RawDatabaseSpecific {
     #[serde(default)]
     severity: Option<serde_json::Value>,
+    /// GitHub's `["CWE-79", ...]`.
+    #[serde(default)]
+    cwe_ids: Option<serde_json::Value>,
+}
+
+/// The CWE ids in `value`: strings, or objects with a `cweId`, in a list;
+/// anything that is not `CWE-<digits>` is left out.
+fn collect_cwes(value: &serde_json::Value, into: &mut Vec<String>) {
+    let items = match value {
+        serde_json::Value::Array(items) => items.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    for item in items {
+        let text = match item {
+            serde_json::Value::String(s) => s.as_str(),
+            serde_json::Value::Object(o) => match o.get("cweId") {
+                Some(serde_json::Value::String(s)) => s.as_str(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let text = text.trim();
+        let digits = text
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("CWE-"))
+            .map(|_| &text[4..]);
+        if let Some(digits) =
+            digits.filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        {
+            into.push(format!("CWE-{digits}"));
+        }
+    }
 }
 
 fn convert_severity(raw: Option<Vec<RawSeverity>>) -> Vec<SeverityVector> {
@@ -350,6 +441,7 @@ impl RawRecord {
             return Ok(Parsed::Withdrawn);
         }
         let mut affected = Vec::new();
+        let mut cwes = Vec::new();
         for entry in self.affected.unwrap_or_default() {
             let Some(package) = entry.package else {
                 continue;
@@ -376,6 +468,13 @@ impl RawRecord {
                     ranges.push(Range { events });
                 }
             }
+            if let Some(value) = entry
+                .database_specific
+                .as_ref()
+                .and_then(|d| d.cwes.as_ref())
+            {
+                collect_cwes(value, &mut cwes);
+            }
             affected.push(Affected {
                 package: PackageName::new(&package.name),
                 ranges,
@@ -386,6 +485,15 @@ impl RawRecord {
         if affected.is_empty() {
             return Ok(Parsed::OtherEcosystem);
         }
+        if let Some(value) = self
+            .database_specific
+            .as_ref()
+            .and_then(|d| d.cwe_ids.as_ref())
+        {
+            collect_cwes(value, &mut cwes);
+        }
+        cwes.sort_by_key(|c| c[4..].parse::<u64>().unwrap_or(u64::MAX));
+        cwes.dedup();
         let database_severity = self
             .database_specific
             .and_then(|d| d.severity)
@@ -407,6 +515,7 @@ impl RawRecord {
                 .into_iter()
                 .filter_map(|r| r.url.map(|url| Reference { kind: r.kind, url }))
                 .collect(),
+            cwes,
             affected,
         })))
     }
@@ -453,13 +562,12 @@ mod tests {
     }
 
     #[test]
-    fn keeps_severity_label_and_headline() {
+    fn keeps_severity_label_and_drops_its_own_id_from_aliases() {
         let json = br#"{"id":"GHSA-x","summary":"","details":"\n  First line\n  goes on.\n\nSecond","aliases":["CVE-1","GHSA-x"],
             "database_specific":{"severity":"MODERATE"},
             "affected":[{"package":{"ecosystem":"PyPI","name":"a"},"versions":["1"]}]}"#;
         let a = advisory(parse_json(json).unwrap());
         assert_eq!(a.database_severity.as_deref(), Some("MODERATE"));
-        assert_eq!(a.headline().as_deref(), Some("First line goes on."));
         assert_eq!(a.aliases, vec!["CVE-1"]);
     }
 }

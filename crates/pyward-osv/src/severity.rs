@@ -6,17 +6,42 @@ use std::str::FromStr;
 
 use pyward_model::Severity;
 
-use crate::record::{Advisory, SeverityVector};
+use crate::record::{Advisory, CvssScore, SeverityVector};
 
 /// The highest CVSS base score among `vectors`, if any parses.
 pub fn cvss_score<'a>(vectors: impl IntoIterator<Item = &'a SeverityVector>) -> Option<f64> {
-    vectors
-        .into_iter()
-        .filter(|v| v.kind.starts_with("CVSS_"))
-        .filter_map(|v| cvss::Cvss::from_str(v.score.trim()).ok())
-        .map(|c| c.score())
-        .filter(|s| s.is_finite())
-        .reduce(f64::max)
+    best_cvss(vectors).map(|best| best.score)
+}
+
+/// The vector with the highest CVSS base score among `vectors`, with its
+/// score; the first of equal scores.
+pub fn best_cvss<'a>(vectors: impl IntoIterator<Item = &'a SeverityVector>) -> Option<CvssScore> {
+    let mut best: Option<CvssScore> = None;
+    for vector in vectors {
+        if !vector.kind.starts_with("CVSS_") {
+            continue;
+        }
+        let text = vector.score.trim();
+        let Ok(parsed) = cvss::Cvss::from_str(text) else {
+            continue;
+        };
+        let score = parsed.score();
+        if score.is_finite() && best.as_ref().is_none_or(|b| score > b.score) {
+            best = Some(CvssScore {
+                score,
+                vector: text.to_string(),
+            });
+        }
+    }
+    best
+}
+
+/// Every CVSS vector of `advisory`: the record's own, then its entries'.
+pub fn advisory_vectors(advisory: &Advisory) -> impl Iterator<Item = &SeverityVector> {
+    advisory
+        .severity
+        .iter()
+        .chain(advisory.affected.iter().flat_map(|a| a.severity.iter()))
 }
 
 /// A `database_specific.severity` label (GitHub's `MODERATE` is medium).
@@ -32,14 +57,17 @@ pub fn label_severity(label: &str) -> Option<Severity> {
 
 /// The severity of `advisory` for one package's entries.
 pub fn advisory_severity(advisory: &Advisory) -> Severity {
-    let vectors = advisory
-        .severity
-        .iter()
-        .chain(advisory.affected.iter().flat_map(|a| a.severity.iter()));
-    if let Some(score) = cvss_score(vectors)
-        && score > 0.0
+    let best = best_cvss(advisory_vectors(advisory));
+    severity_of(advisory, best.as_ref())
+}
+
+/// The severity of `advisory` given its best CVSS score (computed once
+/// by the caller, who also stores it).
+pub fn severity_of(advisory: &Advisory, best: Option<&CvssScore>) -> Severity {
+    if let Some(best) = best
+        && best.score > 0.0
     {
-        return Severity::from_cvss_score(score);
+        return Severity::from_cvss_score(best.score);
     }
     advisory
         .database_severity
@@ -101,6 +129,7 @@ mod tests {
             severity: vec![],
             database_severity: Some("MODERATE".into()),
             references: vec![],
+            cwes: vec![],
             affected: vec![],
         };
         assert_eq!(advisory_severity(&a), Severity::Medium);

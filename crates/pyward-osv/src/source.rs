@@ -8,13 +8,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::DbError;
+use crate::files::{self, Links, OpenError};
+use crate::limits::{MAX_BATCH_BYTES, MAX_RECORD_BYTES, MAX_SOURCE_BYTES, MAX_SOURCE_ENTRIES};
 use crate::record::{self, Advisory, Parsed};
 
-/// The largest single record accepted from a zip: far above any real OSV
-/// record, low enough that a zip bomb cannot exhaust memory.
-const MAX_RECORD_BYTES: u64 = 32 * 1024 * 1024;
-
-/// How many zip entries are inflated before they are parsed in parallel.
+/// How many zip entries at most are inflated before they are parsed in
+/// parallel (and fewer when they reach [`MAX_BATCH_BYTES`]).
 const ZIP_BATCH: usize = 1024;
 
 /// A record that could not be read: skipped, and reported.
@@ -40,6 +39,9 @@ pub struct SourceRecords {
     pub other_ecosystems: usize,
     /// Files (or zip entries) looked at.
     pub files: usize,
+    /// Folder entries that are not regular files (FIFOs, devices,
+    /// sockets) or are symbolic links: not read.
+    pub not_regular: usize,
 }
 
 impl SourceRecords {
@@ -77,38 +79,48 @@ fn parse(kind: Kind, bytes: &[u8]) -> Result<Parsed, String> {
 
 /// Reads every OSV record at `source`: a folder, a zip, or one JSON/YAML
 /// file. Malformed records are skipped and listed; an unreadable source, a
-/// broken zip, or a single file that is not an OSV record is an error.
+/// broken zip, a single file that is not an OSV record, a special file (a
+/// FIFO, a device, anything under /proc) or a source past the limits of
+/// [`crate::limits`] is an error.
 pub fn read_source(source: &Path) -> Result<SourceRecords, DbError> {
-    let meta = fs_err::metadata(source).map_err(|e| DbError::Read {
+    let read_error = |cause: std::io::Error| DbError::Read {
         path: source.to_path_buf(),
-        cause: strip_path(e),
-    })?;
+        cause,
+    };
+    let meta = std::fs::metadata(source).map_err(read_error)?;
     if meta.is_dir() {
+        if files::is_virtual(source) {
+            return Err(not_regular(
+                source,
+                "a folder of a virtual file system (/proc, /sys, /dev)",
+            ));
+        }
         return read_dir(source);
     }
-    let mut file = fs_err::File::open(source).map_err(|e| DbError::Read {
-        path: source.to_path_buf(),
-        cause: strip_path(e),
-    })?;
+    let mut file = match files::open_regular(source, Links::Follow) {
+        Ok(file) => file,
+        Err(OpenError::Io(cause)) => return Err(read_error(cause)),
+        Err(OpenError::NotRegular(kind)) => return Err(not_regular(source, kind)),
+    };
     let mut magic = [0u8; 4];
-    let n = read_up_to(&mut file, &mut magic).map_err(|e| DbError::Read {
-        path: source.to_path_buf(),
-        cause: e,
-    })?;
+    let n = read_up_to(&mut file, &mut magic).map_err(read_error)?;
     let is_zip = n == 4 && &magic == b"PK\x03\x04"
         || source
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    file.rewind().map_err(read_error)?;
     if is_zip {
-        file.rewind().map_err(|e| DbError::Read {
-            path: source.to_path_buf(),
-            cause: e,
-        })?;
         return read_zip(file, source);
     }
-    let bytes = fs_err::read(source).map_err(|e| DbError::Read {
-        path: source.to_path_buf(),
-        cause: strip_path(e),
+    let bytes = files::read_bounded(&mut file, MAX_RECORD_BYTES, meta.len()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            DbError::TooLarge {
+                path: source.to_path_buf(),
+                detail: format!("a record {e}"),
+            }
+        } else {
+            read_error(e)
+        }
     })?;
     let kind = kind_of(source).unwrap_or_else(|| {
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
@@ -127,6 +139,13 @@ pub fn read_source(source: &Path) -> Result<SourceRecords, DbError> {
         });
     }
     Ok(out)
+}
+
+fn not_regular(path: &Path, what: &str) -> DbError {
+    DbError::NotRegular {
+        path: path.to_path_buf(),
+        what: what.to_string(),
+    }
 }
 
 fn read_up_to(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -151,23 +170,25 @@ fn strip_path(e: std::io::Error) -> std::io::Error {
 }
 
 fn read_dir(root: &Path) -> Result<SourceRecords, DbError> {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    collect_files(root, &mut files, &mut skipped, true)?;
+    let mut listing = Listing::default();
+    collect_files(root, &mut listing)?;
+    let Listing {
+        mut files,
+        skipped,
+        not_regular,
+        bytes: _,
+    } = listing;
     files.sort();
     let results: Vec<(String, Result<Parsed, String>)> = files
         .par_iter()
         .map(|(path, kind)| {
             let name = path.display().to_string();
-            let result = match fs_err::read(path) {
-                Ok(bytes) => parse(*kind, &bytes),
-                Err(e) => Err(format!("cannot read: {}", strip_path(e))),
-            };
-            (name, result)
+            (name, read_record(path, *kind))
         })
         .collect();
     let mut out = SourceRecords {
         skipped,
+        not_regular,
         ..SourceRecords::default()
     };
     for (name, result) in results {
@@ -176,68 +197,128 @@ fn read_dir(root: &Path) -> Result<SourceRecords, DbError> {
     Ok(out)
 }
 
-/// Lists the JSON/YAML files under `dir`. Symlinks are not followed (a
-/// record folder never needs them, and they could point outside it);
-/// hidden folders (`.git`) are skipped.
-fn collect_files(
-    dir: &Path,
-    files: &mut Vec<(PathBuf, Kind)>,
-    skipped: &mut Vec<SkippedRecord>,
-    is_root: bool,
-) -> Result<(), DbError> {
-    let entries = match fs_err::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if is_root => {
-            return Err(DbError::Read {
-                path: dir.to_path_buf(),
-                cause: strip_path(e),
-            });
-        }
-        Err(e) => {
-            skipped.push(SkippedRecord {
-                file: dir.display().to_string(),
-                message: format!("cannot read folder: {}", strip_path(e)),
-            });
-            return Ok(());
-        }
+/// One file of a folder: opened without following a link, read with a
+/// bound, parsed.
+fn read_record(path: &Path, kind: Kind) -> Result<Parsed, String> {
+    let (file, meta) = match files::open_regular_with_metadata(path, Links::Refuse) {
+        Ok(opened) => opened,
+        Err(OpenError::Io(e)) => return Err(format!("cannot read: {e}")),
+        Err(OpenError::NotRegular(what)) => return Err(format!("not read: it is {what}")),
     };
-    for entry in entries {
-        let entry = match entry {
-            Ok(entry) => entry,
+    let size = meta.len();
+    let bytes = files::read_bounded(file, MAX_RECORD_BYTES, size)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    parse(kind, &bytes)
+}
+
+/// The files a folder holds, and what was left out.
+#[derive(Default)]
+struct Listing {
+    files: Vec<(PathBuf, Kind)>,
+    skipped: Vec<SkippedRecord>,
+    not_regular: usize,
+    /// The files' sizes added up.
+    bytes: u64,
+}
+
+/// Lists the JSON/YAML files under `root`. Symlinks are not followed (a
+/// record folder never needs them, and they could point outside it), and
+/// neither they nor special files (FIFOs, devices, sockets) are read;
+/// hidden folders (`.git`) are skipped. Walked with a stack of its own,
+/// so a deep tree cannot overflow the call stack.
+fn collect_files(root: &Path, listing: &mut Listing) -> Result<(), DbError> {
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match fs_err::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if dir == root => {
+                return Err(DbError::Read {
+                    path: dir,
+                    cause: strip_path(e),
+                });
+            }
             Err(e) => {
-                skipped.push(SkippedRecord {
+                listing.skipped.push(SkippedRecord {
                     file: dir.display().to_string(),
                     message: format!("cannot read folder: {}", strip_path(e)),
                 });
                 continue;
             }
         };
-        let path = entry.path();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            if !entry.file_name().to_string_lossy().starts_with('.') {
-                collect_files(&path, files, skipped, false)?;
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    listing.skipped.push(SkippedRecord {
+                        file: dir.display().to_string(),
+                        message: format!("cannot read folder: {}", strip_path(e)),
+                    });
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
+                if !entry.file_name().to_string_lossy().starts_with('.') {
+                    pending.push(path);
+                }
+                continue;
             }
-        } else if file_type.is_file()
-            && let Some(kind) = kind_of(&path)
-        {
-            files.push((path, kind));
+            if files::special_kind(file_type).is_some() {
+                listing.not_regular += 1;
+                continue;
+            }
+            let Some(kind) = kind_of(&path) else {
+                continue;
+            };
+            listing.bytes += entry.metadata().map_or(0, |m| m.len());
+            listing.files.push((path, kind));
+            if listing.files.len() > MAX_SOURCE_ENTRIES {
+                return Err(DbError::TooLarge {
+                    path: root.to_path_buf(),
+                    detail: format!("more than {MAX_SOURCE_ENTRIES} records"),
+                });
+            }
+            if listing.bytes > MAX_SOURCE_BYTES {
+                return Err(DbError::TooLarge {
+                    path: root.to_path_buf(),
+                    detail: format!(
+                        "its records add up to more than {}",
+                        files::describe_bytes(MAX_SOURCE_BYTES)
+                    ),
+                });
+            }
         }
     }
     Ok(())
 }
 
-/// Reads every `*.json` entry of a zip archive.
+/// Reads every `*.json` entry of a zip archive. Each entry's read is
+/// bounded by [`MAX_RECORD_BYTES`] whatever its header claims; the archive
+/// by [`MAX_SOURCE_ENTRIES`] and [`MAX_SOURCE_BYTES`] in all; and at most
+/// [`MAX_BATCH_BYTES`] of inflated records wait to be parsed at a time.
 pub fn read_zip<R: Read + Seek>(reader: R, path: &Path) -> Result<SourceRecords, DbError> {
     let zip_error = |e: zip::result::ZipError| DbError::Zip {
         path: path.to_path_buf(),
         detail: e.to_string(),
     };
+    let too_large = |detail: String| DbError::TooLarge {
+        path: path.to_path_buf(),
+        detail,
+    };
     let mut archive = zip::ZipArchive::new(reader).map_err(zip_error)?;
+    if archive.len() > MAX_SOURCE_ENTRIES {
+        return Err(too_large(format!(
+            "{} entries, more than the limit of {MAX_SOURCE_ENTRIES}",
+            archive.len()
+        )));
+    }
     let mut out = SourceRecords::default();
     let mut batch: Vec<(String, Result<Vec<u8>, String>)> = Vec::with_capacity(ZIP_BATCH);
+    let mut batch_bytes: u64 = 0;
+    let mut total_bytes: u64 = 0;
     let label = path.display().to_string();
     let flush = |batch: &mut Vec<(String, Result<Vec<u8>, String>)>, out: &mut SourceRecords| {
         let parsed: Vec<(String, Result<Parsed, String>)> = batch
@@ -252,7 +333,7 @@ pub fn read_zip<R: Read + Seek>(reader: R, path: &Path) -> Result<SourceRecords,
         }
     };
     for index in 0..archive.len() {
-        let mut entry = match archive.by_index(index) {
+        let entry = match archive.by_index(index) {
             Ok(entry) => entry,
             Err(e) => {
                 out.files += 1;
@@ -268,20 +349,34 @@ pub fn read_zip<R: Read + Seek>(reader: R, path: &Path) -> Result<SourceRecords,
             continue;
         }
         let display = format!("{label}:{name}");
-        let mut bytes = Vec::with_capacity(entry.size().min(MAX_RECORD_BYTES) as usize);
-        let result = match (&mut entry)
-            .take(MAX_RECORD_BYTES + 1)
-            .read_to_end(&mut bytes)
-        {
-            Ok(_) if bytes.len() as u64 > MAX_RECORD_BYTES => {
-                Err(format!("larger than {MAX_RECORD_BYTES} bytes"))
-            }
-            Ok(_) => Ok(bytes),
-            Err(e) => Err(format!("cannot inflate: {e}")),
+        let declared = entry.size();
+        let result = if declared > MAX_RECORD_BYTES {
+            Err(format!(
+                "larger than the limit of {}",
+                files::describe_bytes(MAX_RECORD_BYTES)
+            ))
+        } else {
+            files::read_bounded(entry, MAX_RECORD_BYTES, declared).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::FileTooLarge {
+                    e.to_string()
+                } else {
+                    format!("cannot inflate: {e}")
+                }
+            })
         };
+        let len = result.as_ref().map_or(0, |b| b.len() as u64);
+        total_bytes += len;
+        if total_bytes > MAX_SOURCE_BYTES {
+            return Err(too_large(format!(
+                "its records inflate to more than {}",
+                files::describe_bytes(MAX_SOURCE_BYTES)
+            )));
+        }
+        batch_bytes += len;
         batch.push((display, result));
-        if batch.len() >= ZIP_BATCH {
+        if batch.len() >= ZIP_BATCH || batch_bytes >= MAX_BATCH_BYTES {
             flush(&mut batch, &mut out);
+            batch_bytes = 0;
         }
     }
     flush(&mut batch, &mut out);

@@ -33,9 +33,13 @@ use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DbError;
+use crate::files::{self, Links, OpenError};
+use crate::temporaries::{self, Temporary};
 
 pub const MAGIC: &[u8; 8] = b"PYWARDDB";
-pub const FORMAT: u32 = 3;
+/// 4: the display part holds details, CWEs, dates and the CVSS vector;
+/// the meta counts malicious-package reports.
+pub const FORMAT: u32 = 4;
 const HEADER_LEN: usize = 64;
 const ENTRY_LEN: usize = 40;
 /// A package's advisories inflate to far less than this; a larger claim is
@@ -50,6 +54,10 @@ pub struct Meta {
     /// The URL or path it was built from.
     pub source: String,
     pub advisories: usize,
+    /// How many of the advisories are malicious-package reports (`MAL-`
+    /// ids): none in the PyPA data, thousands in OSV's PyPI export.
+    #[serde(default)]
+    pub malicious: usize,
     pub packages: usize,
     /// Newest `modified` date among its records (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,14 +122,14 @@ pub fn write_atomically(
         _ => PathBuf::from("."),
     };
     fs_err::create_dir_all(&dir).map_err(write_error)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".pyward-db-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(write_error)?;
+    let mut tmp =
+        Temporary::create(&dir, temporaries::DATABASE_PREFIX, ".tmp").map_err(write_error)?;
     write_to(tmp.as_file_mut(), by_package, meta).map_err(write_error)?;
     tmp.as_file().sync_all().map_err(write_error)?;
-    tmp.persist(dest).map_err(|e| write_error(e.error))?;
+    // Checked again just before the rename: the file may have appeared
+    // while the database was built.
+    check_replaceable(dest)?;
+    tmp.persist(dest).map_err(write_error)?;
     // Make the rename itself durable (best effort: not every platform can
     // open a folder).
     if let Ok(d) = std::fs::File::open(&dir) {
@@ -239,13 +247,65 @@ fn le_u64(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(a)
 }
 
+/// Refuses to replace `dest` when it exists and is not a pyward database
+/// (of any format version) or an empty file: a mistyped `--db` must not
+/// destroy someone's file.
+pub fn check_replaceable(dest: &Path) -> Result<(), DbError> {
+    let refuse = |what: String| DbError::NotReplaceable {
+        path: dest.to_path_buf(),
+        what,
+    };
+    let meta = match std::fs::metadata(dest) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(cause) => {
+            return Err(DbError::Write {
+                path: dest.to_path_buf(),
+                cause,
+            });
+        }
+    };
+    if meta.is_dir() {
+        return Err(refuse("a folder".into()));
+    }
+    let mut file = match files::open_regular(dest, Links::Follow) {
+        Ok(file) => file,
+        Err(OpenError::NotRegular(kind)) => return Err(refuse(kind.into())),
+        Err(OpenError::Io(cause)) => {
+            return Err(DbError::Write {
+                path: dest.to_path_buf(),
+                cause,
+            });
+        }
+    };
+    let mut magic = [0u8; 8];
+    let n = read_up_to(&mut file, &mut magic).map_err(|cause| DbError::Write {
+        path: dest.to_path_buf(),
+        cause,
+    })?;
+    if n == 0 || (n == MAGIC.len() && &magic == MAGIC) {
+        Ok(())
+    } else {
+        Err(refuse("not a pyward database".into()))
+    }
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Store, DbError> {
         let read_error = |cause: std::io::Error| DbError::Read {
             path: path.to_path_buf(),
             cause,
         };
-        let mut file = std::fs::File::open(path).map_err(read_error)?;
+        let mut file = match files::open_regular(path, Links::Follow) {
+            Ok(file) => file,
+            Err(OpenError::Io(cause)) => return Err(read_error(cause)),
+            Err(OpenError::NotRegular(kind)) => {
+                return Err(DbError::NotADatabase {
+                    path: path.to_path_buf(),
+                    detail: format!(" (it is {kind})"),
+                });
+            }
+        };
         let actual_len = file.metadata().map_err(read_error)?.len();
         let mut header = [0u8; HEADER_LEN];
         let n = read_up_to(&mut file, &mut header).map_err(read_error)?;

@@ -3,8 +3,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use pyward_model::{Dependency, DependencyKind, FindingKind, PackageName, Severity};
-use pyward_osv::{Database, DbError, ImportOptions, import};
+use std::str::FromStr;
+
+use pep440_rs::Version;
+use pyward_model::{Dependency, PackageName, Severity};
+use pyward_osv::{AffectedRange, Database, DbError, ImportOptions, VulnerabilityMatch, import};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -64,6 +67,10 @@ fn imports_a_folder_skipping_malformed_withdrawn_and_other_ecosystems() {
     );
     assert_eq!(report.meta.skipped, 1);
     assert_eq!(
+        report.meta.malicious, 3,
+        "MAL-2099-1, MAL-2024-9934, MAL-2026-15859"
+    );
+    assert_eq!(
         report.meta.newest_modified.as_deref(),
         Some("2099-01-01T00:00:00Z")
     );
@@ -91,161 +98,6 @@ fn imports_a_folder_skipping_malformed_withdrawn_and_other_ecosystems() {
 }
 
 #[test]
-fn aliases_collapse_into_one_finding_with_every_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let findings = db.audit(&[dep("demo_pkg", Some("1.0"), "requirements.txt")]);
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    let f = &findings[0];
-    assert_eq!(f.kind, FindingKind::Vulnerability);
-    assert_eq!(f.id, "PYSEC-2099-1");
-    assert_eq!(f.aliases, vec!["CVE-2099-1", "GHSA-aaaa-bbbb-cccc"]);
-    assert_eq!(f.package, Some(PackageName::new("demo-pkg")));
-    assert_eq!(f.version, Some(Some("1.0".to_string())));
-    assert_eq!(f.fix_versions, Some(vec!["1.5".to_string()]));
-    assert_eq!(f.severity, Severity::Critical);
-    assert_eq!(
-        f.summary.as_deref(),
-        Some("Remote code execution in demo-pkg")
-    );
-    assert_eq!(f.source.as_deref(), Some("requirements.txt"));
-    assert_eq!(
-        f.fingerprint,
-        pyward_model::fingerprint(&["PYSEC-2099-1", "demo-pkg", "1.0"])
-    );
-    assert_eq!(
-        f.references(),
-        [
-            "https://example.org/PYSEC-2099-1",
-            "https://example.org/GHSA-aaaa-bbbb-cccc"
-        ]
-    );
-    assert_eq!(f.dependency.as_ref().unwrap().direct, Some(true));
-}
-
-#[test]
-fn audit_orders_findings_and_uses_labels_details_and_last_affected() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let findings = db.audit(&[
-        dep("demo-pkg", Some("2.0"), "b.txt"),
-        dep("demo-pkg", Some("1.3"), "a.txt"),
-        dep("demo-pkg", Some("3.0"), "a.txt"),
-        dep("unknown-pkg", Some("1.0"), "a.txt"),
-    ]);
-    let got: Vec<(String, &str, Severity, Vec<String>)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f.version.clone().flatten().unwrap(),
-                f.id.as_str(),
-                f.severity,
-                f.fix_versions.clone().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (
-                "1.3".into(),
-                "GHSA-zzzz-zzzz-zzzz",
-                Severity::Unknown,
-                vec![]
-            ),
-            (
-                "1.3".into(),
-                "PYSEC-2099-1",
-                Severity::Critical,
-                vec!["1.5".into()]
-            ),
-            (
-                "2.0".into(),
-                "GHSA-aaaa-bbbb-cccc",
-                Severity::Medium,
-                vec!["2.1".into()]
-            ),
-            (
-                "2.0".into(),
-                "GHSA-zzzz-zzzz-zzzz",
-                Severity::Unknown,
-                vec![]
-            ),
-        ]
-    );
-    assert_eq!(
-        findings[0].summary.as_deref(),
-        Some("Denial of service through long headers. More text.")
-    );
-    assert_eq!(findings[2].aliases, vec!["CVE-2099-1"]);
-}
-
-#[test]
-fn the_same_pin_from_several_files_is_one_finding_listing_the_sources() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let mut transitive = dep("demo-pkg", Some("1.0"), "requirements.txt");
-    transitive.direct = false;
-    transitive.via = vec![PackageName::new("flask")];
-    let findings = db.audit(&[
-        transitive,
-        dep("Demo-Pkg", Some("1.0"), "constraints.txt"),
-        dep("demo-pkg", Some("1.0"), "requirements.txt"),
-    ]);
-    assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].source.as_deref(), Some("requirements.txt"));
-    let context = findings[0].dependency.as_ref().unwrap();
-    assert_eq!(context.sources, ["requirements.txt", "constraints.txt"]);
-    assert_eq!(findings[0].via(), [PackageName::new("flask")]);
-    assert_eq!(context.direct, Some(false));
-}
-
-#[test]
-fn malicious_packages_flag_pins_and_unpinned_requirements_when_every_version_is_bad() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&build(dir.path())).unwrap();
-    let mut url = dep("evil-pkg", None, "requirements.txt");
-    url.kind = DependencyKind::Url;
-    let findings = db.audit(&[
-        dep("evil-pkg", None, "requirements.txt"),
-        url,
-        dep("3web-py", None, "requirements.txt"),
-        dep("3web-py", Some("1.0.0"), "requirements.txt"),
-        dep("0requests", Some("0.0.2"), "requirements.txt"),
-    ]);
-    let got: Vec<(&str, Option<&str>, FindingKind, Severity)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f.id.as_str(),
-                f.version.as_ref().unwrap().as_deref(),
-                f.kind,
-                f.severity,
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (
-                "MAL-2024-9934",
-                Some("1.0.0"),
-                FindingKind::Malicious,
-                Severity::Critical
-            ),
-            (
-                "MAL-2099-1",
-                None,
-                FindingKind::Malicious,
-                Severity::Critical
-            ),
-        ]
-    );
-    let json = serde_json::to_value(&findings[1]).unwrap();
-    assert!(json["version"].is_null());
-}
-
-#[test]
 fn imports_a_zip_and_a_single_file() {
     let dir = tempfile::tempdir().unwrap();
     let ghsa = std::fs::read(fixtures().join("osv/demo-pkg/GHSA-aaaa-bbbb-cccc.json")).unwrap();
@@ -268,7 +120,9 @@ fn imports_a_zip_and_a_single_file() {
     assert!(report.meta.source.ends_with("all.zip"));
     let db = Database::open(&dest).unwrap();
     assert_eq!(
-        db.audit(&[dep("demo-pkg", Some("2.0.5"), "r.txt")]).len(),
+        db.query(&[dep("demo-pkg", Some("2.0.5"), "r.txt")])
+            .unwrap()
+            .len(),
         1
     );
 
@@ -386,7 +240,7 @@ fn damaged_databases_are_refused_with_a_clear_error() {
     std::fs::write(&damaged, &flipped).unwrap();
     let db = Database::open(&damaged).unwrap();
     let deps = [dep("0requests", Some("0.0.1"), "r.txt")];
-    assert!(matches!(db.try_audit(&deps), Err(DbError::Corrupt { .. })));
+    assert!(matches!(db.query(&deps), Err(DbError::Corrupt { .. })));
 
     // Another format version.
     let mut other = bytes.clone();
@@ -405,12 +259,503 @@ fn builtin_database_is_the_pypa_snapshot() {
     assert_eq!(info.source, "built-in");
     assert_eq!(info.built, "2024-10-10T17:35:05Z");
     assert!(info.advisories > 2500, "{}", info.advisories);
-    let findings = db.audit(&[dep("Django", Some("3.0.1"), "requirements.txt")]);
-    let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+    let matches = db
+        .query(&[dep("Django", Some("3.0.1"), "requirements.txt")])
+        .unwrap();
+    let ids: Vec<&str> = matches.iter().map(|m| m.id.as_str()).collect();
     assert!(ids.contains(&"PYSEC-2021-9"), "{ids:?}");
-    let f = findings.iter().find(|f| f.id == "PYSEC-2021-9").unwrap();
-    assert!(f.aliases.contains(&"CVE-2021-3281".to_string()));
+    let m = matches.iter().find(|m| m.id == "PYSEC-2021-9").unwrap();
+    assert!(m.aliases.contains(&"CVE-2021-3281".to_string()));
     // Only the fix of the 3.0 series ends the interval 3.0.1 is in (the
     // record also fixes 2.2.18 and 3.1.6 for other series).
-    assert_eq!(f.fix_versions, Some(vec!["3.0.12".to_string()]));
+    assert_eq!(m.fix_versions, versions(&["3.0.12"]));
+}
+
+fn v(text: &str) -> Version {
+    Version::from_str(text).unwrap()
+}
+
+fn versions(list: &[&str]) -> Vec<Version> {
+    list.iter().map(|t| v(t)).collect()
+}
+
+fn range(introduced: Option<&str>, fixed: Option<&str>, last: Option<&str>) -> AffectedRange {
+    AffectedRange {
+        introduced: introduced.map(v),
+        fixed: fixed.map(v),
+        last_affected: last.map(v),
+    }
+}
+
+#[test]
+fn query_gives_typed_matches_with_ranges_fixes_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&build(dir.path())).unwrap();
+    let deps = [
+        dep("other", Some("1.0"), "requirements.txt"),
+        dep("demo_pkg", Some("1.0"), "requirements.txt"),
+        dep("Demo.Pkg", Some("1.0"), "constraints.txt"),
+    ];
+    let matches = db.query(&deps).unwrap();
+    assert_eq!(matches.len(), 1, "{matches:#?}");
+    let m = &matches[0];
+    let cvss = m.cvss.clone().expect("PYSEC-2099-1 has a CVSS vector");
+    assert_eq!(
+        m,
+        &VulnerabilityMatch {
+            package: PackageName::new("demo-pkg"),
+            version: Some("1.0".into()),
+            id: "PYSEC-2099-1".into(),
+            aliases: vec!["CVE-2099-1".into(), "GHSA-aaaa-bbbb-cccc".into()],
+            malicious: false,
+            severity: Severity::Critical,
+            cvss: Some(cvss.clone()),
+            fix_versions: versions(&["1.5"]),
+            affected: vec![
+                range(None, Some("1.5"), None),
+                range(Some("1.0"), Some("1.5"), None),
+                range(Some("2.0"), Some("2.1"), None),
+            ],
+            headline: Some("Remote code execution in demo-pkg".into()),
+            details: Some("A crafted request runs code.".into()),
+            references: vec![
+                "https://example.org/PYSEC-2099-1".into(),
+                "https://example.org/GHSA-aaaa-bbbb-cccc".into(),
+            ],
+            cwes: vec!["CWE-20".into(), "CWE-94".into()],
+            published: Some("2024-01-01T00:00:00Z".into()),
+            modified: Some("2024-01-02T03:04:05Z".into()),
+            stated_by: vec![1, 2],
+        }
+    );
+    assert_eq!(cvss.score, 9.8);
+    assert_eq!(cvss.vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+}
+
+#[test]
+fn a_package_matches_many_typed_versions_and_names_the_versions_it_knows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&build(dir.path())).unwrap();
+    let name = PackageName::new("demo-pkg");
+    let package = db.package(&name).unwrap();
+    let ids = |version: &str| -> Vec<(String, Vec<Version>)> {
+        package
+            .matches(&v(version))
+            .iter()
+            .map(|m| (m.advisory.id.clone(), m.fix_versions.clone()))
+            .collect()
+    };
+    assert_eq!(
+        ids("2.0"),
+        vec![
+            ("GHSA-aaaa-bbbb-cccc".into(), versions(&["2.1"])),
+            ("GHSA-zzzz-zzzz-zzzz".into(), vec![]),
+        ]
+    );
+    assert!(ids("2.1").is_empty());
+    assert!(package.is_affected(&v("1.4.9")));
+    assert!(!package.is_affected(&v("2.1")));
+    assert!(package.matches_unpinned().is_empty());
+    assert_eq!(
+        db.known_versions(&name).unwrap(),
+        versions(&["1.0", "1.2", "1.4", "1.5", "2.0", "2.1"])
+    );
+    assert!(
+        db.known_versions(&PackageName::new("absent"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+// See: issue 12, items 1 and 5.
+#[test]
+fn malicious_reports_match_the_versions_they_list_and_every_version_when_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&build(dir.path())).unwrap();
+    let deps = [
+        dep("evil-pkg", None, "requirements.txt"),
+        dep("evil-pkg", Some("99.0"), "requirements.txt"),
+        dep("3web-py", None, "requirements.txt"),
+        dep("3web-py", Some("1.0.0"), "requirements.txt"),
+        dep("3web-py", Some("1.0.1"), "requirements.txt"),
+        dep("0requests", Some("0.0.1"), "requirements.txt"),
+    ];
+    let matches = db.query(&deps).unwrap();
+    type Row<'a> = (&'a str, Option<&'a str>, bool, Severity, &'a [usize]);
+    let got: Vec<Row<'_>> = matches
+        .iter()
+        .map(|m| {
+            (
+                m.id.as_str(),
+                m.version.as_deref(),
+                m.malicious,
+                m.severity,
+                m.stated_by.as_slice(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "MAL-2026-15859",
+                Some("0.0.1"),
+                true,
+                Severity::Critical,
+                &[5][..]
+            ),
+            (
+                "MAL-2024-9934",
+                Some("1.0.0"),
+                true,
+                Severity::Critical,
+                &[3][..]
+            ),
+            ("MAL-2099-1", None, true, Severity::Critical, &[0][..]),
+            (
+                "MAL-2099-1",
+                Some("99.0"),
+                true,
+                Severity::Critical,
+                &[1][..]
+            ),
+        ]
+    );
+    let zero = &matches[0];
+    assert_eq!(zero.cwes, vec!["CWE-506"]);
+    assert_eq!(
+        zero.headline.as_deref(),
+        Some("Malicious code in 0requests (PyPI)")
+    );
+    assert!(
+        zero.details
+            .as_deref()
+            .unwrap()
+            .contains("enumerates os.environ"),
+        "{:?}",
+        zero.details
+    );
+    assert_eq!(matches[2].affected, vec![range(None, None, None)]);
+    assert!(matches[2].fix_versions.is_empty());
+}
+
+#[test]
+fn the_builtin_database_holds_no_malicious_reports_and_readable_headlines() {
+    let db = Database::builtin().unwrap();
+    assert_eq!(db.meta().malicious, 0);
+    assert_eq!(db.meta().skipped, 0, "every PyPA record parses");
+    let deps = [
+        dep("flask", Some("2.2.4"), "r.txt"),
+        dep("numpy", Some("1.19.0"), "r.txt"),
+    ];
+    let matches = db.query(&deps).unwrap();
+    let headline = |id: &str| {
+        matches
+            .iter()
+            .find(|m| m.id == id)
+            .unwrap_or_else(|| panic!("{id} not matched"))
+            .headline
+            .clone()
+            .unwrap()
+    };
+    // "Flask is a lightweight WSGI web application framework. When all of
+    // the following conditions are met, ..."
+    let flask = headline("PYSEC-2023-62");
+    assert!(
+        flask.starts_with("When all of the following conditions are met"),
+        "{flask}"
+    );
+    // "... in NumPy &lt and 1.19 ..."
+    let numpy = headline("PYSEC-2021-856");
+    assert!(numpy.contains("NumPy < and 1.19"), "{numpy}");
+    for m in &matches {
+        let h = m.headline.as_deref().unwrap_or("");
+        assert!(
+            !h.contains(" is a ") || h.contains("vulnerab"),
+            "{}: {h}",
+            m.id
+        );
+    }
+    // Every headline and text of the snapshot: entities decoded, bounded,
+    // one line.
+    let mut headlines = 0;
+    for name in db.package_names().map(str::to_string).collect::<Vec<_>>() {
+        for display in db.displays(&PackageName::new(&name)).unwrap() {
+            let h = display.headline.expect("every PyPA record has details");
+            headlines += 1;
+            for entity in ["&lt", "&gt", "&amp;", "&quot;", "&#39;"] {
+                assert!(!h.contains(entity), "{name}: {h}");
+            }
+            assert!(
+                !h.contains('\n') && h.len() <= pyward_osv::limits::MAX_HEADLINE_BYTES,
+                "{h}"
+            );
+            let details = display.details.unwrap();
+            assert!(details.len() <= pyward_osv::limits::MAX_DETAILS_BYTES);
+        }
+    }
+    assert!(headlines > 2600, "{headlines}");
+}
+
+// See: issue 9 ("a 3 MB zip of 100 x 32 MB records reaches 3.3 GB").
+#[test]
+fn zip_entries_past_the_record_limit_are_refused_whatever_they_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = vec![b' '; (pyward_osv::limits::MAX_RECORD_BYTES + 1024) as usize];
+    let mal = std::fs::read(fixtures().join("osv/mal/MAL-2099-1.json")).unwrap();
+    let zip = dir.path().join("bomb.zip");
+    write_zip(
+        &zip,
+        &[
+            ("big-1.json", &huge),
+            ("big-2.json", &huge),
+            ("MAL-2099-1.json", &mal),
+        ],
+    );
+    // Make the entries lie: a declared size of 10 bytes, in the local
+    // headers and the central directory.
+    let mut bytes = std::fs::read(&zip).unwrap();
+    forge_uncompressed_sizes(&mut bytes, huge.len() as u32, 10);
+    std::fs::write(&zip, &bytes).unwrap();
+    let dest = dir.path().join("osv.db");
+    let report = import(&zip, &dest, &ImportOptions::default()).unwrap();
+    assert_eq!(report.meta.advisories, 1);
+    assert_eq!(report.skipped.len(), 2, "{:?}", report.skipped);
+    for skipped in &report.skipped {
+        assert!(
+            skipped.message.contains("larger than the limit of 4 MiB"),
+            "{skipped}"
+        );
+    }
+}
+
+/// Rewrites every 32-bit little-endian `from` in the zip's local headers
+/// (offset 22) and central directory entries (offset 24) to `to`.
+fn forge_uncompressed_sizes(bytes: &mut [u8], from: u32, to: u32) {
+    let mut patched = 0;
+    for at in 0..bytes.len().saturating_sub(46) {
+        let field = match &bytes[at..at + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => at + 22,
+            [0x50, 0x4b, 0x01, 0x02] => at + 24,
+            _ => continue,
+        };
+        if bytes[field..field + 4] == from.to_le_bytes() {
+            bytes[field..field + 4].copy_from_slice(&to.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 4, "two entries, each in two headers");
+}
+
+// See: issue 9 ("OSV YAML with 80k nested `[` takes 21 s").
+#[test]
+fn deeply_nested_records_are_refused_at_once_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("records");
+    std::fs::create_dir(&source).unwrap();
+    let depth = 200_000;
+    let yaml = format!(
+        "id: PYSEC-1\naliases: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    std::fs::write(source.join("deep.yaml"), yaml).unwrap();
+    let json = format!(
+        r#"{{"id": "X", "aliases": {}{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    std::fs::write(source.join("deep.json"), json).unwrap();
+    let block = format!("id: PYSEC-2\naliases:\n{}x\n", "- ".repeat(depth));
+    std::fs::write(source.join("block.yaml"), block).unwrap();
+    std::fs::copy(
+        fixtures().join("osv/mal/MAL-2099-1.json"),
+        source.join("MAL-2099-1.json"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let report = import(
+        &source,
+        &dir.path().join("osv.db"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(report.meta.advisories, 1);
+    let mut skipped: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
+    skipped.sort();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    for (line, name) in skipped.iter().zip(["block.yaml", "deep.json", "deep.yaml"]) {
+        assert!(line.contains(name), "{line}");
+        assert!(line.contains("nested deeper than 64 levels"), "{line}");
+        assert!(!line.contains('\n'));
+    }
+}
+
+/// Runs `f` on a thread and fails the test (rather than hanging it) when it
+/// takes longer than ten seconds.
+fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(f());
+    });
+    receive
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("still running after 10 s (blocked on a special file?)")
+}
+
+// See: issue 9 ("`db import FIFO` hangs, `db import /dev/zero` eats memory").
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_as_a_source_and_skipped_inside_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("records.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let dest = dir.path().join("osv.db");
+    for source in [
+        fifo.clone(),
+        "/dev/zero".into(),
+        "/proc/self/environ".into(),
+        "/proc/self".into(),
+    ] {
+        let d = dest.clone();
+        let s = source.clone();
+        let err = within_seconds(move || import(&s, &d, &ImportOptions::default())).unwrap_err();
+        assert!(
+            matches!(err, DbError::NotRegular { .. }),
+            "{}: {err}",
+            source.display()
+        );
+        assert!(
+            err.to_string().contains(&*source.to_string_lossy()),
+            "{err}"
+        );
+    }
+
+    // Inside a folder: the FIFO and a link out of the folder are counted
+    // and not read; the real record is.
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(folder.join("fifo.json"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink(
+        fixtures().join("osv/mal/MAL-2024-9934.json"),
+        folder.join("outside.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        fixtures().join("osv/demo-pkg"),
+        folder.join("linked-folder"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("osv/mal/MAL-2099-1.json"),
+        folder.join("MAL-2099-1.json"),
+    )
+    .unwrap();
+    let d = dest.clone();
+    let report = within_seconds(move || import(&folder, &d, &ImportOptions::default())).unwrap();
+    assert_eq!(report.meta.advisories, 1);
+    assert_eq!(report.not_regular, 3, "the FIFO and two links");
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+}
+
+// See: issue 9 ("`db import --db FILE` overwrites a file that is not a
+// database").
+#[test]
+fn import_refuses_to_replace_a_file_that_is_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("thesis.tex");
+    std::fs::write(&precious, b"\\documentclass{article}").unwrap();
+    let err = import(&fixtures().join("osv"), &precious, &options()).unwrap_err();
+    assert!(matches!(err, DbError::NotReplaceable { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("thesis.tex") && message.contains("not a pyward database"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(&precious).unwrap(),
+        b"\\documentclass{article}"
+    );
+    let err = import(&fixtures().join("osv"), dir.path(), &options()).unwrap_err();
+    assert!(matches!(err, DbError::NotReplaceable { .. }), "{err}");
+
+    // An empty file and a database of another format version are replaced.
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    import(&fixtures().join("osv"), &empty, &options()).unwrap();
+    let mut old = std::fs::read(&empty).unwrap();
+    old[8] = 3;
+    std::fs::write(&empty, &old).unwrap();
+    import(&fixtures().join("osv"), &empty, &options()).unwrap();
+    Database::open(&empty).unwrap();
+}
+
+#[test]
+fn a_database_of_the_previous_format_asks_to_be_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = build(dir.path());
+    let mut bytes = std::fs::read(&dest).unwrap();
+    bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
+    std::fs::write(&dest, &bytes).unwrap();
+    let err = Database::open(&dest).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DbError::Format {
+                found: 3,
+                expected: 4,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("rebuild it with `pyward db update`"),
+        "{err}"
+    );
+}
+
+// See: issue 9 ("SIGINT/SIGTERM during import/update leaves
+// `.pyward-db-*.tmp` and download temporaries behind").
+#[test]
+fn stale_temporaries_of_a_dead_import_are_removed_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    // No process has a pid this large on Linux (pid_max is at most 2^22).
+    let dead = dir.path().join(".pyward-db-4194999-AbCdEf.tmp");
+    let dead_download = dir.path().join(".pyward-download-4194999-AbCdEf.zip.tmp");
+    let mine = dir
+        .path()
+        .join(format!(".pyward-db-{}-live.tmp", std::process::id()));
+    for p in [&dead, &dead_download, &mine] {
+        std::fs::write(p, b"half a database").unwrap();
+    }
+    let report = import(
+        &fixtures().join("osv"),
+        &dir.path().join("osv.db"),
+        &options(),
+    )
+    .unwrap();
+    if std::path::Path::new("/proc/self").exists() {
+        assert_eq!(report.stale_removed, 2);
+        assert!(!dead.exists() && !dead_download.exists());
+    }
+    assert!(mine.exists(), "a fresh file of a live process stays");
 }

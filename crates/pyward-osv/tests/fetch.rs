@@ -54,6 +54,8 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 fn options() -> FetchOptions {
     FetchOptions {
         timeout: Duration::from_secs(20),
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: Duration::from_secs(5),
         progress: false,
     }
 }
@@ -118,4 +120,87 @@ fn assert_no_leftovers(dir: &Path) {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, vec!["osv.db"]);
+}
+
+/// Accepts every connection and never answers, holding it open.
+fn silent_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept() {
+            held.push(stream);
+        }
+    });
+    format!("http://{addr}/PyPI/all.zip")
+}
+
+// See: issue 9 ("`db update` against a server that accepts and says
+// nothing waits about 5 minutes").
+#[test]
+fn a_server_that_accepts_and_says_nothing_times_out_on_the_read_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dest, before) = old_database(dir.path());
+    let url = silent_server();
+    let options = FetchOptions {
+        timeout: Duration::from_secs(60),
+        connect_timeout: Duration::from_secs(1),
+        read_timeout: Duration::from_secs(1),
+        progress: false,
+    };
+    let started = std::time::Instant::now();
+    let err = update(&url, &dest, &options).unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    assert!(matches!(err, DbError::Download(_)), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("read timeout"), "{message}");
+    assert!(message.contains("127.0.0.1"), "{message}");
+    assert_eq!(std::fs::read(&dest).unwrap(), before);
+    assert_no_leftovers(dir.path());
+}
+
+/// A server that sends the head and part of the body, then goes silent.
+#[test]
+fn a_server_that_stalls_mid_body_times_out_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dest, _) = old_database(dir.path());
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+            line.clear();
+        }
+        let mut stream = reader.into_inner();
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nPK");
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let options = FetchOptions {
+        timeout: Duration::from_secs(60),
+        connect_timeout: Duration::from_secs(1),
+        read_timeout: Duration::from_secs(1),
+        progress: false,
+    };
+    let started = std::time::Instant::now();
+    let err = update(&format!("http://{addr}/all.zip"), &dest, &options).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert!(err.to_string().contains("timeout"), "{err}");
+    assert_no_leftovers(dir.path());
+}
+
+// See: issue 9 ("`db import --db FILE` overwrites a file that is not a
+// database"): the same holds for `update`, checked before downloading.
+#[test]
+fn update_refuses_to_replace_a_file_that_is_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("notes.txt");
+    std::fs::write(&precious, b"my notes").unwrap();
+    let err = update("http://127.0.0.1:9/all.zip", &precious, &options()).unwrap_err();
+    assert!(matches!(err, DbError::NotReplaceable { .. }), "{err}");
+    assert_eq!(std::fs::read(&precious).unwrap(), b"my notes");
 }

@@ -73,6 +73,45 @@ fn entry() -> impl Strategy<Value = Affected> {
 }
 
 proptest! {
+    /// Brackets and list indicators in any arrangement: parsing stays
+    /// quick and never overflows the stack, however deep the nesting.
+    #[test]
+    fn nesting_never_overflows(
+        pieces in prop::collection::vec(prop::sample::select(vec!["[", "]", "{", "}", "- ", "\n", "a: ", "\"", "'", " "]), 0..400),
+        repeat in 1usize..400,
+    ) {
+        let body: String = pieces.concat().repeat(repeat);
+        let yaml = format!("id: X\naliases: {body}");
+        let _ = parse_yaml(yaml.as_bytes());
+        let json = format!(r#"{{"id": "X", "aliases": {body}}}"#);
+        let _ = parse_json(json.as_bytes());
+    }
+
+    /// A valid archive with bytes flipped: an error or a result, never a
+    /// panic (what `db update` reads from the network).
+    #[test]
+    fn zip_reader_never_panics(flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8)) {
+        let mut bytes = include_bytes!("fixtures/demo-all.zip").to_vec();
+        for (at, value) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] ^= value;
+        }
+        let _ = pyward_osv::read_zip(std::io::Cursor::new(bytes), std::path::Path::new("p.zip"));
+    }
+
+    /// Headlines and details stay within their bounds on any text.
+    #[test]
+    fn advisory_text_stays_bounded(summary in prop::option::of(".{0,40}"), details in ".{0,3000}", repeat in 1usize..4) {
+        use pyward_osv::limits::{MAX_DETAILS_BYTES, MAX_HEADLINE_BYTES};
+        let details = details.repeat(repeat);
+        if let Some(h) = pyward_osv::text::headline(summary.as_deref(), Some(&details)) {
+            prop_assert!(h.len() <= MAX_HEADLINE_BYTES && !h.contains('\n'));
+        }
+        if let Some(d) = pyward_osv::text::bounded_details(&details) {
+            prop_assert!(d.len() <= MAX_DETAILS_BYTES);
+        }
+    }
+
     #[test]
     fn parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let _ = parse_json(&bytes);
@@ -119,8 +158,11 @@ proptest! {
             severity: vec![],
         };
         let got = entry_matches(&entry, &QueryVersion::new(&v)).map(|m| m.fix_versions);
-        let want = (pa <= pv && pv < pb).then(|| vec![b]);
+        let want = (pa <= pv && pv < pb).then(|| vec![pb.clone()]);
         prop_assert_eq!(got, want);
+        // The typed interval says the same.
+        let typed = pyward_osv::matching::PreparedEntry::new(&entry).affected_ranges();
+        prop_assert_eq!(typed.iter().any(|r| r.contains(&pv)), pa <= pv && pv < pb);
     }
 
     /// A listed version matches itself and every spelling PEP 440 calls equal.

@@ -104,6 +104,24 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Colour in the text report: auto (on a terminal, unless NO_COLOR),
+    /// always (also FORCE_COLOR), never
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = parse_color)]
+    pub color: pyward_report::ColorChoice,
+
+    /// Only the summary line (text report)
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Every finding in full, collapsed runs spelled out (text report)
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Counts per rule and advisory, as Ruff's `--statistics` (text
+    /// report)
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Report what could be read and exit by the findings, even when some
     /// inputs could not be read (by default that is exit status 2)
     #[arg(long)]
@@ -115,6 +133,15 @@ pub struct ReportArgs {
 fn parse_format(text: &str) -> Result<pyward_report::Format, String> {
     text.parse()
         .map_err(|e: pyward_report::UnknownFormat| e.to_string())
+}
+
+fn parse_color(text: &str) -> Result<pyward_report::ColorChoice, String> {
+    match text {
+        "auto" => Ok(pyward_report::ColorChoice::Auto),
+        "always" => Ok(pyward_report::ColorChoice::Always),
+        "never" => Ok(pyward_report::ColorChoice::Never),
+        other => Err(format!("`{other}` is not one of auto, always, never")),
+    }
 }
 
 fn parse_fail_on(text: &str) -> Result<pyward_engine::FailOn, String> {

@@ -13,6 +13,27 @@ mod output;
 
 use exit::ExitStatus;
 
+/// Ctrl-C or a `kill` during `db update` must not leave a half-written
+/// database or download beside the real one: a thread waits for SIGINT
+/// and SIGTERM, deletes the temporaries, and exits as the signal would
+/// (128 + its number).
+#[cfg(unix)]
+fn remove_temporaries_on_interrupt() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            pyward_osv::remove_temporaries();
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn remove_temporaries_on_interrupt() {}
+
 // A scan allocates many small, short-lived strings and vectors (advisory
 // records, dependency lists, findings): with glibc's allocator they cost
 // about a fifth of a `pyward deps` run; mimalloc brings 700 pins from about
@@ -34,6 +55,11 @@ fn main() -> ExitCode {
             };
         }
     };
+    // The gateway shuts down gracefully on these signals itself (it
+    // finishes the requests in flight, and writes nothing half-done).
+    if !matches!(cli.command, cli::Command::Gateway(_)) {
+        remove_temporaries_on_interrupt();
+    }
     match commands::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {

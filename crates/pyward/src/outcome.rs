@@ -3,6 +3,8 @@
 
 use pyward_engine::{Engine, Level, Outcome, Verdict};
 
+use std::io::IsTerminal;
+
 use crate::cli::ReportArgs;
 use crate::exit::ExitStatus;
 use crate::output;
@@ -26,7 +28,12 @@ pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus>
     } = outcome;
     if let (Some(path), Some(saved)) = (&args.write_baseline, &saved_baseline) {
         output::write_report(Some(path), |out| {
-            pyward_report::render(saved, pyward_report::Format::Json, out)
+            pyward_report::render(
+                saved,
+                pyward_report::Format::Json,
+                &pyward_report::RenderOptions::default(),
+                out,
+            )
         })?;
         output::message(
             Level::Note,
@@ -40,8 +47,9 @@ pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus>
         output::message(Level::Error, &error.to_string());
     }
     let format = args.format;
+    let options = render_options(args);
     let written = output::write_report(args.output.as_deref(), |out| {
-        pyward_report::render(&report, format, out)
+        pyward_report::render(&report, format, &options, out)
     });
     // `pyward scan | head -1`: the reader stopped listening, but what was
     // found still decides the exit status.
@@ -61,4 +69,26 @@ pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus>
         Verdict::Findings => ExitStatus::Findings,
         Verdict::Clean => ExitStatus::Success,
     })
+}
+
+/// How the text report is drawn: colour and width from the terminal it
+/// goes to (never when it goes to a file), and the user's choices.
+pub fn render_options(args: &ReportArgs) -> pyward_report::RenderOptions {
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let width = to_terminal
+        .then(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        })
+        .flatten();
+    pyward_report::RenderOptions {
+        color: args.output.is_none() && pyward_report::use_color(args.color, to_terminal),
+        width,
+        statistics: args.statistics,
+        quiet: args.quiet,
+        verbose: args.verbose,
+        ..pyward_report::RenderOptions::default()
+    }
 }

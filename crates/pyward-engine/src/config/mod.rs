@@ -105,6 +105,8 @@ pub struct LoadedConfig {
     pub warnings: Vec<String>,
     /// What else was read (a Safety policy).
     pub notes: Vec<String>,
+    /// Safety's `ignore-unpinned-requirements`: ranges are not assessed.
+    pub ignore_unpinned: bool,
 }
 
 impl LoadedConfig {
@@ -144,6 +146,7 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, Engin
         };
         if meta.is_file() {
             let policy = safety::SafetyPolicy::load(&candidate)?;
+            loaded.ignore_unpinned = policy.ignore_unpinned;
             let notes = policy.merge_into(&mut loaded.config, &candidate);
             loaded.notes.extend(notes);
             break;
@@ -188,6 +191,7 @@ fn load_pyward(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, En
                     path: Some(candidate),
                     warnings,
                     notes: Vec::new(),
+                    ignore_unpinned: false,
                 });
             }
         }

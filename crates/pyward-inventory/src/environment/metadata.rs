@@ -1,13 +1,19 @@
 //! The core metadata of an installed distribution (`METADATA`, `PKG-INFO`):
-//! an RFC 822 style header block, read without running anything.
+//! an RFC 822 style header block, read without running anything, each line
+//! bounded while it is read.
 
 use std::io::BufRead;
 
 use crate::ParseError;
 
 /// Header bytes read at most: the headers come first, the long description
-/// after them is never needed.
-const MAX_HEADER_BYTES: usize = 1 << 20;
+/// after them is never needed. The bound holds while a line is read, so a
+/// 3 GB line costs no more than 1 MiB.
+pub const MAX_HEADER_BYTES: usize = 1 << 20;
+
+/// Bytes of each license file (`License-File`) kept for the license
+/// check: enough to recognise a license text.
+pub const MAX_LICENSE_FILE_BYTES: usize = 4096;
 
 /// What pyward needs from a distribution's metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -17,6 +23,15 @@ pub struct Metadata {
     /// `Requires-Dist` values as written (`werkzeug>=3.0`,
     /// `pytest ; extra == "test"`).
     pub requires_dist: Vec<String>,
+    /// PEP 639 `License-Expression`.
+    pub license_expression: Option<String>,
+    /// The free-text `License` field.
+    pub license: Option<String>,
+    /// `Classifier: License :: ...` values.
+    pub license_classifiers: Vec<String>,
+    /// `License-File` values: paths relative to the `.dist-info` folder's
+    /// `licenses/` (PEP 639) or to the folder itself (older tools).
+    pub license_files: Vec<String>,
 }
 
 /// Reads the header block of a metadata file, up to the first blank line.
@@ -27,7 +42,52 @@ pub fn parse(bytes: &[u8]) -> Result<Metadata, ParseError> {
     read(&mut reader)
 }
 
-/// As [`parse`], reading from a file only as far as the headers go.
+/// How a bounded line read ended.
+enum LineEnd {
+    /// A whole line (or the last one, without a newline).
+    Complete,
+    /// The budget ran out inside the line.
+    Cut,
+    /// Nothing left.
+    Eof,
+}
+
+/// Reads one line into `line`, never more than `budget` bytes of it.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    budget: usize,
+) -> std::io::Result<LineEnd> {
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(if line.is_empty() {
+                LineEnd::Eof
+            } else {
+                LineEnd::Complete
+            });
+        }
+        let room = budget.saturating_sub(line.len());
+        match memchr::memchr(b'\n', available) {
+            Some(end) if end < room => {
+                line.extend_from_slice(&available[..=end]);
+                reader.consume(end + 1);
+                return Ok(LineEnd::Complete);
+            }
+            _ => {
+                let take = available.len().min(room);
+                line.extend_from_slice(&available[..take]);
+                reader.consume(take);
+                if line.len() >= budget {
+                    return Ok(LineEnd::Cut);
+                }
+            }
+        }
+    }
+}
+
+/// As [`parse`], reading from a file only as far as the headers go, and
+/// never more than [`MAX_HEADER_BYTES`] of them.
 pub fn read(reader: &mut impl BufRead) -> Result<Metadata, ParseError> {
     let mut metadata = Metadata::default();
     let mut name: Option<String> = None;
@@ -38,15 +98,12 @@ pub fn read(reader: &mut impl BufRead) -> Result<Metadata, ParseError> {
     let mut total = 0usize;
     loop {
         line.clear();
-        let read = reader
-            .read_until(b'\n', &mut line)
+        let end = read_line_bounded(reader, &mut line, MAX_HEADER_BYTES - total)
             .map_err(|e| ParseError::new(format!("cannot read: {e}")))?;
-        if read == 0 {
-            break;
-        }
-        total += read;
-        if total > MAX_HEADER_BYTES {
-            break;
+        total += line.len();
+        match end {
+            LineEnd::Eof | LineEnd::Cut => break,
+            LineEnd::Complete => {}
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
@@ -99,6 +156,14 @@ fn apply(
         version.get_or_insert(value);
     } else if key.eq_ignore_ascii_case("requires-dist") && !value.is_empty() {
         metadata.requires_dist.push(value);
+    } else if key.eq_ignore_ascii_case("license-expression") && !value.is_empty() {
+        metadata.license_expression.get_or_insert(value);
+    } else if key.eq_ignore_ascii_case("license") && !value.is_empty() {
+        metadata.license.get_or_insert(value);
+    } else if key.eq_ignore_ascii_case("license-file") && !value.is_empty() {
+        metadata.license_files.push(value);
+    } else if key.eq_ignore_ascii_case("classifier") && value.starts_with("License ::") {
+        metadata.license_classifiers.push(value);
     }
 }
 
@@ -177,6 +242,43 @@ Summary: A simple\r\n  framework\r\n\r\nName: NotThis\r\n";
         assert_eq!(m.name, "Flask");
         assert_eq!(m.version, "3.0.0");
         assert_eq!(m.requires_dist.len(), 2);
+    }
+
+    #[test]
+    fn license_headers_are_kept() {
+        let text =
+            b"Metadata-Version: 2.4\nName: x\nVersion: 1\nLicense-Expression: MIT OR Apache-2.0\n\
+License: Some text\n  more\nClassifier: License :: OSI Approved :: MIT License\n\
+Classifier: Programming Language :: Python\nLicense-File: LICENSE\nLicense-File: NOTICE\n\n";
+        let m = parse(text).unwrap();
+        assert_eq!(m.license_expression.as_deref(), Some("MIT OR Apache-2.0"));
+        assert_eq!(m.license.as_deref(), Some("Some text more"));
+        assert_eq!(
+            m.license_classifiers,
+            ["License :: OSI Approved :: MIT License"]
+        );
+        assert_eq!(m.license_files, ["LICENSE", "NOTICE"]);
+    }
+
+    // See: issue 9 (a 3 GB METADATA line reached 5.3 GB: the cap applied
+    // only after the whole line was read).
+    #[test]
+    fn a_huge_line_is_cut_while_it_is_read() {
+        struct Endless(usize);
+        impl std::io::Read for Endless {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                buf.fill(b'x');
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+        }
+        let head = b"Name: x\nVersion: 1\nSummary: ".as_slice();
+        let mut reader = std::io::BufReader::new(std::io::Read::chain(head, Endless(0)));
+        let m = read(&mut reader).unwrap();
+        assert_eq!(m.name, "x");
+        // The endless line was read only up to the budget.
+        let consumed = reader.into_inner().into_inner().1.0;
+        assert!(consumed <= MAX_HEADER_BYTES + (64 << 10), "{consumed}");
     }
 
     #[test]

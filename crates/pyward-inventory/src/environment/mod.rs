@@ -13,13 +13,16 @@ pub mod system;
 
 use std::fs;
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use pyward_model::{Dependency, DependencyKind, Environment, PackageName, ScanError};
+use pyward_model::{
+    Dependency, DependencyKind, Environment, LicenseMetadata, PackageName, ScanError,
+};
 use serde::Deserialize;
 
 use crate::lockfile::graph::{LockGraph, MarkerMode, Node};
 use crate::lockfile::requirement_name_and_marker;
+use crate::read::{Access, open_checked, read_head, read_text};
 use crate::{Inventory, Options};
 
 pub use system::{Host, scan_system_on};
@@ -151,8 +154,11 @@ struct Installed {
     requires: Vec<String>,
     /// The metadata folder or file, relative to the environment.
     source: String,
+    /// The metadata file read.
+    file: PathBuf,
     kind: DependencyKind,
     requirement: Option<String>,
+    license: Option<LicenseMetadata>,
 }
 
 /// Reads one environment whose finder may know more about it.
@@ -196,6 +202,8 @@ pub fn scan_as(dir: &Path, hint: &Hint, options: &Options) -> Inventory {
         dependency.kind = item.kind;
         dependency.requirement = item.requirement.clone();
         dependency.environment = Some(env_path.clone());
+        dependency.license_metadata.clone_from(&item.license);
+        dependency.file = Some(item.file.clone());
         graph.add_node(Node {
             dependency,
             recorded_groups: Vec::new(),
@@ -216,7 +224,8 @@ pub fn scan_as(dir: &Path, hint: &Hint, options: &Options) -> Inventory {
             }
         }
     }
-    let mut dependencies = graph.finish(MarkerMode::Recorded);
+    let (mut dependencies, edges) = graph.finish(MarkerMode::Recorded, &env_path);
+    inventory.graph = edges;
 
     let mut python_version = None;
     if layout == Layout::Conda {
@@ -252,15 +261,6 @@ pub fn scan_as(dir: &Path, hint: &Hint, options: &Options) -> Inventory {
         ),
     });
     inventory
-}
-
-fn relative(env: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(env).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
 }
 
 /// A regular file (not a link) at `path`.
@@ -307,7 +307,7 @@ fn read_site_packages(
         } else {
             continue;
         };
-        let source = relative(env, &path);
+        let source = crate::requirements::relative_source(&path, env);
         let error = |message: String| ScanError {
             path: metadata_file.display().to_string(),
             line: None,
@@ -317,8 +317,11 @@ fn read_site_packages(
             errors.push(error("missing, or not a regular file".to_string()));
             continue;
         }
-        let parsed = fs::File::open(&metadata_file)
-            .map_err(|e| crate::ParseError::new(format!("cannot read: {e}")))
+        // Checked and opened without blocking: a FIFO named METADATA must
+        // not hang the scan.
+        let parsed = crate::read::check(&metadata_file, Access::NO_LINKS)
+            .and_then(|canonical| open_checked(&canonical))
+            .map_err(|e| crate::ParseError::new(e.to_string()))
             .and_then(|file| metadata::read(&mut BufReader::new(file)));
         let mut meta = match parsed {
             Ok(meta) => meta,
@@ -327,22 +330,77 @@ fn read_site_packages(
                 continue;
             }
         };
-        if let Some(text) = requires_file
+        if let Some((_, text)) = requires_file
             .filter(|p| plain_file(p))
-            .and_then(|p| fs::read_to_string(p).ok())
+            .and_then(|p| read_text(&p, Access::NO_LINKS).ok())
         {
             meta.requires_dist.extend(metadata::egg_requires(&text));
         }
         let (kind, requirement) = direct_url(&path);
+        let license = license_metadata(&path, &meta);
         installed.push(Installed {
             name: meta.name,
             version: meta.version,
             requires: meta.requires_dist,
             source,
+            file: metadata_file.clone(),
             kind,
             requirement,
+            license,
         });
     }
+}
+
+/// What the metadata says of the license, with the first
+/// [`metadata::MAX_LICENSE_FILE_BYTES`] of each `License-File` that is a
+/// regular file inside the distribution's own folder (PEP 639 puts them in
+/// `licenses/`, older tools at the top); `None` when it says nothing.
+fn license_metadata(dist_info: &Path, meta: &metadata::Metadata) -> Option<LicenseMetadata> {
+    let nothing = meta.license_expression.is_none()
+        && meta.license.is_none()
+        && meta.license_classifiers.is_empty()
+        && meta.license_files.is_empty();
+    if nothing {
+        return None;
+    }
+    let root = fs::canonicalize(dist_info).ok();
+    let files = meta
+        .license_files
+        .iter()
+        .map(|name| {
+            let text = root
+                .as_deref()
+                .and_then(|root| license_text(dist_info, root, name))
+                .unwrap_or_default();
+            (name.clone(), text)
+        })
+        .collect();
+    Some(LicenseMetadata {
+        expression: meta.license_expression.clone(),
+        license: meta.license.clone(),
+        classifiers: meta.license_classifiers.clone(),
+        files,
+    })
+}
+
+/// The head of one license file named by the metadata, only from inside
+/// the folder (a name such as `../../etc/passwd` or a link out is not read).
+fn license_text(dist_info: &Path, root: &Path, name: &str) -> Option<String> {
+    let relative = Path::new(name);
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    let access = Access::resolved_in(root);
+    [
+        dist_info.join("licenses").join(relative),
+        dist_info.join(relative),
+    ]
+    .iter()
+    .find_map(|path| read_head(path, access, metadata::MAX_LICENSE_FILE_BYTES as u64).ok())
+    .map(crate::read::text_of)
 }
 
 /// What `direct_url.json` (PEP 610) says of an install: a local folder or
@@ -359,9 +417,12 @@ fn direct_url(dist_info: &Path) -> (DependencyKind, Option<String>) {
     if !plain_file(&path) {
         return (DependencyKind::Registry, None);
     }
-    let Ok(text) = fs::read_to_string(&path) else {
+    let Ok((_, text)) = read_text(&path, Access::NO_LINKS) else {
         return (DependencyKind::Registry, None);
     };
+    if crate::nesting::check_brackets(&text, crate::nesting::Syntax::Json).is_err() {
+        return (DependencyKind::Registry, None);
+    }
     let Ok(direct) = serde_json::from_str::<DirectUrl>(&text) else {
         return (DependencyKind::Registry, None);
     };
@@ -400,9 +461,9 @@ fn read_conda_meta(
     let mut out = Vec::new();
     let mut python = None;
     for file in files {
-        let parsed = fs::read_to_string(&file)
+        let parsed = read_text(&file, Access::NO_LINKS)
             .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str::<CondaPackage>(&t).map_err(|e| e.to_string()));
+            .and_then(|(_, t)| serde_json::from_str::<CondaPackage>(&t).map_err(|e| e.to_string()));
         let package = match parsed {
             Ok(package) => package,
             Err(message) => {
@@ -421,8 +482,11 @@ fn read_conda_meta(
         if python_names.contains(&name) {
             continue;
         }
-        let mut dependency =
-            Dependency::new(&package.name, Some(&package.version), relative(env, &file));
+        let mut dependency = Dependency::new(
+            &package.name,
+            Some(&package.version),
+            crate::requirements::relative_source(&file, env),
+        );
         dependency.kind = DependencyKind::NonPython;
         dependency.environment = Some(env_path.to_string());
         out.push(dependency);
@@ -436,7 +500,7 @@ fn pyvenv_version(dir: &Path) -> Option<String> {
     if !plain_file(&path) {
         return None;
     }
-    let text = fs::read_to_string(path).ok()?;
+    let (_, text) = read_text(&path, Access::NO_LINKS).ok()?;
     let mut version_info = None;
     for line in text.lines() {
         let Some((key, value)) = line.split_once('=') else {

@@ -224,7 +224,8 @@ fn candidates(host: &Host, root: Option<&Path>) -> Vec<(PathBuf, Hint)> {
     }
     if let Some(text) = host
         .home_join(".conda/environments.txt")
-        .and_then(|list| fs::read_to_string(list).ok())
+        .and_then(|list| crate::read::read_text(&list, crate::read::Access::NAMED).ok())
+        .map(|(_, text)| text)
     {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             out.push((PathBuf::from(line), hint("conda")));

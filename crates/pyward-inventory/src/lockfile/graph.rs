@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::str::FromStr;
 
-use pyward_model::{Dependency, PackageName};
+use pyward_model::{Dependency, DependencyEdge, PackageName, PackageRef};
 
 /// More alternatives than this in one package's marker and the marker is
 /// dropped (the package then counts everywhere): a security audit would
@@ -17,7 +17,7 @@ const MAX_MARKER_CLAUSES: usize = 16;
 /// crafted lock with a chain thousands deep would otherwise cost memory
 /// quadratic in its size. Longer chains keep their two ends (the direct
 /// dependency and the parent) and lose the middle.
-const MAX_VIA: usize = 64;
+pub(crate) const MAX_VIA: usize = 64;
 
 /// One locked package.
 pub(crate) struct Node {
@@ -144,12 +144,18 @@ impl LockGraph {
     }
 
     /// Fills in `direct`, `via`, `groups` and `markers` and returns the
-    /// packages in lock order.
-    pub fn finish(mut self, markers: MarkerMode) -> Vec<Dependency> {
+    /// packages in lock order, and the graph's edges (the project's, from
+    /// `None`, first) named by `source`.
+    pub fn finish(
+        mut self,
+        markers: MarkerMode,
+        source: &str,
+    ) -> (Vec<Dependency>, Vec<DependencyEdge>) {
         let count = self.nodes.len();
         if self.roots.is_empty() {
             self.roots = self.inferred_roots();
         }
+        let edges = self.edge_list(source);
         let mut is_direct = vec![false; count];
         for root in &self.roots {
             if let Some(flag) = is_direct.get_mut(root.to) {
@@ -189,6 +195,48 @@ impl LockGraph {
                 }
             };
             out.push(dependency);
+        }
+        (out, edges)
+    }
+
+    /// Every edge once: the project to each root, then package to package,
+    /// in lock order.
+    fn edge_list(&self, source: &str) -> Vec<DependencyEdge> {
+        let refs: Vec<PackageRef> = self
+            .nodes
+            .iter()
+            .map(|node| PackageRef {
+                name: node.dependency.name.clone(),
+                version: node.dependency.version.clone(),
+            })
+            .collect();
+        let mut out = Vec::with_capacity(self.roots.len() + self.nodes.len() * 2);
+        let mut seen_roots = vec![false; refs.len()];
+        for root in &self.roots {
+            if let Some(seen) = seen_roots.get_mut(root.to)
+                && !*seen
+            {
+                *seen = true;
+                out.push(DependencyEdge {
+                    source: source.to_string(),
+                    from: None,
+                    to: refs[root.to].clone(),
+                });
+            }
+        }
+        let mut targets: Vec<usize> = Vec::new();
+        for (from, edges) in self.edges.iter().enumerate() {
+            targets.clear();
+            targets.extend(edges.iter().map(|e| e.to).filter(|&to| to < refs.len()));
+            targets.sort_unstable();
+            targets.dedup();
+            for &to in &targets {
+                out.push(DependencyEdge {
+                    source: source.to_string(),
+                    from: Some(refs[from].clone()),
+                    to: refs[to].clone(),
+                });
+            }
         }
         out
     }
@@ -524,7 +572,7 @@ mod tests {
         g.add_edge(flask, jinja, None);
         g.add_edge(werkzeug, markupsafe, None);
         g.add_edge(jinja, markupsafe, None);
-        let deps = g.finish(MarkerMode::Propagated);
+        let (deps, _) = g.finish(MarkerMode::Propagated, "x.lock");
         assert!(deps[0].direct);
         assert!(!deps[1].direct);
         assert_eq!(deps[1].via, vec![PackageName::new("flask")]);
@@ -534,6 +582,37 @@ mod tests {
             vec![PackageName::new("flask"), PackageName::new("jinja2")]
         );
         assert_eq!(deps[2].markers, None);
+    }
+
+    #[test]
+    fn the_whole_graph_is_kept() {
+        let mut g = LockGraph::default();
+        let flask = g.add_node(node("flask"));
+        let werkzeug = g.add_node(node("werkzeug"));
+        let markupsafe = g.add_node(node("markupsafe"));
+        let jinja = g.add_node(node("jinja2"));
+        g.add_edge(flask, werkzeug, None);
+        g.add_edge(flask, jinja, None);
+        g.add_edge(flask, jinja, Some("python_version < '3'".into()));
+        g.add_edge(werkzeug, markupsafe, None);
+        g.add_edge(jinja, markupsafe, None);
+        let (_, edges) = g.finish(MarkerMode::Propagated, "x.lock");
+        let pairs: Vec<(Option<&str>, &str)> = edges
+            .iter()
+            .map(|e| (e.from.as_ref().map(|f| f.name.as_str()), e.to.name.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                (None, "flask"),
+                (Some("flask"), "werkzeug"),
+                (Some("flask"), "jinja2"),
+                (Some("werkzeug"), "markupsafe"),
+                (Some("jinja2"), "markupsafe"),
+            ]
+        );
+        assert!(edges.iter().all(|e| e.source == "x.lock"));
+        assert_eq!(edges[1].to.version.as_deref(), Some("1"));
     }
 
     #[test]
@@ -549,7 +628,7 @@ mod tests {
         });
         g.add_edge(flask, meta, Some("python_version < '3.10'".into()));
         g.add_edge(meta, zipp, None);
-        let deps = g.finish(MarkerMode::Propagated);
+        let (deps, _) = g.finish(MarkerMode::Propagated, "x.lock");
         assert_eq!(deps[2].markers.as_deref(), Some("python_version < '3.10'"));
         assert_eq!(deps[0].markers, None);
     }
@@ -572,7 +651,7 @@ mod tests {
         });
         g.add_edge(b, c, Some("python_version < '3.9'".into()));
         g.add_edge(a, c, None);
-        let deps = g.finish(MarkerMode::Propagated);
+        let (deps, _) = g.finish(MarkerMode::Propagated, "x.lock");
         assert_eq!(deps[2].markers, None);
         assert_eq!(deps[2].groups, vec!["main", "dev"]);
         assert_eq!(deps[1].groups, vec!["dev"]);
@@ -587,7 +666,7 @@ mod tests {
         for pair in nodes.windows(2) {
             g.add_edge(pair[0], pair[1], None);
         }
-        let deps = g.finish(MarkerMode::Recorded);
+        let (deps, _) = g.finish(MarkerMode::Recorded, "x.lock");
         let last = &deps[199].via;
         assert_eq!(last.len(), MAX_VIA);
         assert_eq!(last[0].as_str(), "p000");
@@ -602,7 +681,7 @@ mod tests {
         let b = g.add_node(node("b"));
         g.add_edge(a, b, Some("x == '1'".into()));
         g.add_edge(b, a, Some("y == '1'".into()));
-        let deps = g.finish(MarkerMode::Propagated);
+        let (deps, _) = g.finish(MarkerMode::Propagated, "x.lock");
         assert!(deps[0].direct);
         assert_eq!(deps[1].via, vec![PackageName::new("a")]);
     }

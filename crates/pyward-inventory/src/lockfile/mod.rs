@@ -1,26 +1,45 @@
 //! Lockfiles: files that pin exactly what is installed (`uv.lock`,
 //! `poetry.lock`, `Pipfile.lock`, `pdm.lock`, `pylock.toml`). One module per
-//! format; each has `parse(text, source) -> Result<Vec<Dependency>, ParseError>`
-//! and fills in `direct` and `via` from the lock's graph.
+//! format, each with its registry entry (`FORMAT`), its parser
+//! (`parse_document`, and `parse(text, source)` for the dependencies
+//! alone), and the lock's graph turned into `direct`, `via` and
+//! [`Parsed::graph`] edges.
 //!
 //! Locks that do not record the root project's own requirements (poetry,
 //! pdm, Pipfile.lock, pylock) take the packages nothing else requires as
-//! direct; their `parse_with_roots` takes the requirements from the
-//! manifest beside the lock instead, which is exact.
+//! direct; given the requirements of the manifest beside the lock
+//! ([`crate::Document::roots`]) they use those instead, which is exact.
+//!
+//! Adding a lockfile format: a module here (its `FORMAT` static and its
+//! parser) and one line in the `lockfiles!` table below.
 
+pub(crate) mod entries;
 mod fast_toml;
 pub(crate) mod graph;
-pub mod pdm_lock;
-pub mod pipfile_lock;
-pub mod poetry_lock;
-pub mod pylock;
-pub mod uv_lock;
 
-use std::borrow::Cow;
+use std::str::FromStr;
 
 use pyward_model::{Dependency, PackageName};
 
-use crate::ParseError;
+use crate::excerpt::excerpt;
+use crate::format::{FormatSpec, ParseError};
+
+/// Declares the lockfile modules and the registry's list of them.
+macro_rules! lockfiles {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every lockfile format, in the order discovery tries them.
+        pub(crate) static LOCKFILES: &[&FormatSpec] = &[$(&$module::FORMAT),*];
+    };
+}
+
+lockfiles! {
+    uv_lock,
+    poetry_lock,
+    pipfile_lock,
+    pdm_lock,
+    pylock,
+}
 
 /// A requirement of the project that owns a lockfile, from its manifest:
 /// what makes a locked package direct, and in which group.
@@ -51,172 +70,74 @@ impl Root {
     }
 }
 
-/// A lockfile reader.
+/// A lockfile reader: the dependencies of one lock's text alone.
 pub type LockParser = fn(&str, &str) -> Result<Vec<Dependency>, ParseError>;
 
-/// The reader for a lockfile, chosen by its file name (`uv.lock`,
-/// `poetry.lock`, `Pipfile.lock`, `pdm.lock`, `pylock.toml`,
-/// `pylock.NAME.toml`).
-pub fn parser_for(file_name: &str) -> Option<LockParser> {
-    match file_name {
-        "uv.lock" => Some(uv_lock::parse),
-        "poetry.lock" => Some(poetry_lock::parse),
-        "Pipfile.lock" => Some(pipfile_lock::parse),
-        "pdm.lock" => Some(pdm_lock::parse),
-        name if name == "pylock.toml"
-            || (name.starts_with("pylock.") && name.ends_with(".toml")) =>
-        {
-            Some(pylock::parse)
-        }
-        _ => None,
-    }
-}
-
-/// `text` with the lines that list a lock's distribution files (uv's
-/// `sdist`/`wheels`, poetry's and pdm's `files`, poetry 1.x's
-/// `[metadata.files]`, pylock's `[[packages.wheels]]` and
-/// `[packages.sdist]`) made empty, when they have the shape the tools
-/// write. They are most of a lockfile (nine tenths of a `uv.lock`) and no
-/// reader looks at them, so the TOML parser is spared them; line numbers
-/// stay as they were. Any line of those lists that does not look as
-/// expected leaves the whole text untouched, so the parser still sees (and
-/// reports) whatever is malformed.
-pub(crate) fn without_file_lists(text: &str) -> Cow<'_, str> {
-    #[derive(PartialEq)]
-    enum State {
-        Normal,
-        /// A multi-line `[...]` list of inline tables.
-        InlineList,
-        /// Poetry 1.x's `[metadata.files]` section.
-        MetadataFiles,
-        /// A pylock `[[packages.wheels]]` / `[packages.sdist]` table.
-        FileTable,
-    }
-    let mut out = String::with_capacity(text.len() / 4);
-    let mut state = State::Normal;
-    let mut blanked = 0usize;
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim();
-        let keep = match state {
-            State::Normal => {
-                if !content.starts_with([' ', '\t']) && is_single_line_file_list(trimmed) {
-                    false
-                } else if matches!(content, "wheels = [" | "files = [") {
-                    state = State::InlineList;
-                    false
-                } else if content == "[metadata.files]" {
-                    state = State::MetadataFiles;
-                    false
-                } else if is_pylock_file_header(content) {
-                    state = State::FileTable;
-                    false
-                } else {
-                    true
-                }
-            }
-            State::InlineList => {
-                if content == "]" {
-                    state = State::Normal;
-                } else if !is_inline_table_item(trimmed) {
-                    return Cow::Borrowed(text);
-                }
-                false
-            }
-            State::MetadataFiles => {
-                if content.starts_with('[') {
-                    state = State::Normal;
-                    true
-                } else if trimmed.is_empty()
-                    || trimmed == "]"
-                    || trimmed.ends_with("= [")
-                    || trimmed.ends_with("= []")
-                    || is_inline_table_item(trimmed)
-                {
-                    false
-                } else {
-                    return Cow::Borrowed(text);
-                }
-            }
-            State::FileTable => {
-                if content.starts_with('[') {
-                    if is_pylock_file_header(content) {
-                        false
-                    } else {
-                        state = State::Normal;
-                        true
-                    }
-                } else if trimmed.is_empty() || is_simple_key_value(trimmed) {
-                    false
-                } else {
-                    return Cow::Borrowed(text);
-                }
-            }
-        };
-        if keep {
-            out.push_str(line);
-        } else {
-            blanked += 1;
-            if line.ends_with('\n') {
-                out.push('\n');
-            }
-        }
-    }
-    if state == State::InlineList || blanked == 0 {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(out)
-}
-
-/// `sdist = { ... }`, `wheels = [{ ... }]`, `files = [{ ... }]` on one line.
-fn is_single_line_file_list(line: &str) -> bool {
-    (line.starts_with("sdist = {") && line.ends_with('}'))
-        || ((line.starts_with("wheels = [{") || line.starts_with("files = [{"))
-            && line.ends_with("}]"))
-}
-
-/// `{ url = "...", hash = "..." },` as one line of a list.
-fn is_inline_table_item(line: &str) -> bool {
-    line.starts_with('{') && (line.ends_with('}') || line.ends_with("},"))
-}
-
-fn is_pylock_file_header(line: &str) -> bool {
-    matches!(
-        line,
-        "[[packages.wheels]]"
-            | "[packages.sdist]"
-            | "[packages.wheels.hashes]"
-            | "[packages.sdist.hashes]"
-    )
-}
-
-/// `key = value` with a value that does not open a multi-line construct.
-fn is_simple_key_value(line: &str) -> bool {
-    let Some((key, value)) = line.split_once(" = ") else {
-        return false;
+/// A locked version, checked to be PEP 440: a version that is not (poetry
+/// writes what it is given) cannot be matched against advisories, so the
+/// package is listed as not audited and the entry is an error (the scan
+/// is incomplete), at the entry's line in `text` when known.
+pub(crate) fn checked_version(
+    dependency: &mut Dependency,
+    text: &str,
+    errors: &mut Vec<ParseError>,
+) {
+    let Some(version) = dependency.version.as_deref() else {
+        return;
     };
-    let value = value.trim();
-    let opens_multi_line = value.starts_with("\"\"\"")
-        || value.starts_with("'''")
-        || (value.starts_with('[') && !value.ends_with(']'))
-        || (value.starts_with('{') && !value.ends_with('}'));
-    !key.is_empty()
-        && !key.contains(['[', '{', '"', '\''])
-        && !value.is_empty()
-        && !opens_multi_line
+    if pep440_rs::Version::from_str(version.trim()).is_ok() {
+        return;
+    }
+    // Only now: finding a line costs a pass over the text.
+    let line = entry_line(text, dependency);
+    errors.push(ParseError::at(
+        line,
+        format!(
+            "`{}` is locked at version `{}`, which is not a PEP 440 version; it is not audited",
+            dependency.name,
+            excerpt(version)
+        ),
+    ));
+    dependency.requirement = Some(format!("{}=={}", dependency.name, excerpt(version)));
+    dependency.version = None;
 }
 
-/// A lockfile read from TOML: the distribution-file lists left out (see
-/// [`without_file_lists`]), by the fast reader where it can, else by the
-/// `toml` crate, whose errors carry their place.
-pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
-    let text = without_file_lists(text);
+/// The line of a locked package's version (else of its entry), for
+/// errors about it.
+pub(crate) fn entry_line(text: &str, dependency: &Dependency) -> Option<u32> {
+    dependency
+        .version_span
+        .or(dependency.span)
+        .map(|span| line_of(text, span.start))
+}
+
+/// A TOML lockfile read: its nesting checked first (the parsers recurse),
+/// then the entry pass of [`entries::prepare`] (`header` is `[[package]]`
+/// or `[[packages]]`), then the fast reader where it can, else the `toml`
+/// crate, whose errors carry their place. When the text does not read,
+/// `version_check` may explain why better than the TOML error (a lock
+/// format from the future).
+pub(crate) fn read_toml<'a, T: serde::de::DeserializeOwned>(
+    text: &'a str,
+    header: &str,
+    version_check: impl FnOnce(&str) -> Result<(), ParseError>,
+) -> Result<(T, entries::Prepared<'a>), ParseError> {
+    let prepared = entries::prepare(text, header);
+    // The parser sees only the prepared text: the blanked file lists need
+    // no check (a crafted line there is never parsed).
+    crate::nesting::check_brackets(&prepared.text, crate::nesting::Syntax::Toml)?;
     if let Some(Ok(value)) =
-        fast_toml::parse(&text).map(|table| toml::Value::Table(table).try_into::<T>())
+        fast_toml::parse(&prepared.text).map(|table| toml::Value::Table(table).try_into::<T>())
     {
-        return Ok(value);
+        return Ok((value, prepared));
     }
-    toml::from_str(&text)
+    match toml::from_str(&prepared.text) {
+        Ok(value) => Ok((value, prepared)),
+        Err(error) => {
+            version_check(text)?;
+            Err(toml_error(text, &error))
+        }
+    }
 }
 
 /// A TOML error as a [`ParseError`] on the line where it starts.
@@ -327,52 +248,6 @@ mod tests {
         let (name, _) = requirement_name_and_marker("requests[socks]==2.31").unwrap();
         assert_eq!(name.as_str(), "requests");
         assert!(requirement_name_and_marker(">=1").is_none());
-    }
-
-    #[test]
-    fn parsers_are_chosen_by_name() {
-        assert!(parser_for("uv.lock").is_some());
-        assert!(parser_for("pylock.dev.toml").is_some());
-        assert!(parser_for("pylock.toml").is_some());
-        assert!(parser_for("requirements.txt").is_none());
-    }
-
-    #[test]
-    fn file_lists_are_blanked_keeping_lines() {
-        let text = "[[package]]\nname = \"a\"\nsdist = { url = \"x\" }\nwheels = [\n    { url = \"y\" },\n]\ndependencies = [\n    { name = \"b\" },\n]\n";
-        let out = without_file_lists(text);
-        assert_eq!(
-            out,
-            "[[package]]\nname = \"a\"\n\n\n\n\ndependencies = [\n    { name = \"b\" },\n]\n"
-        );
-        assert_eq!(out.lines().count(), text.lines().count());
-        // A list item of an unexpected shape leaves the text to the parser.
-        let odd = "wheels = [\n    { url = \"y\"\n]\n";
-        assert!(matches!(without_file_lists(odd), Cow::Borrowed(_)));
-        let unclosed = "wheels = [\n    { url = \"y\" },\n";
-        assert!(matches!(without_file_lists(unclosed), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn real_locks_lose_their_file_lists() {
-        for text in [
-            include_str!("../../tests/fixtures/lockfile/uv/uv.lock"),
-            include_str!("../../tests/fixtures/lockfile/poetry-2.x/poetry.lock"),
-            include_str!("../../tests/fixtures/lockfile/poetry-1.1/poetry.lock"),
-            include_str!("../../tests/fixtures/lockfile/pdm/pdm.lock"),
-            include_str!("../../tests/fixtures/lockfile/pylock-uv/pylock.toml"),
-            include_str!("../../tests/fixtures/lockfile/pylock-pip/pylock.toml"),
-        ] {
-            let out = without_file_lists(text);
-            assert!(matches!(out, Cow::Owned(_)));
-            assert!(
-                out.len() * 3 < text.len(),
-                "{} of {}",
-                out.len(),
-                text.len()
-            );
-            assert_eq!(out.lines().count(), text.lines().count());
-        }
     }
 
     #[test]

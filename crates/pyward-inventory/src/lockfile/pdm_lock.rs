@@ -12,9 +12,28 @@ use std::collections::HashMap;
 use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
+use super::entries::Prepared;
 use super::graph::{LockGraph, MarkerMode, Node, any_of};
-use super::{Root, from_toml, line_of_key, requirement_name_and_marker, toml_error};
+use super::{Root, checked_version, line_of_key, read_toml, requirement_name_and_marker};
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, LockSpec, NamePattern, Parsed};
+
+/// The registry's entry for `pdm.lock`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "pdm.lock",
+    display_name: "pdm.lock",
+    found_as: &[NamePattern::Exact("pdm.lock")],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    lock: Some(LockSpec {
+        locks: &[
+            &crate::manifest::pyproject::FORMAT,
+            &crate::manifest::setup_cfg::FORMAT,
+        ],
+        roots_from: Some((&crate::manifest::pyproject::FORMAT, "pyproject.toml")),
+    }),
+};
 
 const SUPPORTED: &str = "3.x and 4.x";
 
@@ -53,8 +72,10 @@ struct MetadataOnly {
     metadata: Option<Metadata>,
 }
 
+/// The dependencies of a `pdm.lock`; an entry error fails the whole text
+/// (see [`parse_document`] for the rest of the file).
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    parse_with_roots(text, source, &[])
+    parse_document(&Document::new(text, source))?.into_strict()
 }
 
 /// As [`parse`], with the project's requirements (from `pyproject.toml`)
@@ -64,17 +85,25 @@ pub fn parse_with_roots(
     source: &str,
     roots: &[Root],
 ) -> Result<Vec<Dependency>, ParseError> {
-    let lock: PdmLock = match from_toml(text) {
-        Ok(lock) => lock,
-        Err(error) => {
-            if let Ok(only) = toml::from_str::<MetadataOnly>(text) {
-                check_version(text, only.metadata.as_ref())?;
-            }
-            return Err(toml_error(text, &error));
-        }
+    let document = Document {
+        roots: Some(roots),
+        ..Document::new(text, source)
     };
+    parse_document(&document)?.into_strict()
+}
+
+/// Everything a `pdm.lock` states: its packages (each with its place and
+/// hashes) and its graph.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    let text = document.text;
+    let (lock, mut prepared) = read_toml::<PdmLock>(text, "[[package]]", |text| {
+        match toml::from_str::<MetadataOnly>(text) {
+            Ok(only) => check_version(text, only.metadata.as_ref()),
+            Err(_) => Ok(()),
+        }
+    })?;
     check_version(text, lock.metadata.as_ref())?;
-    Ok(build(lock, source, roots))
+    Ok(build(lock, document, &mut prepared))
 }
 
 fn check_version(text: &str, metadata: Option<&Metadata>) -> Result<(), ParseError> {
@@ -119,13 +148,17 @@ fn specifiers(requirement: &str) -> Option<&str> {
     Some(rest.trim().trim_start_matches('(').trim_end_matches(')'))
 }
 
-fn build(lock: PdmLock, source: &str, roots: &[Root]) -> Vec<Dependency> {
+fn build(lock: PdmLock, document: &Document<'_>, prepared: &mut Prepared<'_>) -> Parsed {
+    let source = document.source;
+    let roots = document.roots.unwrap_or_default();
+    let mut errors = Vec::new();
+    let count = lock.package.len();
     let mut graph = LockGraph::default();
     let mut node_of: HashMap<(PackageName, Option<String>), usize> = HashMap::new();
     // Per node: the markers of its entries, and its entries' requirements.
     let mut markers: Vec<Vec<Option<String>>> = Vec::new();
     let mut requirements: Vec<Vec<&str>> = Vec::new();
-    for package in &lock.package {
+    for (position, package) in lock.package.iter().enumerate() {
         let name = PackageName::new(&package.name);
         let key = (name, package.version.clone());
         let groups = if package.groups.is_empty() {
@@ -165,6 +198,8 @@ fn build(lock: PdmLock, source: &str, roots: &[Root]) -> Vec<Dependency> {
                     };
                     dependency.requirement = Some(url.clone());
                 }
+                prepared.place(position, count, &mut dependency);
+                checked_version(&mut dependency, document.text, &mut errors);
                 let index = graph.add_node(Node {
                     dependency,
                     recorded_groups: groups.collect(),
@@ -194,7 +229,13 @@ fn build(lock: PdmLock, source: &str, roots: &[Root]) -> Vec<Dependency> {
         node.recorded_marker = any_of(markers.iter().map(Option::as_deref));
     }
     graph.add_roots(roots);
-    graph.finish(MarkerMode::Recorded)
+    let (dependencies, graph) = graph.finish(MarkerMode::Recorded, source);
+    Parsed {
+        dependencies,
+        graph,
+        errors,
+        ..Parsed::default()
+    }
 }
 
 #[cfg(test)]

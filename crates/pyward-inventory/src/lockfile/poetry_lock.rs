@@ -11,9 +11,28 @@ use std::collections::{BTreeMap, HashMap};
 use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
+use super::entries::Prepared;
 use super::graph::{LockGraph, MarkerMode, Node, any_of};
-use super::{Root, from_toml, line_of_key, requirement_name_and_marker, toml_error};
+use super::{
+    Root, checked_version, line_of_key, read_toml, requirement_name_and_marker,
+};
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, LockSpec, NamePattern, Parsed};
+
+/// The registry's entry for `poetry.lock`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "poetry.lock",
+    display_name: "poetry.lock",
+    found_as: &[NamePattern::Exact("poetry.lock")],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    // Poetry reads only `pyproject.toml`.
+    lock: Some(LockSpec {
+        locks: &[&crate::manifest::pyproject::FORMAT],
+        roots_from: Some((&crate::manifest::pyproject::FORMAT, "pyproject.toml")),
+    }),
+};
 
 const SUPPORTED: &str = "1.x and 2.x";
 
@@ -61,8 +80,10 @@ struct MetadataOnly {
     metadata: Option<Metadata>,
 }
 
+/// The dependencies of a `poetry.lock`; an entry error fails the whole
+/// text (see [`parse_document`] for the rest of the file).
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    parse_with_roots(text, source, &[])
+    parse_document(&Document::new(text, source))?.into_strict()
 }
 
 /// As [`parse`], with the project's requirements (from `pyproject.toml`)
@@ -72,25 +93,37 @@ pub fn parse_with_roots(
     source: &str,
     roots: &[Root],
 ) -> Result<Vec<Dependency>, ParseError> {
-    let lock: PoetryLock = match from_toml(text) {
-        Ok(lock) => lock,
-        Err(error) => {
-            if let Ok(only) = toml::from_str::<MetadataOnly>(text) {
-                lock_version(text, only.metadata.as_ref())?;
-            }
-            return Err(toml_error(text, &error));
-        }
+    let document = Document {
+        roots: Some(roots),
+        ..Document::new(text, source)
     };
-    let (major, minor) = lock_version(text, lock.metadata.as_ref())?;
-    Ok(build(lock, source, roots, (major, minor)))
+    parse_document(&document)?.into_strict()
+}
+
+/// Everything a `poetry.lock` states: its packages (each with its place
+/// and hashes) and its graph.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    let text = document.text;
+    let (lock, mut prepared) = read_toml::<PoetryLock>(text, "[[package]]", |text| {
+        match toml::from_str::<MetadataOnly>(text) {
+            Ok(only) => lock_version(text, only.metadata.as_ref()).map(|_| ()),
+            Err(_) => Ok(()),
+        }
+    })?;
+    let version = lock_version(text, lock.metadata.as_ref())?;
+    Ok(build(lock, document, &mut prepared, version))
 }
 
 /// The lock format version, checked to be one this reader knows.
 fn lock_version(text: &str, metadata: Option<&Metadata>) -> Result<(u64, u64), ParseError> {
-    let Some(value) = metadata.and_then(|m| m.lock_version.as_ref()) else {
+    let Some(metadata) = metadata else {
         return Err(ParseError::new(format!(
-            "poetry.lock has no `[metadata] lock-version`; pyward reads lock versions {SUPPORTED}"
+            "poetry.lock has no `[metadata]` table; pyward reads lock versions {SUPPORTED}"
         )));
+    };
+    // Poetry 1.0 wrote no lock-version, and Poetry reads its absence as 1.0.
+    let Some(value) = metadata.lock_version.as_ref() else {
+        return Ok((1, 0));
     };
     let raw = match value {
         toml::Value::String(s) => s.clone(),
@@ -179,20 +212,31 @@ fn recorded_marker(package: &Package) -> Option<String> {
 
 fn build(
     lock: PoetryLock,
-    source: &str,
-    roots: &[Root],
+    document: &Document<'_>,
+    prepared: &mut Prepared<'_>,
     (major, minor): (u64, u64),
-) -> Vec<Dependency> {
+) -> Parsed {
+    let source = document.source;
+    let roots = document.roots.unwrap_or_default();
+    let mut errors = Vec::new();
+    let count = lock.package.len();
     // Lock 2.1 records each package's complete marker; older locks only the
     // markers on edges.
     let markers_recorded = major > 2 || (major == 2 && minor >= 1);
     let mut graph = LockGraph::default();
     let mut optional = Vec::with_capacity(lock.package.len());
-    for package in &lock.package {
+    for (position, package) in lock.package.iter().enumerate() {
         let (kind, requirement) = classify(package.source.as_ref());
         let mut dependency = Dependency::new(&package.name, Some(&package.version), source);
         dependency.kind = kind;
         dependency.requirement = requirement;
+        prepared.place(position, count, &mut dependency);
+        if dependency.hashes.is_empty()
+            && let Some(hashes) = prepared.hashes_by_name.remove(&package.name)
+        {
+            dependency.hashes = hashes;
+        }
+        checked_version(&mut dependency, document.text, &mut errors);
         let recorded_groups = if !package.groups.is_empty() {
             package.groups.clone()
         } else {
@@ -244,11 +288,18 @@ fn build(
         node.recorded_groups.extend(extras);
     }
 
-    graph.finish(if markers_recorded {
+    let mode = if markers_recorded {
         MarkerMode::Recorded
     } else {
         MarkerMode::Propagated
-    })
+    };
+    let (dependencies, graph) = graph.finish(mode, source);
+    Parsed {
+        dependencies,
+        graph,
+        errors,
+        ..Parsed::default()
+    }
 }
 
 fn reachable(graph: &LockGraph, starts: &[usize]) -> Vec<bool> {
@@ -332,6 +383,39 @@ flask = []
         let deps = parse_with_roots(V1, "poetry.lock", &roots).unwrap();
         assert!(!deps[0].direct);
         assert!(deps[1].direct);
+    }
+
+    // See: issue 9 (a poetry.lock written by Poetry 1.0 was refused).
+    #[test]
+    fn a_missing_lock_version_is_1_0() {
+        let text = V1.replace("lock-version = \"1.1\"\n", "");
+        let deps = parse(&text, "poetry.lock").unwrap();
+        assert_eq!(deps.len(), 4);
+        assert!(parse("[[package]]\nname = \"a\"\nversion = \"1\"\n", "poetry.lock").is_err());
+    }
+
+    // See: issue 9 (`version = "not-a-version!!"` counted as audited).
+    #[test]
+    fn a_version_that_is_not_pep_440_is_not_audited() {
+        let text = V1.replace("version = \"3.1.9\"", "version = \"not-a-version!!\"");
+        let parsed = parse_document(&Document::new(&text, "poetry.lock")).unwrap();
+        let werkzeug = &parsed.dependencies[1];
+        assert_eq!(werkzeug.version, None);
+        assert!(!werkzeug.is_auditable());
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].line, Some(16));
+        assert!(parsed.errors[0].message.contains("not-a-version!!"), "{:?}", parsed.errors);
+        assert!(parse(&text, "poetry.lock").is_err());
+    }
+
+    #[test]
+    fn entries_keep_their_place_and_hashes() {
+        let text = V1.replace("flask = []", "flask = [\n    {file = \"flask.whl\", hash = \"sha256:abcd\"},\n]");
+        let deps = parse(&text, "poetry.lock").unwrap();
+        let flask = &deps[0];
+        assert_eq!(&text[flask.version_span.unwrap().range()], "2.2.5");
+        assert!(text[flask.span.unwrap().range()].starts_with("[[package]]\nname = \"flask\""));
+        assert_eq!(flask.hashes[0].digest, "abcd");
     }
 
     #[test]

@@ -11,9 +11,34 @@
 use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
+use super::entries::Prepared;
 use super::graph::{LockGraph, MarkerMode, Node, sort_groups};
-use super::{Root, from_toml, line_of_key, toml_error};
+use super::{Root, checked_version, line_of_key, read_toml};
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, LockSpec, NamePattern, Parsed};
+
+/// The registry's entry for `pylock.toml` and `pylock.NAME.toml`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "pylock.toml",
+    display_name: "pylock.toml",
+    found_as: &[
+        NamePattern::Exact("pylock.toml"),
+        NamePattern::Middle {
+            prefix: "pylock.",
+            suffix: ".toml",
+        },
+    ],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    lock: Some(LockSpec {
+        locks: &[
+            &crate::manifest::pyproject::FORMAT,
+            &crate::manifest::setup_cfg::FORMAT,
+        ],
+        roots_from: Some((&crate::manifest::pyproject::FORMAT, "pyproject.toml")),
+    }),
+};
 
 #[derive(Deserialize)]
 struct Pylock {
@@ -66,8 +91,10 @@ struct VersionOnly {
     lock_version: Option<toml::Value>,
 }
 
+/// The dependencies of a `pylock.toml`; an entry error fails the whole
+/// text (see [`parse_document`] for the rest of the file).
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    parse_with_roots(text, source, &[])
+    parse_document(&Document::new(text, source))?.into_strict()
 }
 
 /// As [`parse`], with the project's requirements deciding which packages
@@ -77,17 +104,25 @@ pub fn parse_with_roots(
     source: &str,
     roots: &[Root],
 ) -> Result<Vec<Dependency>, ParseError> {
-    let lock: Pylock = match from_toml(text) {
-        Ok(lock) => lock,
-        Err(error) => {
-            if let Ok(only) = toml::from_str::<VersionOnly>(text) {
-                check_version(text, only.lock_version.as_ref())?;
-            }
-            return Err(toml_error(text, &error));
-        }
+    let document = Document {
+        roots: Some(roots),
+        ..Document::new(text, source)
     };
+    parse_document(&document)?.into_strict()
+}
+
+/// Everything a `pylock.toml` states: its packages (each with its place
+/// and hashes) and its graph.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    let text = document.text;
+    let (lock, mut prepared) = read_toml::<Pylock>(text, "[[packages]]", |text| {
+        match toml::from_str::<VersionOnly>(text) {
+            Ok(only) => check_version(text, only.lock_version.as_ref()),
+            Err(_) => Ok(()),
+        }
+    })?;
     check_version(text, lock.lock_version.as_ref())?;
-    Ok(build(lock, source, roots))
+    Ok(build(lock, document, &mut prepared))
 }
 
 fn check_version(text: &str, version: Option<&toml::Value>) -> Result<(), ParseError> {
@@ -131,10 +166,14 @@ fn groups_in_marker(marker: &str) -> Vec<String> {
     groups
 }
 
-fn build(lock: Pylock, source: &str, roots: &[Root]) -> Vec<Dependency> {
+fn build(lock: Pylock, document: &Document<'_>, prepared: &mut Prepared<'_>) -> Parsed {
+    let source = document.source;
+    let roots = document.roots.unwrap_or_default();
+    let mut errors = Vec::new();
+    let count = lock.packages.len();
     let mut graph = LockGraph::default();
     let mut kept: Vec<(usize, &Package)> = Vec::new();
-    for package in &lock.packages {
+    for (position, package) in lock.packages.iter().enumerate() {
         let is_project = package.version.is_none()
             && package
                 .directory
@@ -176,6 +215,8 @@ fn build(lock: Pylock, source: &str, roots: &[Root]) -> Vec<Dependency> {
             groups.push("main".to_string());
         }
         sort_groups(&mut groups);
+        prepared.place(position, count, &mut dependency);
+        checked_version(&mut dependency, document.text, &mut errors);
         let index = graph.add_node(Node {
             dependency,
             recorded_groups: groups,
@@ -204,7 +245,13 @@ fn build(lock: Pylock, source: &str, roots: &[Root]) -> Vec<Dependency> {
         }
     }
     graph.add_roots(roots);
-    graph.finish(MarkerMode::Recorded)
+    let (dependencies, graph) = graph.finish(MarkerMode::Recorded, source);
+    Parsed {
+        dependencies,
+        graph,
+        errors,
+        ..Parsed::default()
+    }
 }
 
 #[cfg(test)]

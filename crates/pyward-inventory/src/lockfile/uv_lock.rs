@@ -11,9 +11,30 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use pyward_model::{Dependency, DependencyKind, PackageName};
 use serde::Deserialize;
 
+use super::entries::Prepared;
 use super::graph::{LockGraph, MarkerMode, Node, RootEdge, any_of};
-use super::{from_toml, line_of_key, toml_error};
+use super::{checked_version, line_of_key, read_toml};
+use crate::format::{Document, FormatSpec, LockSpec, NamePattern, Parsed};
 use crate::ParseError;
+
+/// The registry's entry for `uv.lock`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "uv.lock",
+    display_name: "uv.lock",
+    found_as: &[NamePattern::Exact("uv.lock")],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    // uv locks a project whose dependencies may be in either; the lock
+    // records the project's own requirements itself.
+    lock: Some(LockSpec {
+        locks: &[
+            &crate::manifest::pyproject::FORMAT,
+            &crate::manifest::setup_cfg::FORMAT,
+        ],
+        roots_from: None,
+    }),
+};
 
 /// The `version` of `uv.lock` this reader understands.
 const SUPPORTED_VERSION: i64 = 1;
@@ -65,20 +86,26 @@ struct VersionOnly {
     version: Option<toml::Value>,
 }
 
+/// The dependencies of a `uv.lock`; an entry error fails the whole text
+/// (see [`parse_document`] for the rest of the file).
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
-    let lock: UvLock = match from_toml(text) {
-        Ok(lock) => lock,
-        Err(error) => {
-            // A future format may fail the typed parse: say so rather than
-            // report its first unfamiliar field.
-            if let Ok(only) = toml::from_str::<VersionOnly>(text) {
-                check_version(text, only.version.as_ref())?;
-            }
-            return Err(toml_error(text, &error));
+    parse_document(&Document::new(text, source))?.into_strict()
+}
+
+/// Everything a `uv.lock` states: its packages (each with its place and
+/// hashes) and its graph.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    let text = document.text;
+    // A future format may fail the typed parse: say so rather than report
+    // its first unfamiliar field.
+    let (lock, mut prepared) = read_toml::<UvLock>(text, "[[package]]", |text| {
+        match toml::from_str::<VersionOnly>(text) {
+            Ok(only) => check_version(text, only.version.as_ref()),
+            Err(_) => Ok(()),
         }
-    };
+    })?;
     check_version(text, lock.version.as_ref())?;
-    Ok(build(lock, source))
+    Ok(build(lock, document, &mut prepared))
 }
 
 fn check_version(text: &str, version: Option<&toml::Value>) -> Result<(), ParseError> {
@@ -146,7 +173,9 @@ fn source_key(source: &BTreeMap<String, toml::Value>) -> String {
     key
 }
 
-fn build(lock: UvLock, source: &str) -> Vec<Dependency> {
+fn build(lock: UvLock, document: &Document<'_>, prepared: &mut Prepared<'_>) -> Parsed {
+    let source = document.source;
+    let mut errors = Vec::new();
     let members: HashSet<PackageName> = lock
         .manifest
         .members
@@ -157,7 +186,8 @@ fn build(lock: UvLock, source: &str) -> Vec<Dependency> {
     // Index in `lock.package` -> node (None for the project and members).
     let mut node_of: Vec<Option<usize>> = Vec::with_capacity(lock.package.len());
     let mut source_of: HashMap<usize, String> = HashMap::new();
-    for package in &lock.package {
+    let count = lock.package.len();
+    for (position, package) in lock.package.iter().enumerate() {
         if is_project(package, &members) {
             node_of.push(None);
             continue;
@@ -166,6 +196,8 @@ fn build(lock: UvLock, source: &str) -> Vec<Dependency> {
         let mut dependency = Dependency::new(&package.name, package.version.as_deref(), source);
         dependency.kind = kind;
         dependency.requirement = requirement;
+        prepared.place(position, count, &mut dependency);
+        checked_version(&mut dependency, document.text, &mut errors);
         let marker = if package.resolution_markers.is_empty() {
             None
         } else {
@@ -264,7 +296,13 @@ fn build(lock: UvLock, source: &str) -> Vec<Dependency> {
             }
         }
     }
-    graph.finish(MarkerMode::Propagated)
+    let (dependencies, graph) = graph.finish(MarkerMode::Propagated, source);
+    Parsed {
+        dependencies,
+        graph,
+        errors,
+        ..Parsed::default()
+    }
 }
 
 #[cfg(test)]

@@ -9,10 +9,27 @@ use serde_yaml_ng::Value;
 
 use super::Manifest;
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, NamePattern, Parsed};
+use crate::nesting::{Syntax, check_brackets};
 use crate::requirements::{IncludeKind, parse_text};
 
+/// The registry's entry for conda's `environment.yml`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "environment.yml",
+    display_name: "environment.yml",
+    found_as: &[
+        NamePattern::Exact("environment.yml"),
+        NamePattern::Exact("environment.yaml"),
+    ],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    lock: None,
+};
+
 /// The dependencies `text` (an `environment.yml`) states; `source` goes
-/// into each [`Dependency::source`].
+/// into each [`Dependency::source`]. A bad `pip:` line fails the whole
+/// text.
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
     parse_with_notes(text, source).map(|manifest| manifest.dependencies)
 }
@@ -20,6 +37,19 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
 /// [`parse`], plus notes on `-r`/`-c` files the `pip:` section names and
 /// entries that are neither a package nor a `pip:` list.
 pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError> {
+    read(text, source)?.into_strict()
+}
+
+/// Everything an `environment.yml` states; a `pip:` line that does not
+/// parse is left out and reported.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    read(document.text, document.source).map(Manifest::into_parsed)
+}
+
+fn read(text: &str, source: &str) -> Result<Manifest, ParseError> {
+    // libyaml is slow on deeply nested flow collections, and the value
+    // tree is recursive.
+    check_brackets(text, Syntax::Yaml)?;
     let root: Value = serde_yaml_ng::from_str(text).map_err(|error| {
         let message = format!("YAML syntax error: {}", first_sentence(&error.to_string()));
         match error.location() {
@@ -100,9 +130,14 @@ fn read_pip_section(
         text.push('\n');
         current += 1;
     }
-    let parsed = parse_text(&text, source, None)?;
+    let parsed = parse_text(&text, source, None);
+    manifest.errors.extend(parsed.errors);
+    manifest.notes.extend(parsed.notes);
     for mut dependency in parsed.dependencies {
         dependency.groups = vec!["main".to_string()];
+        // Placed in the text rebuilt above, not in the YAML file.
+        dependency.span = None;
+        dependency.version_span = None;
         manifest.dependencies.push(dependency);
     }
     for include in parsed.includes {

@@ -1,16 +1,33 @@
 //! Manifests: files where a project states what it wants (`pyproject.toml`,
 //! `setup.cfg`, `Pipfile`, PEP 723 script metadata, conda
-//! `environment.yml`). One module per format; each has
-//! `parse(text, source) -> Result<Vec<Dependency>, ParseError>` and
-//! `parse_with_notes(text, source) -> Result<Manifest, ParseError>`, the
-//! latter also telling what could not be read without running code
+//! `environment.yml`). One module per format; each has its registry entry
+//! (`FORMAT`), `parse_document` (everything, bad entries left out and
+//! reported), `parse(text, source) -> Result<Vec<Dependency>, ParseError>`
+//! and `parse_with_notes(text, source) -> Result<Manifest, ParseError>`,
+//! the latter also telling what could not be read without running code
 //! (dynamic dependencies, `file:` directives, `-r` includes).
+//!
+//! Adding a manifest format: a module here and one line in the
+//! `manifests!` table below.
 
-pub mod conda;
-pub mod pep723;
-pub mod pipfile;
-pub mod pyproject;
-pub mod setup_cfg;
+use crate::format::{FormatSpec, ParseError, Parsed};
+
+/// Declares the manifest modules and the registry's list of them.
+macro_rules! manifests {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every manifest format, in the order discovery tries them.
+        pub(crate) static MANIFESTS: &[&FormatSpec] = &[$(&$module::FORMAT),*];
+    };
+}
+
+manifests! {
+    pyproject,
+    setup_cfg,
+    pipfile,
+    pep723,
+    conda,
+}
 
 pub(crate) mod pep508;
 pub(crate) mod poetry_constraint;
@@ -62,6 +79,29 @@ pub fn is_dev_group(group: &str) -> bool {
 pub struct Manifest {
     pub dependencies: Vec<Dependency>,
     pub notes: Vec<String>,
+    /// Entries left out because they do not parse, each with its line.
+    pub errors: Vec<ParseError>,
+}
+
+impl Manifest {
+    /// The manifest, or its first entry error.
+    pub fn into_strict(self) -> Result<Self, ParseError> {
+        match self.errors.first() {
+            Some(error) => Err(error.clone()),
+            None => Ok(self),
+        }
+    }
+
+    /// As the registry's parsers return it: each direct dependency an edge
+    /// from the project.
+    pub fn into_parsed(self) -> Parsed {
+        Parsed {
+            dependencies: self.dependencies,
+            graph: Vec::new(),
+            notes: self.notes,
+            errors: self.errors,
+        }
+    }
 }
 
 /// 1-based line numbers for byte offsets of one text.
@@ -226,7 +266,7 @@ mod tests {
     /// Every error fixture of every format, with the message a user sees.
     #[test]
     fn error_messages_snapshot() {
-        type Parser = fn(&str, &str) -> Result<Vec<Dependency>, crate::ParseError>;
+        type Parser = fn(&str, &str) -> Result<Vec<Dependency>, ParseError>;
         let formats: [(&str, Parser); 5] = [
             ("pyproject", pyproject::parse),
             ("setup_cfg", setup_cfg::parse),

@@ -8,7 +8,34 @@ use std::str::FromStr;
 
 use pep440_rs::{Operator, VersionSpecifiers};
 use pep508_rs::{MarkerTree, Requirement, VersionOrUrl};
-use pyward_model::{Dependency, DependencyKind};
+use pyward_model::{Dependency, DependencyKind, Span};
+
+use crate::excerpt::{excerpt, redact_credentials};
+use crate::nesting::check_parentheses;
+
+/// The longest requirement (or marker) pyward parses: 16 KiB. The PEP 508
+/// parser is quadratic in the number of extras (a million take minutes),
+/// and no real requirement comes near this.
+pub const MAX_REQUIREMENT_BYTES: usize = 16 * 1024;
+
+/// Checks made before a requirement or marker reaches a parser that
+/// recurses per parenthesis and slows down with length.
+fn check_bounds(text: &str) -> Result<(), String> {
+    if text.len() > MAX_REQUIREMENT_BYTES {
+        return Err(format!(
+            "longer than {} KiB, the most pyward parses of one requirement",
+            MAX_REQUIREMENT_BYTES / 1024
+        ));
+    }
+    check_parentheses(text)
+}
+
+/// Parses a PEP 508 marker expression, refusing one too deep or too long
+/// for the parser.
+pub(crate) fn parse_marker(text: &str) -> Result<MarkerTree, String> {
+    check_bounds(text)?;
+    MarkerTree::from_str(text).map_err(|e| first_line(&e.to_string()).to_string())
+}
 
 /// The URL of a `name @ url` requirement, kept exactly as written: a
 /// relative path (`pkg @ ./vendor/pkg`) is not resolved against anything,
@@ -85,6 +112,7 @@ fn marker_text(text: &str, has_url: bool) -> Option<&str> {
 /// pep508_rs 0.9.2 panics on a name that ends in `.`, `-` or `_` when more
 /// text follows (`p. >=1`), so such names are rejected here first.
 pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<RawUrl>, String> {
+    check_bounds(text)?;
     let name_end = text
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
         .unwrap_or(text.len());
@@ -105,8 +133,15 @@ pub(crate) fn dependency(
     line: Option<u32>,
 ) -> Result<Dependency, String> {
     let text = text.trim();
-    let requirement =
-        parse_requirement(text).map_err(|e| format!("invalid requirement `{text}`: {e}"))?;
+    let requirement = match parse_requirement(text) {
+        Ok(requirement) => requirement,
+        Err(error) => {
+            return arbitrary_equality(text, source, group, line).ok_or_else(|| {
+                let message = format!("invalid requirement `{}`: {error}", excerpt(text));
+                redact_credentials(&message).into_owned()
+            });
+        }
+    };
     let mut dependency = Dependency::new(requirement.name.as_ref(), None, source);
     dependency.line = line;
     dependency.groups = vec![group.to_string()];
@@ -125,15 +160,97 @@ pub(crate) fn dependency(
         None => {}
     }
     if dependency.version.is_none() {
-        dependency.requirement = Some(text.to_string());
+        dependency.requirement = Some(redact_credentials(text).into_owned());
     }
     if requirement.marker.contents().is_some() {
         dependency.markers = marker_text(text, has_url)
-            .filter(|raw| MarkerTree::from_str(raw).is_ok())
+            .filter(|raw| parse_marker(raw).is_ok())
             .map(str::to_string)
             .or_else(|| requirement.marker.try_to_string());
     }
     Ok(dependency)
+}
+
+/// `name===anything` where `anything` is no PEP 440 version (pip's
+/// arbitrary equality, `===foo-bar`): pip installs it, so it is a
+/// dependency, but one no advisory range can match by version: listed, not
+/// audited.
+fn arbitrary_equality(
+    text: &str,
+    source: &str,
+    group: &str,
+    line: Option<u32>,
+) -> Option<Dependency> {
+    let at = text.find("===")?;
+    let after = &text[at + 3..];
+    let value_start = after.len() - after.trim_start().len();
+    let value = &after[value_start..];
+    let value_end = value
+        .find(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | ')'))
+        .unwrap_or(value.len());
+    if value_end == 0 || pep440_rs::Version::from_str(&value[..value_end]).is_ok() {
+        return None;
+    }
+    let without = format!("{}{}", &text[..at], &after[value_start + value_end..]);
+    let mut dependency = dependency(&without, source, group, line).ok()?;
+    dependency.version = None;
+    dependency.requirement = Some(redact_credentials(text).into_owned());
+    Some(dependency)
+}
+
+/// Gives a dependency read from the requirement text `raw`, which starts
+/// at byte `start` of its file, the spans of the requirement and of its
+/// version: for a pin, the version (`3.0.1` of `django==3.0.1`); for a
+/// range, the specifiers (`>=3.0,<4`); none for a URL or path.
+pub(crate) fn place(dependency: &mut Dependency, raw: &str, start: usize) {
+    let lead = raw.len() - raw.trim_start().len();
+    let text = raw.trim();
+    let start = start + lead;
+    dependency.span = Some(Span::new(start, start + text.len()));
+    dependency.version_span = version_range(text, dependency.version.is_some())
+        .map(|(from, to)| Span::new(start + from, start + to));
+}
+
+/// Where the version (pinned) or the specifiers (otherwise) are in a PEP
+/// 508 requirement's text.
+pub(crate) fn version_range(text: &str, pinned: bool) -> Option<(usize, usize)> {
+    let head = &text[..text.find(';').unwrap_or(text.len())];
+    if head.contains('@') {
+        return None;
+    }
+    let name_end = head
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(head.len());
+    let mut at = name_end;
+    let skip_spaces = |at: usize| at + (head[at..].len() - head[at..].trim_start().len());
+    at = skip_spaces(at);
+    if head[at..].starts_with('[') {
+        at += head[at..].find(']')? + 1;
+        at = skip_spaces(at);
+    }
+    let mut end = head.trim_end().len();
+    if head[at..].starts_with('(') {
+        at = skip_spaces(at + 1);
+        end = head[..end].trim_end_matches(')').trim_end().len();
+    }
+    if at >= end {
+        return None;
+    }
+    if !pinned {
+        return Some((at, end));
+    }
+    let spec = &head[at..end];
+    let operator_end = spec
+        .find("===")
+        .map(|i| i + 3)
+        .or_else(|| spec.find("==").map(|i| i + 2))?;
+    let rest = &spec[operator_end..];
+    let value_start = operator_end + (rest.len() - rest.trim_start().len());
+    let value = &spec[value_start..];
+    let value_end = value
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ')'))
+        .unwrap_or(value.len());
+    (value_end > 0).then_some((at + value_start, at + value_start + value_end))
 }
 
 /// pep508_rs errors draw the input with a caret below it; a report line
@@ -232,6 +349,79 @@ mod tests {
         for text in ["p. >=1", "p-;x", "p_ [x]", "p.", "a.b-"] {
             assert!(dependency(text, "x", "main", None).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn versions_are_located_for_fix() {
+        for (text, pinned, want) in [
+            ("django==3.0.1", true, Some("3.0.1")),
+            (
+                "Django == 3.0.1 ; python_version < '3'",
+                true,
+                Some("3.0.1"),
+            ),
+            ("uvicorn[standard]===0.30.1", true, Some("0.30.1")),
+            ("requests (==2.31.0)", true, Some("2.31.0")),
+            ("django>=3.0,<4", false, Some(">=3.0,<4")),
+            ("requests[socks] (>=2.31) ; x == '1'", false, Some(">=2.31")),
+            ("django", false, None),
+            ("pkg @ https://x/pkg-1.0.whl", false, None),
+        ] {
+            let got = version_range(text, pinned).map(|(a, b)| &text[a..b]);
+            assert_eq!(got, want, "{text}");
+        }
+        let mut d = dep("django==3.0.1");
+        place(&mut d, "  django==3.0.1 ", 10);
+        assert_eq!(d.span, Some(Span::new(12, 25)));
+        assert_eq!(d.version_span, Some(Span::new(20, 25)));
+    }
+
+    // See: issue 9 (`===foo-bar`, which pip accepts, was an error).
+    #[test]
+    fn arbitrary_equality_is_listed_not_audited() {
+        let d = dep("foo===foo-bar");
+        assert_eq!(d.name.as_str(), "foo");
+        assert_eq!(d.version, None);
+        assert_eq!(d.requirement.as_deref(), Some("foo===foo-bar"));
+        let d = dep("foo[x] ===foo-bar ; python_version < '4'");
+        assert_eq!(d.markers.as_deref(), Some("python_version < '4'"));
+        assert_eq!(dep("foo===1.0").version.as_deref(), Some("1.0"));
+    }
+
+    // See: issue 9 (a million extras took minutes; 50k parentheses
+    // overflowed the stack).
+    #[test]
+    fn oversized_requirements_are_refused_quickly() {
+        let extras = format!("django[{}]==1.0", vec!["x"; 1_000_000].join(","));
+        let start = std::time::Instant::now();
+        let error = dependency(&extras, "r", "main", None).unwrap_err();
+        assert!(error.contains("16 KiB"), "{error}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert!(error.len() < 600, "{error}");
+        let deep = format!(
+            "x; {}python_version < '3'{}",
+            "(".repeat(50_000),
+            ")".repeat(50_000)
+        );
+        assert!(dependency(&deep, "r", "main", None).is_err());
+        assert!(parse_marker(&deep[3..]).is_err());
+    }
+
+    #[test]
+    fn credentials_are_redacted_from_requirements() {
+        let d = dep("pkg @ https://user:TOKEN@host/x.whl");
+        assert_eq!(
+            d.requirement.as_deref(),
+            Some("pkg @ https://user:****@host/x.whl")
+        );
+        let error = dependency(
+            "pkg @ https://user:TOKEN@host/x.whl ; bogus_marker == '1'",
+            "r",
+            "main",
+            None,
+        )
+        .unwrap_err();
+        assert!(!error.contains("TOKEN"), "{error}");
     }
 
     #[test]

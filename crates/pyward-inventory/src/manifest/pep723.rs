@@ -11,16 +11,39 @@ use pyward_model::Dependency;
 use super::toml_doc::{TomlDoc, string_array};
 use super::{Manifest, pep508};
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, NamePattern, Parsed};
+
+/// The registry's entry for scripts with inline metadata: any `.py` file
+/// found in a tree, read only when it has a `# /// script` line.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "pep723",
+    display_name: "a script with inline metadata (PEP 723)",
+    found_as: &[NamePattern::Suffix(".py")],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    lock: None,
+};
 
 /// The dependencies the script's metadata block states (none when it has
 /// no block); `source` (the `.py` path) goes into each
-/// [`Dependency::source`].
+/// [`Dependency::source`]. A bad requirement fails the whole text.
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
     parse_with_notes(text, source).map(|manifest| manifest.dependencies)
 }
 
 /// [`parse`], plus a note with the script's `requires-python`.
 pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError> {
+    read(text, source)?.into_strict()
+}
+
+/// Everything a script's metadata block states; a requirement that does
+/// not parse is left out and reported.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    read(document.text, document.source).map(Manifest::into_parsed)
+}
+
+fn read(text: &str, source: &str) -> Result<Manifest, ParseError> {
     let mut manifest = Manifest::default();
     let Some(block) = script_block(text)? else {
         return Ok(manifest);
@@ -33,15 +56,17 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
     let doc = TomlDoc::parse(&block.toml).map_err(shifted)?;
     if let Some(item) = doc.get(&["dependencies"]) {
         let entries = string_array(&doc, item, "dependencies").map_err(shifted)?;
-        for (requirement, line) in entries {
-            let line = line.map(|l| l + shift);
-            let dependency = pep508::dependency(requirement, source, "main", line).map_err(
-                |message| match line {
-                    Some(line) => ParseError::at_line(line, message),
-                    None => ParseError::new(message),
-                },
-            )?;
-            manifest.dependencies.push(dependency);
+        for string in entries {
+            let line = string.line.map(|l| l + shift);
+            match pep508::dependency(string.text, source, "main", line) {
+                Ok(mut dependency) => {
+                    if let Some(start) = string.start.and_then(|s| block.script_offset(s)) {
+                        pep508::place(&mut dependency, string.text, start);
+                    }
+                    manifest.dependencies.push(dependency);
+                }
+                Err(message) => manifest.errors.push(ParseError::at(line, message)),
+            }
         }
     }
     super::pyproject::apply_uv_sources(&doc, &mut manifest.dependencies);
@@ -58,6 +83,22 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
 struct Block {
     toml: String,
     first_line: u32,
+    /// For each line of `toml`: where it starts there, and where its text
+    /// (after the `# ` prefix) starts in the script.
+    line_starts: Vec<(usize, usize)>,
+}
+
+impl Block {
+    /// The script offset of a byte of `toml`, when it is on a line (not
+    /// the newline the block adds).
+    fn script_offset(&self, offset: usize) -> Option<usize> {
+        let index = match self.line_starts.binary_search_by_key(&offset, |&(toml, _)| toml) {
+            Ok(exact) => exact,
+            Err(next) => next.checked_sub(1)?,
+        };
+        let (toml_start, script_start) = self.line_starts[index];
+        Some(script_start + (offset - toml_start))
+    }
 }
 
 /// A line of the script without its line ending, and whether one followed
@@ -65,6 +106,8 @@ struct Block {
 struct Line<'a> {
     text: &'a str,
     ends_with_newline: bool,
+    /// Where it starts in the script.
+    start: usize,
 }
 
 fn header_type(line: &str) -> Option<&str> {
@@ -81,6 +124,7 @@ fn is_content(line: &Line<'_>) -> bool {
 fn script_block(text: &str) -> Result<Option<Block>, ParseError> {
     let mut lines: Vec<Line<'_>> = Vec::new();
     let mut rest = text;
+    let mut start = 0;
     while !rest.is_empty() {
         let (line, ends_with_newline, next) = match rest.find('\n') {
             Some(end) => (&rest[..end], true, &rest[end + 1..]),
@@ -89,7 +133,9 @@ fn script_block(text: &str) -> Result<Option<Block>, ParseError> {
         lines.push(Line {
             text: line.strip_suffix('\r').unwrap_or(line),
             ends_with_newline,
+            start,
         });
+        start += rest.len() - next.len();
         rest = next;
     }
 
@@ -130,12 +176,14 @@ fn script_block(text: &str) -> Result<Option<Block>, ParseError> {
                 ));
             }
             let mut toml = String::new();
+            let mut line_starts = Vec::with_capacity(close - content_start);
             for line in &lines[content_start..close] {
                 let stripped = line
                     .text
                     .strip_prefix("# ")
                     .or_else(|| line.text.strip_prefix('#'))
                     .unwrap_or(line.text);
+                line_starts.push((toml.len(), line.start + (line.text.len() - stripped.len())));
                 toml.push_str(stripped);
                 toml.push('\n');
             }
@@ -144,6 +192,7 @@ fn script_block(text: &str) -> Result<Option<Block>, ParseError> {
                 Block {
                     toml,
                     first_line: line_of(content_start),
+                    line_starts,
                 },
             ));
         }

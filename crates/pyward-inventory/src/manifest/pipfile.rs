@@ -12,8 +12,21 @@ use toml_edit::{Item, TableLike};
 
 use super::Manifest;
 use super::pep508::{self, and_markers};
+use super::pyproject::{constraint_span, poetry_version_strings};
 use super::toml_doc::TomlDoc;
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, NamePattern, Parsed};
+
+/// The registry's entry for `Pipfile`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "Pipfile",
+    display_name: "Pipfile",
+    found_as: &[NamePattern::Exact("Pipfile")],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    lock: None,
+};
 
 /// Top-level tables that are not package categories.
 const NOT_CATEGORIES: &[&str] = &["source", "requires", "pipenv", "scripts"];
@@ -40,7 +53,18 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
 }
 
 /// [`parse`], plus notes on entries of a shape pipenv does not document.
+/// A bad entry fails the whole text.
 pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError> {
+    read(text, source)?.into_strict()
+}
+
+/// Everything a `Pipfile` states; an entry that does not parse is left out
+/// and reported, the rest of the file is read.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    read(document.text, document.source).map(Manifest::into_parsed)
+}
+
+fn read(text: &str, source: &str) -> Result<Manifest, ParseError> {
     let doc = TomlDoc::parse(text)?;
     let mut manifest = Manifest::default();
     for (category, item) in doc.doc.as_table().iter() {
@@ -58,17 +82,21 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
         for (name, value) in table.iter() {
             let line = doc.key_line(table, name);
             match entry(name, value, source, &group, line) {
-                Ok(Some(dependency)) => manifest.dependencies.push(dependency),
+                Ok(Some(mut dependency)) => {
+                    dependency.span = doc.entry_span(table, name);
+                    if let Some(Some((start, constraint))) =
+                        poetry_version_strings(&doc, value).first()
+                    {
+                        dependency.version_span =
+                            constraint_span(constraint, *start, dependency.version.is_some());
+                    }
+                    manifest.dependencies.push(dependency);
+                }
                 Ok(None) => manifest.notes.push(format!(
                     "{source}:{}: skipped `{name}` in [{category}]: not a version string or table",
                     line.unwrap_or(0)
                 )),
-                Err(message) => {
-                    return Err(match line {
-                        Some(line) => ParseError::at_line(line, message),
-                        None => ParseError::new(message),
-                    });
-                }
+                Err(message) => manifest.errors.push(ParseError::at(line, message)),
             }
         }
     }
@@ -132,10 +160,11 @@ fn table_entry(
         }
     }
     if let Some(marker) = and_markers(&markers) {
-        pep508_rs::MarkerTree::from_str(&marker).map_err(|e| {
+        pep508::parse_marker(&marker).map_err(|e| {
             format!(
-                "`{name}`: invalid markers `{marker}`: {}",
-                first_line(&e.to_string())
+                "`{name}`: invalid markers `{}`: {}",
+                crate::excerpt::excerpt(&marker),
+                first_line(&e)
             )
         })?;
     }
@@ -216,7 +245,8 @@ fn registry(
     };
     let specifiers = VersionSpecifiers::from_str(&specifier).map_err(|e| {
         format!(
-            "`{name}`: invalid version `{version}`: {}",
+            "`{name}`: invalid version `{}`: {}",
+            crate::excerpt::excerpt(version),
             first_line(&e.to_string())
         )
     })?;

@@ -15,12 +15,24 @@ use toml_edit::{Item, TableLike};
 
 use super::pep508::{self, and_markers};
 use super::poetry_constraint;
-use super::toml_doc::{TomlDoc, string_array};
+use super::toml_doc::{TomlDoc, TomlString, string_array};
 use super::{Manifest, merge_duplicates};
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, NamePattern, Parsed};
+
+/// The registry's entry for `pyproject.toml`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "pyproject.toml",
+    display_name: "pyproject.toml",
+    found_as: &[NamePattern::Exact("pyproject.toml")],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    lock: None,
+};
 
 /// The dependencies `text` (a `pyproject.toml`) states; `source` goes into
-/// each [`Dependency::source`].
+/// each [`Dependency::source`]. A bad entry fails the whole text.
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
     parse_with_notes(text, source).map(|manifest| manifest.dependencies)
 }
@@ -28,6 +40,16 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
 /// [`parse`], plus notes on what the file alone cannot tell (dynamic
 /// dependencies, Poetry entries of a shape pyward does not know).
 pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError> {
+    read(text, source)?.into_strict()
+}
+
+/// Everything a `pyproject.toml` states; a requirement that does not parse
+/// is left out and reported, the rest of the file is read.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    read(document.text, document.source).map(Manifest::into_parsed)
+}
+
+fn read(text: &str, source: &str) -> Result<Manifest, ParseError> {
     let doc = TomlDoc::parse(text)?;
     let mut reader = Reader {
         doc: &doc,
@@ -35,6 +57,7 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
         project_name: None,
         dependencies: Vec::new(),
         notes: Vec::new(),
+        errors: Vec::new(),
     };
     reader.read_project()?;
     reader.read_dependency_groups()?;
@@ -49,6 +72,7 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
     Ok(Manifest {
         dependencies,
         notes: reader.notes,
+        errors: reader.errors,
     })
 }
 
@@ -70,16 +94,22 @@ struct Reader<'d, 's> {
     project_name: Option<PackageName>,
     dependencies: Vec<Dependency>,
     notes: Vec<String>,
+    errors: Vec<ParseError>,
 }
 
 impl Reader<'_, '_> {
-    fn requirement(
-        &self,
-        text: &str,
-        group: &str,
-        line: Option<u32>,
-    ) -> Result<Dependency, ParseError> {
-        pep508::dependency(text, self.source, group, line).map_err(|m| error_at(line, m))
+    /// One PEP 508 string of the file as a dependency of `group`, placed
+    /// for `fix`; one that does not parse is an entry error.
+    fn requirement(&mut self, string: TomlString<'_>, group: &str) {
+        match pep508::dependency(string.text, self.source, group, string.line) {
+            Ok(mut dependency) => {
+                if let Some(start) = string.start {
+                    pep508::place(&mut dependency, string.text, start);
+                }
+                self.dependencies.push(dependency);
+            }
+            Err(message) => self.errors.push(error_at(string.line, message)),
+        }
     }
 
     fn note(&mut self, line: Option<u32>, message: String) {
@@ -134,9 +164,8 @@ impl Reader<'_, '_> {
         }
 
         if let Some(item) = project.get("dependencies") {
-            for (text, line) in string_array(doc, item, "project.dependencies")? {
-                let dependency = self.requirement(text, "main", line)?;
-                self.dependencies.push(dependency);
+            for string in string_array(doc, item, "project.dependencies")? {
+                self.requirement(string, "main");
             }
         }
         if let Some(item) = project.get("optional-dependencies") {
@@ -149,9 +178,8 @@ impl Reader<'_, '_> {
             for (extra, item) in extras.iter() {
                 let what = format!("project.optional-dependencies.{extra}");
                 let group = group_name(extra);
-                for (text, line) in string_array(doc, item, &what)? {
-                    let dependency = self.requirement(text, &group, line)?;
-                    self.dependencies.push(dependency);
+                for string in string_array(doc, item, &what)? {
+                    self.requirement(string, &group);
                 }
             }
         }
@@ -223,9 +251,8 @@ impl Reader<'_, '_> {
             let mut stack = Vec::new();
             let mut expanded = HashSet::from([name.clone()]);
             expand_group(doc, &groups, name, &mut stack, &mut expanded, &mut entries)?;
-            for (text, line) in entries {
-                let dependency = self.requirement(text, name, line)?;
-                self.dependencies.push(dependency);
+            for string in entries {
+                self.requirement(string, name);
             }
         }
         Ok(())
@@ -306,6 +333,8 @@ impl Reader<'_, '_> {
                     continue;
                 }
                 let line = doc.key_line(table, name);
+                let span = doc.entry_span(table, name);
+                let versions = poetry_version_strings(doc, item);
                 let entries = match poetry_entries(name, item) {
                     Ok(entries) => entries,
                     Err(why) => {
@@ -318,7 +347,8 @@ impl Reader<'_, '_> {
                     self.enrich_project_dependency(&package, &entries);
                     continue;
                 }
-                for entry in entries {
+                for (position, entry) in entries.into_iter().enumerate() {
+                    let version = versions.get(position).copied().flatten();
                     let groups = if group == "main" && entry.optional {
                         extras
                             .get(&package)
@@ -327,8 +357,13 @@ impl Reader<'_, '_> {
                     } else {
                         vec![group.clone()]
                     };
-                    self.dependencies
-                        .push(entry.into_dependency(self.source, line, groups));
+                    let mut dependency = entry.into_dependency(self.source, line, groups);
+                    dependency.span = span;
+                    if let Some((start, constraint)) = version {
+                        dependency.version_span =
+                            constraint_span(constraint, start, dependency.version.is_some());
+                    }
+                    self.dependencies.push(dependency);
                 }
             }
         }
@@ -387,21 +422,29 @@ impl Reader<'_, '_> {
         for (group, item) in table.iter() {
             let what = format!("tool.pdm.dev-dependencies.{group}");
             let group = group_name(group);
-            for (text, line) in string_array(doc, item, &what)? {
+            for string in string_array(doc, item, &what)? {
+                let (text, line) = (string.text, string.line);
                 match text.trim().strip_prefix("-e") {
                     Some(editable) if editable.starts_with(char::is_whitespace) => {
                         match editable_dependency(editable.trim(), self.source, &group, line) {
-                            Some(dependency) => self.dependencies.push(dependency),
+                            Some(mut dependency) => {
+                                if let Some(start) = string.start {
+                                    let lead = text.len() - text.trim_start().len();
+                                    let span_start = start + lead;
+                                    dependency.span = Some(pyward_model::Span::new(
+                                        span_start,
+                                        span_start + text.trim().len(),
+                                    ));
+                                }
+                                self.dependencies.push(dependency);
+                            }
                             None => self.note(
                                 line,
                                 format!("skipped editable `{text}`: no package name in it"),
                             ),
                         }
                     }
-                    _ => {
-                        let dependency = self.requirement(text, &group, line)?;
-                        self.dependencies.push(dependency);
-                    }
+                    _ => self.requirement(string, &group),
                 }
             }
         }
@@ -412,9 +455,8 @@ impl Reader<'_, '_> {
     fn read_uv(&mut self) -> Result<(), ParseError> {
         let doc = self.doc;
         if let Some(item) = doc.get(&["tool", "uv", "dev-dependencies"]) {
-            for (text, line) in string_array(doc, item, "tool.uv.dev-dependencies")? {
-                let dependency = self.requirement(text, "dev", line)?;
-                self.dependencies.push(dependency);
+            for string in string_array(doc, item, "tool.uv.dev-dependencies")? {
+                self.requirement(string, "dev");
             }
         }
         Ok(())
@@ -516,7 +558,7 @@ fn expand_group<'i>(
     name: &str,
     stack: &mut Vec<String>,
     expanded: &mut HashSet<String>,
-    out: &mut Vec<(&'i str, Option<u32>)>,
+    out: &mut Vec<TomlString<'i>>,
 ) -> Result<(), ParseError> {
     let Some(&(raw, item)) = groups.get(name) else {
         return Ok(());
@@ -531,7 +573,11 @@ fn expand_group<'i>(
     for value in array {
         let line = doc.value_line(value);
         if let Some(text) = value.as_str() {
-            out.push((text, line));
+            out.push(TomlString {
+                text,
+                line,
+                start: doc.string_start(value),
+            });
             continue;
         }
         let include = value
@@ -709,6 +755,68 @@ impl PoetryEntry {
     }
 }
 
+/// Where the version constraint of each entry of a Poetry (or Pipfile)
+/// dependency value is written, in the order of [`poetry_entries`]: the
+/// byte its text starts at and the text, for a string value or a table's
+/// `version` string.
+pub(crate) fn poetry_version_strings<'i>(
+    doc: &TomlDoc<'_>,
+    item: &'i Item,
+) -> Vec<Option<(usize, &'i str)>> {
+    let of_value = |value: &'i toml_edit::Value| {
+        value
+            .as_str()
+            .and_then(|text| doc.string_start(value).map(|start| (start, text)))
+    };
+    let of_table = |table: &'i dyn TableLike| {
+        table
+            .get("version")
+            .and_then(Item::as_value)
+            .and_then(of_value)
+    };
+    if let Some(value) = item.as_value() {
+        if let Some(array) = value.as_array() {
+            return array
+                .iter()
+                .map(|v| match v.as_inline_table() {
+                    Some(table) => of_table(table),
+                    None => of_value(v),
+                })
+                .collect();
+        }
+        if let Some(table) = value.as_inline_table() {
+            return vec![of_table(table)];
+        }
+        return vec![of_value(value)];
+    }
+    if let Some(table) = item.as_table() {
+        return vec![of_table(table)];
+    }
+    if let Some(tables) = item.as_array_of_tables() {
+        return tables.iter().map(|t| of_table(t)).collect();
+    }
+    Vec::new()
+}
+
+/// The span `fix` rewrites in a constraint string starting at `start`: the
+/// version of an exact pin (`3.0.1` of `==3.0.1`), else the whole
+/// constraint (`^3.0`).
+pub(crate) fn constraint_span(constraint: &str, start: usize, pinned: bool) -> Option<pyward_model::Span> {
+    let lead = constraint.len() - constraint.trim_start().len();
+    let trimmed = constraint.trim();
+    if trimmed.is_empty() || trimmed == "*" {
+        return None;
+    }
+    let (skip, text) = if pinned {
+        let bare = trimmed.trim_start_matches('=').trim_start();
+        (trimmed.len() - bare.len(), bare)
+    } else {
+        (0, trimmed)
+    };
+    let from = start + lead + skip;
+    Some(pyward_model::Span::new(from, from + text.len()))
+}
+
 /// A Poetry dependency value: a constraint string, a table, or a list of
 /// tables (multiple constraints, each with its own markers).
 fn poetry_entries(name: &str, item: &Item) -> Result<Vec<PoetryEntry>, String> {
@@ -767,8 +875,9 @@ fn poetry_table(name: &str, table: &dyn TableLike) -> Result<PoetryEntry, String
     };
     let mut markers = Vec::new();
     if let Some(marker) = get("markers")? {
-        pep508_rs::MarkerTree::from_str(marker)
-            .map_err(|e| format!("invalid markers `{marker}`: {e}"))?;
+        pep508::parse_marker(marker).map_err(|e| {
+            format!("invalid markers `{}`: {e}", crate::excerpt::excerpt(marker))
+        })?;
         markers.push(marker.to_string());
     }
     if let Some(python) = get("python")? {
@@ -839,7 +948,12 @@ fn poetry_constraint_entry(
         .collect();
     for specifier in &specifiers {
         VersionSpecifiers::from_str(specifier)
-            .map_err(|e| format!("invalid version constraint `{constraint}`: {e}"))?;
+            .map_err(|e| {
+                format!(
+                    "invalid version constraint `{}`: {e}",
+                    crate::excerpt::excerpt(constraint)
+                )
+            })?;
     }
     let extras_text = extras_suffix(extras);
     let requirement = match specifiers.as_slice() {

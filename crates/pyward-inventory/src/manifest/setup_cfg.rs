@@ -7,9 +7,21 @@ use pyward_model::{Dependency, PackageName};
 
 use super::{Manifest, pep508};
 use crate::ParseError;
+use crate::format::{Document, FormatSpec, NamePattern, Parsed};
+
+/// The registry's entry for `setup.cfg`.
+pub(crate) static FORMAT: FormatSpec = FormatSpec {
+    id: "setup.cfg",
+    display_name: "setup.cfg",
+    found_as: &[NamePattern::Exact("setup.cfg")],
+    named_as: &[],
+    parse: parse_document,
+    follows_includes: false,
+    lock: None,
+};
 
 /// The dependencies `text` (a `setup.cfg`) states; `source` goes into each
-/// [`Dependency::source`].
+/// [`Dependency::source`]. A bad requirement fails the whole text.
 pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
     parse_with_notes(text, source).map(|manifest| manifest.dependencies)
 }
@@ -17,6 +29,16 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Dependency>, ParseError> {
 /// [`parse`], plus notes on `file:` directives (read by setuptools from
 /// another file, which pyward audits only if it is scanned too).
 pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError> {
+    read(text, source)?.into_strict()
+}
+
+/// Everything a `setup.cfg` states; a requirement that does not parse is
+/// left out and reported, the rest of the file is read.
+pub fn parse_document(document: &Document<'_>) -> Result<Parsed, ParseError> {
+    read(document.text, document.source).map(Manifest::into_parsed)
+}
+
+fn read(text: &str, source: &str) -> Result<Manifest, ParseError> {
     let config = Config::parse(text)?;
     let mut manifest = Manifest::default();
     if let Some(value) = config.get("options", "install_requires") {
@@ -29,10 +51,11 @@ pub fn parse_with_notes(text: &str, source: &str) -> Result<Manifest, ParseError
     Ok(manifest)
 }
 
-/// One option's value: its lines, each with its 1-based line number.
+/// One option's value: its lines, each with its 1-based line number and
+/// the byte its text starts at in the file.
 #[derive(Debug, Default)]
 struct Value {
-    lines: Vec<(u32, String)>,
+    lines: Vec<(u32, usize, String)>,
     /// Whether the value starts on the `option =` line; one that starts
     /// on the next line is multi-line even with a single line.
     on_option_line: bool,
@@ -47,7 +70,7 @@ fn read_requirements(
     manifest: &mut Manifest,
 ) -> Result<(), ParseError> {
     let multi_line = value.lines.len() > 1 || !value.on_option_line;
-    if let Some((line, first)) = value.lines.first()
+    if let Some((line, _, first)) = value.lines.first()
         && let Some(files) = first.trim().strip_prefix("file:")
     {
         manifest.notes.push(format!(
@@ -56,34 +79,34 @@ fn read_requirements(
         ));
         return Ok(());
     }
-    for (line, text) in &value.lines {
+    for (line, offset, text) in &value.lines {
         let chunks: Vec<&str> = if multi_line {
             vec![text.as_str()]
         } else {
             text.split(';').collect()
         };
         for chunk in chunks {
-            let chunk = chunk.trim();
-            if chunk.is_empty() || chunk.starts_with('#') {
+            let at = offset + (chunk.as_ptr() as usize - text.as_ptr() as usize);
+            let trimmed = chunk.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
-            let dependency =
-                pep508::dependency(chunk, source, group, Some(*line)).map_err(|m| {
-                    if multi_line {
-                        ParseError::at_line(*line, m)
-                    } else {
-                        // A one-line value is split at `;`, so markers must go
-                        // on their own line: say so, as setuptools warns.
-                        ParseError::at_line(
-                            *line,
-                            format!(
-                                "{m} (a one-line value is a `;`-separated list: put each \
-                             requirement with markers on its own line)"
-                            ),
-                        )
-                    }
-                })?;
-            manifest.dependencies.push(dependency);
+            match pep508::dependency(trimmed, source, group, Some(*line)) {
+                Ok(mut dependency) => {
+                    pep508::place(&mut dependency, chunk, at);
+                    manifest.dependencies.push(dependency);
+                }
+                Err(m) if multi_line => manifest.errors.push(ParseError::at_line(*line, m)),
+                // A one-line value is split at `;`, so markers must go on
+                // their own line: say so, as setuptools warns.
+                Err(m) => manifest.errors.push(ParseError::at_line(
+                    *line,
+                    format!(
+                        "{m} (a one-line value is a `;`-separated list: put each \
+                         requirement with markers on its own line)"
+                    ),
+                )),
+            }
         }
     }
     Ok(())
@@ -102,7 +125,11 @@ impl Config {
         let mut config = Config::default();
         // Indentation of the option line whose value continues.
         let mut option_indent: Option<usize> = None;
-        for (index, raw) in text.lines().enumerate() {
+        let mut next_start = 0usize;
+        for (index, physical) in text.split_inclusive('\n').enumerate() {
+            let line_start = next_start;
+            next_start += physical.len();
+            let raw = physical.trim_end_matches(['\n', '\r']);
             let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
             let raw = if index == 0 {
                 raw.trim_start_matches('\u{feff}')
@@ -110,6 +137,7 @@ impl Config {
                 raw
             };
             let stripped = raw.trim();
+            let stripped_at = line_start + (stripped.as_ptr() as usize - physical.as_ptr() as usize);
             if stripped.starts_with('#') || stripped.starts_with(';') {
                 continue;
             }
@@ -123,7 +151,7 @@ impl Config {
                 && indent > option_level
                 && let Some(value) = config.last_value_mut()
             {
-                value.lines.push((line_no, stripped.to_string()));
+                value.lines.push((line_no, stripped_at, stripped.to_string()));
                 continue;
             }
             if stripped.starts_with('[') && stripped.ends_with(']') && stripped.len() > 2 {
@@ -148,9 +176,10 @@ impl Config {
             })?;
             let key = stripped[..delimiter].trim().to_lowercase();
             let first = stripped[delimiter + 1..].trim();
+            let first_at = stripped_at + (first.as_ptr() as usize - stripped.as_ptr() as usize);
             let mut value = Value::default();
             if !first.is_empty() {
-                value.lines.push((line_no, first.to_string()));
+                value.lines.push((line_no, first_at, first.to_string()));
                 value.on_option_line = true;
             }
             options.push((key, value));

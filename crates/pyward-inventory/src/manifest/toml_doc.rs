@@ -11,14 +11,27 @@ use crate::ParseError;
 pub(crate) struct TomlDoc<'a> {
     pub(crate) doc: ImDocument<&'a str>,
     pub(crate) lines: LineIndex,
+    text: &'a str,
+}
+
+/// One string of a TOML array, with where it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TomlString<'i> {
+    pub text: &'i str,
+    pub line: Option<u32>,
+    /// The byte where its text starts in the file, when the file's bytes
+    /// there are its text (no escapes).
+    pub start: Option<usize>,
 }
 
 impl<'a> TomlDoc<'a> {
-    /// Parses `text`; a syntax error names its line.
+    /// Parses `text`; a syntax error names its line, and a text nested too
+    /// deep for the parser is refused before it.
     pub(crate) fn parse(text: &'a str) -> Result<Self, ParseError> {
+        crate::nesting::check_brackets(text, crate::nesting::Syntax::Toml)?;
         let lines = LineIndex::new(text);
         match ImDocument::parse(text) {
-            Ok(doc) => Ok(Self { doc, lines }),
+            Ok(doc) => Ok(Self { doc, lines, text }),
             Err(error) => {
                 let detail = error.message().trim().replace('\n', ", ");
                 let message = format!("TOML syntax error: {detail}");
@@ -49,6 +62,37 @@ impl<'a> TomlDoc<'a> {
         value.span().map(|span| self.lines.line(span.start))
     }
 
+    /// The byte where a string value's text starts in the file, when the
+    /// bytes there are exactly its text (a basic or literal string without
+    /// escapes), so that `fix` may rewrite them.
+    pub(crate) fn string_start(&self, value: &Value) -> Option<usize> {
+        let text = value.as_str()?;
+        let span = value.span()?;
+        let raw = self.text.get(span.clone())?;
+        let quote_len = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+            3
+        } else {
+            1
+        };
+        let start = span.start + quote_len;
+        (self.text.get(start..start + text.len()) == Some(text)).then_some(start)
+    }
+
+    /// The span from a key to the end of its value, in a table.
+    pub(crate) fn entry_span(
+        &self,
+        table: &dyn TableLike,
+        key: &str,
+    ) -> Option<pyward_model::Span> {
+        let (key, item) = table.get_key_value(key)?;
+        let start = key.span()?.start;
+        let end = item
+            .span()
+            .or_else(|| item.as_value().and_then(Value::span))?
+            .end;
+        (start <= end).then(|| pyward_model::Span::new(start, end))
+    }
+
     /// The line of `key` in `table`, else of its value.
     pub(crate) fn key_line(&self, table: &dyn TableLike, key: &str) -> Option<u32> {
         let (key, item) = table.get_key_value(key)?;
@@ -64,7 +108,7 @@ pub(crate) fn string_array<'i>(
     doc: &TomlDoc<'_>,
     item: &'i Item,
     what: &str,
-) -> Result<Vec<(&'i str, Option<u32>)>, ParseError> {
+) -> Result<Vec<TomlString<'i>>, ParseError> {
     let error = |line: Option<u32>, message: String| match line {
         Some(line) => ParseError::at_line(line, message),
         None => ParseError::new(message),
@@ -78,7 +122,11 @@ pub(crate) fn string_array<'i>(
     array
         .iter()
         .map(|value| match value.as_str() {
-            Some(text) => Ok((text, doc.value_line(value))),
+            Some(text) => Ok(TomlString {
+                text,
+                line: doc.value_line(value),
+                start: doc.string_start(value),
+            }),
             None => Err(error(
                 doc.value_line(value),
                 format!("`{what}` must hold only strings"),

@@ -4,8 +4,10 @@
 //! would be a separate link).
 
 mod discovery;
+mod hardening;
 mod properties;
 mod requirements;
+mod spans;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -59,3 +59,47 @@ proptest! {
 }
 
 use std::str::FromStr;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever the text and format, the spans a fix would rewrite lie
+    /// inside the text on character boundaries, and a pin's version span
+    /// holds its version.
+    #[test]
+    fn spans_lie_inside_the_text(
+        lines in prop::collection::vec(
+            prop_oneof![
+                "[a-z]{1,6}(==|>=)[0-9]{1,2}(\\.[0-9]{1,2}){0,2}( ?\\\\)?",
+                "[a-z]{1,5} = \"[=^~0-9.* ]{0,8}\"",
+                "(dependencies|name|version) = (\"[a-z0-9=.]{0,10}\"|\\[\"[a-z=0-9.]{0,10}\"\\])",
+                "\\[(\\[package\\]|\\[packages\\]|project|tool\\.poetry\\.dependencies|packages|options)\\]\\]?",
+                "install_requires = [a-z]{1,4}==[0-9]",
+                "# (/// script|///|dependencies = \\[\"[a-z]{1,4}==1\"\\])?",
+                "[ \\t\\\\#\"'\\[\\]{}é€]{0,6}",
+            ],
+            0..14,
+        )
+    ) {
+        let text = lines.join("\n");
+        for format in pyward_inventory::Format::all() {
+            let document = pyward_inventory::Document::new(&text, "input");
+            let Ok(parsed) = pyward_inventory::parse_document(format, &document) else {
+                continue;
+            };
+            for d in &parsed.dependencies {
+                for span in [d.span, d.version_span].into_iter().flatten() {
+                    prop_assert!(text.get(span.range()).is_some(), "{:?} {:?}", format, span);
+                }
+                if let (Some(version), Some(span)) = (&d.version, d.version_span) {
+                    let written = &text[span.range()];
+                    let same = match (pep440_rs::Version::from_str(written), pep440_rs::Version::from_str(version)) {
+                        (Ok(a), Ok(b)) => a == b,
+                        _ => written == version,
+                    };
+                    prop_assert!(same, "{:?}: `{}` for {}", format, written, version);
+                }
+            }
+        }
+    }
+}

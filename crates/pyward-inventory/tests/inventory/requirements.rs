@@ -68,7 +68,17 @@ fn an_include_cycle_names_the_chain() {
 #[test]
 fn a_malformed_line_names_file_and_line() {
     let inventory = read("malformed.txt");
-    assert_eq!(inventory.dependencies, []);
+    // See: issue 9. One bad line no longer drops the file: under
+    // `--keep-going` the vulnerable django on the line before still counts.
+    let names: Vec<(&str, Option<&str>)> = inventory
+        .dependencies
+        .iter()
+        .map(|d| (d.name.as_str(), d.version.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [("django", Some("3.0.1")), ("requests", Some("2.31.0"))]
+    );
     assert_eq!(inventory.errors.len(), 1);
     let error = &inventory.errors[0];
     assert_eq!(

@@ -73,6 +73,7 @@ fn update(url: Option<&str>, timeout: u64, args: &DbArgs) -> anyhow::Result<Exit
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(timeout.max(1)),
         progress: std::io::stderr().is_terminal(),
+        ..pyward_osv::FetchOptions::default()
     };
     let started = Instant::now();
     let report = pyward_osv::update(url, &dest, &options)?;
@@ -103,6 +104,25 @@ fn summarize(dest: &std::path::Path, report: &ImportReport, started: Instant) {
     }
     if report.withdrawn > 0 {
         notes.push(format!("{} withdrawn skipped", report.withdrawn));
+    }
+    if report.not_regular > 0 {
+        notes.push(format!(
+            "{} links or special files not read",
+            report.not_regular
+        ));
+    }
+    if report.meta.malicious > 0 {
+        notes.push(format!(
+            "{} malicious-package records",
+            report.meta.malicious
+        ));
+    }
+    if report.stale_removed > 0 {
+        output::error_line(&format!(
+            "note: removed {} temporary file{} an interrupted run left behind",
+            report.stale_removed,
+            if report.stale_removed == 1 { "" } else { "s" }
+        ));
     }
     let notes = if notes.is_empty() {
         String::new()
@@ -140,6 +160,21 @@ fn status(args: &DbArgs) -> anyhow::Result<ExitStatus> {
     println!("database:        {location}");
     println!("source:          {source}");
     println!("advisories:      {}", meta.advisories);
+    if meta.malicious == 0 {
+        println!(
+            "malicious:       0 malicious-package records{}",
+            if db.is_builtin() {
+                " (the built-in database holds PyPA advisories only; `pyward db update` brings OSV's malicious-package records)"
+            } else {
+                ""
+            }
+        );
+    } else {
+        println!(
+            "malicious:       {} malicious-package records",
+            meta.malicious
+        );
+    }
     println!("packages:        {}", meta.packages);
     println!("built:           {} ({age} ago)", meta.built);
     println!(

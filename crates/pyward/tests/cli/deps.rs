@@ -110,7 +110,8 @@ fn text_report_groups_by_package_and_sums_up() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.contains("django 3.0.1  requirements.txt"), "{text}");
+    assert!(text.contains("django 3.0.1  "), "{text}");
+    assert!(text.contains("requirements.txt:"), "{text}");
     assert!(text.contains("Not audited by version"), "{text}");
     let last = text.lines().last().unwrap();
     assert!(last.contains("packages audited"), "{last}");
@@ -324,7 +325,7 @@ fn installed_environment_is_audited_with_its_own_section() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("== environment"), "{text}");
+    assert!(text.contains("── environment"), "{text}");
     assert!(text.contains("jinja2 2.10"), "{text}");
 }
 
@@ -379,4 +380,48 @@ fn output_to_dev_null_leaves_the_device_alone() {
         .code(0);
     let kind = std::fs::metadata("/dev/null").unwrap().file_type();
     assert!(kind.is_char_device(), "/dev/null is no longer a device");
+}
+
+/// An unpinned requirement is not silent: what its range admits is said,
+/// and when even the newest allowed version is vulnerable the advisories
+/// affecting it are findings with `version: null`.
+#[test]
+fn unpinned_ranges_say_what_they_admit() {
+    let dir = project(&[("requirements.txt", "django>=3.0,<3.1\npyyaml>=5.1\n")]);
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout_json(&output);
+    let dependency = |name: &str| {
+        report["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let django = dependency("django");
+    assert_eq!(django["range"]["newest_allowed_safe"], false, "{django}");
+    assert!(!django["range"]["admits"].as_array().unwrap().is_empty());
+    let unpinned: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["package"] == "django")
+        .collect();
+    assert!(!unpinned.is_empty());
+    assert!(unpinned.iter().all(|f| f["version"].is_null()));
+    let pyyaml = dependency("pyyaml");
+    assert_eq!(pyyaml["range"]["newest_allowed_safe"], true, "{pyyaml}");
+    assert!(
+        stderr(&output).contains("`pyyaml>=5.1`"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -51,8 +51,10 @@ fn text_report_of_the_example_dependencies() {
     let pyward = Pyward::new();
     let output = pyward
         .cmd()
-        .args(["deps", "--offline"])
-        .arg(example_app())
+        // From inside the project, as a user types it: the report names
+        // files as `requirements.txt:5`, the same on every machine.
+        .current_dir(example_app())
+        .args(["deps", "--offline", "."])
         .output()
         .unwrap();
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
