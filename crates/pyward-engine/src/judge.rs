@@ -569,7 +569,14 @@ impl Judge {
             .map(|version| Dependency::new(name.as_str(), *version, "gateway"))
             .collect();
         let mut report = Report::new(env!("CARGO_PKG_VERSION"));
-        report.findings = self.database.try_audit(&deps)?;
+        // The matches become findings exactly as the dependency scanner
+        // makes them, so the policy sees what it sees in `scan`.
+        report.findings = self
+            .database
+            .query(&deps)?
+            .into_iter()
+            .map(|m| crate::scanners::deps::finding_of(m, &deps))
+            .collect();
         // The notes (ignores that matched nothing in this one package) are
         // about the whole policy, which a single package cannot judge.
         let _notes = policy::apply(
