@@ -19,6 +19,7 @@ pub mod config;
 pub mod database;
 mod error;
 pub mod inventory;
+pub mod judge;
 pub mod policy;
 mod redact;
 mod request;
@@ -32,6 +33,7 @@ use pyward_model::{Finding, Report};
 use policy::Gate;
 
 pub use error::EngineError;
+pub use judge::{Block, BlockReason, Decision, Judge};
 pub use policy::FailOn;
 pub use request::{CodeRequest, Request, SecretsRequest, Selection};
 pub use scanner::{REGISTRY, ScannerId};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use pyward_model::Severity;
 
-use crate::commands::{code, config, db, deps, licenses, rule, scan, secrets};
+use crate::commands::{code, config, db, deps, gateway, licenses, rule, scan, secrets, setup};
 
 /// pyward: one security scanner for Python projects. Audits dependencies
 /// against OSV vulnerability data, finds insecure code and hardcoded
@@ -42,6 +42,10 @@ pub enum Command {
     Rule(rule::RuleArgs),
     /// Show the settings in effect and where each came from
     Config(config::ConfigArgs),
+    /// Serve a package index that refuses what the policy forbids
+    Gateway(gateway::GatewayArgs),
+    /// Point pip, uv or poetry at the gateway (or back with --undo)
+    Setup(setup::SetupArgs),
 }
 
 /// How a scanning command reports: shared by `scan`, `deps`, `code`,

@@ -42,7 +42,6 @@ fn remove_temporaries_on_interrupt() {}
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    remove_temporaries_on_interrupt();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -56,6 +55,11 @@ fn main() -> ExitCode {
             };
         }
     };
+    // The gateway shuts down gracefully on these signals itself (it
+    // finishes the requests in flight, and writes nothing half-done).
+    if !matches!(cli.command, cli::Command::Gateway(_)) {
+        remove_temporaries_on_interrupt();
+    }
     match commands::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {

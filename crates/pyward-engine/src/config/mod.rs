@@ -42,9 +42,9 @@ pub struct Config {
     pub code: Option<pyward_lint::CodeConfig>,
     /// `[secrets]`: the secrets scanner's settings.
     pub secrets: Option<pyward_secrets::SecretsConfig>,
-    /// `[gateway]`: the package-index gateway's settings; not used by the
-    /// scanning commands (a warning says so).
-    pub gateway: Option<toml::Table>,
+    /// `[gateway]`: the package-index gateway's settings (the scanning
+    /// commands do not read them).
+    pub gateway: Option<crate::judge::GatewayConfig>,
 }
 
 /// `[typosquat]`.
@@ -201,7 +201,7 @@ fn load_pyward(explicit: Option<&Path>, start: &Path) -> Result<LoadedConfig, En
 
 /// Reads one file. `pyproject.toml` without `[tool.pyward]` is `None`, so
 /// the search goes on upward.
-fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, EngineError> {
+fn read(path: &Path, _warnings: &mut Vec<String>) -> Result<Option<Config>, EngineError> {
     let text = read_text(path)?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let config = if is_pyproject {
@@ -225,14 +225,6 @@ fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Option<Config>, Engin
         toml::from_str(&text).map_err(|e| config_error(path, &text, false, &e))?
     };
     validate(&config, path, &text, is_pyproject)?;
-    for (section, present) in [("gateway", config.gateway.is_some())] {
-        if present {
-            warnings.push(format!(
-                "`[{section}]` in `{}` is not applied by this version of pyward",
-                path.display()
-            ));
-        }
-    }
     Ok(Some(config))
 }
 

@@ -239,7 +239,7 @@ fn specifiers_of(requirement: &str) -> Option<pep440_rs::VersionSpecifiers> {
 /// The finding of one match, whose `stated_by` index into `dependencies`:
 /// the advisory's ids, severity and text, the typed ranges and fixes (for
 /// `fix` and SARIF), and where the package sits in the project.
-fn finding_of(m: VulnerabilityMatch, dependencies: &[Dependency]) -> Finding {
+pub(crate) fn finding_of(m: VulnerabilityMatch, dependencies: &[Dependency]) -> Finding {
     let kind = if m.malicious {
         FindingKind::Malicious
     } else {

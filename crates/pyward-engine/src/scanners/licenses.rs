@@ -246,7 +246,7 @@ fn finding(dependency: &Dependency, license: &LicenseInfo, violation: &Violation
     finding
 }
 
-fn rule_id(kind: ViolationKind) -> &'static str {
+pub(crate) fn rule_id(kind: ViolationKind) -> &'static str {
     match kind {
         ViolationKind::Denied => "license-denied",
         ViolationKind::DeniedCategory => "license-denied-category",

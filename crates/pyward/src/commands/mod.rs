@@ -4,10 +4,12 @@ pub mod code;
 pub mod config;
 pub mod db;
 pub mod deps;
+pub mod gateway;
 pub mod licenses;
 pub mod rule;
 pub mod scan;
 pub mod secrets;
+pub mod setup;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitStatus;
@@ -22,5 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Db(command) => db::run(&command),
         Command::Rule(args) => rule::run(&args),
         Command::Config(args) => config::run(&args),
+        Command::Gateway(args) => gateway::run(&args),
+        Command::Setup(args) => setup::run(&args),
     }
 }
