@@ -81,6 +81,8 @@ pub struct CodeRequest {
     pub exclude: Vec<String>,
     pub severity: Option<Severity>,
     pub confidence: Option<Confidence>,
+    /// `--profile`: overrides `[code] profile` and a Bandit configuration's.
+    pub profile: Option<pyward_lint::Profile>,
 }
 
 /// Command-line options of the secrets scanner.

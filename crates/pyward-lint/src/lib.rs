@@ -281,7 +281,11 @@ fn lint_file(
     for token in parsed.tokens() {
         if token.kind() == TokenKind::Comment {
             let text = &source[token.range().start().to_usize()..token.range().end().to_usize()];
-            if let Some(comment) = suppress::parse_suppression(text) {
+            let comment = match settings.profile() {
+                Profile::Precise => suppress::parse_suppression(text),
+                Profile::Bandit => suppress::parse_bandit_suppression(text),
+            };
+            if let Some(comment) = comment {
                 let line = u32::try_from(line_index.line_index(token.start()).get()).unwrap_or(0);
                 nosec.insert(line, comment);
             }

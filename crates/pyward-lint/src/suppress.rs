@@ -16,7 +16,8 @@
 //! `# noqa: S602` silences B602 (Ruff's `S` codes are Bandit's numbers).
 //! A bare `# noqa`, which Ruff reads as "every rule", is not honoured: it
 //! is usually there for a style rule (a long line), and must not hide a
-//! security finding by accident.
+//! security finding by accident. In the `bandit` profile, whose promise is
+//! Bandit's findings exactly, only `# nosec` counts.
 
 use std::collections::HashMap;
 
@@ -45,6 +46,15 @@ impl Nosec {
 pub fn parse_suppression(comment: &str) -> Option<Nosec> {
     let nosec = parse_nosec_comment(comment);
     let noqa = parse_noqa_comment(comment);
+    merge(nosec, noqa)
+}
+
+/// [`parse_suppression`] as Bandit reads a comment: `# nosec` only.
+pub fn parse_bandit_suppression(comment: &str) -> Option<Nosec> {
+    parse_nosec_comment(comment)
+}
+
+fn merge(nosec: Option<Nosec>, noqa: Option<Nosec>) -> Option<Nosec> {
     match (nosec, noqa) {
         (None, None) => None,
         (Some(one), None) | (None, Some(one)) => Some(one),
@@ -215,6 +225,11 @@ mod tests {
         assert_eq!(noqa("# noqa"), None);
         assert_eq!(noqa("# noqa: E501"), None);
         assert_eq!(noqa("# noqa: S999"), None);
+        assert_eq!(parse_bandit_suppression("# noqa: S602"), None);
+        assert_eq!(
+            parse_bandit_suppression("# noqa: S602 # nosec B101").map(|n| n.codes),
+            Some(vec!["B101"])
+        );
         // With a nosec on the same comment: the union.
         assert_eq!(
             noqa("# nosec B101 # noqa: S602"),

@@ -65,6 +65,9 @@ fn apply_request(code: &mut CodeConfig, request: &CodeRequest) {
     if request.confidence.is_some() {
         code.confidence = request.confidence;
     }
+    if request.profile.is_some() {
+        code.profile = request.profile;
+    }
 }
 
 struct CodeScan {
@@ -129,7 +132,7 @@ pub fn rule_info(rule: &pyward_lint::Rule) -> RuleInfo {
         help: docs.to_string(),
         help_uri: None,
         severity: rule.severity,
-        cwe: rule_cwe(docs),
+        cwe: rule.cwe.map(str::to_string),
     }
 }
 
@@ -145,16 +148,6 @@ fn first_sentence_of_section(docs: &str, heading: &str) -> Option<String> {
     (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
-/// The CWE a rule's docs name in their references (`- CWE-78`).
-fn rule_cwe(docs: &str) -> Option<String> {
-    docs.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .find(|word| {
-            word.strip_prefix("CWE-")
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .map(str::to_string)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +159,7 @@ mod tests {
             exclude: vec!["tests/**".into()],
             severity: Some(pyward_model::Severity::Medium),
             confidence: None,
+            profile: Some(pyward_lint::Profile::Bandit),
         };
         let mut code = CodeConfig {
             select: Some(vec!["B1".into()]),
@@ -177,6 +171,7 @@ mod tests {
         assert_eq!(code.ignore, vec!["B101"]);
         assert_eq!(code.severity, Some(pyward_model::Severity::Medium));
         assert_eq!(code.exclude, vec!["tests/**"]);
+        assert_eq!(code.profile, Some(pyward_lint::Profile::Bandit));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use pyward_engine::{CodeRequest, Engine, Request, ScannerId};
+use pyward_lint::Profile;
 use pyward_model::{Confidence, Severity};
 
 use crate::cli::ReportArgs;
@@ -44,6 +45,14 @@ pub struct CodeOptions {
     /// (added to `[code] exclude`)
     #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
     pub exclude: Vec<String>,
+
+    /// How the checks whose danger depends on data decide: `precise` asks
+    /// the data-flow analysis (constants alone are not reported, untrusted
+    /// data is reported with its path); `bandit` reports exactly what
+    /// Bandit does [default: `[code] profile`, else `bandit` when the
+    /// settings come from a Bandit configuration, else `precise`]
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
 }
 
 impl CodeOptions {
@@ -53,6 +62,7 @@ impl CodeOptions {
             exclude: self.exclude.clone(),
             severity: self.severity,
             confidence: self.confidence,
+            profile: self.profile,
         };
     }
 }
