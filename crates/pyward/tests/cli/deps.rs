@@ -546,7 +546,10 @@ fn openvex_decisions_carry_to_another_run() {
         .find(|s| s["vulnerability"]["name"] == "PYSEC-2021-9")
         .expect("the ignored advisory is a statement");
     assert_eq!(decision["status"], "not_affected");
-    assert_eq!(decision["impact_statement"], "the admin site is not deployed");
+    assert_eq!(
+        decision["impact_statement"],
+        "the admin site is not deployed"
+    );
     assert_eq!(decision["products"][0]["@id"], "pkg:pypi/django@3.0.1");
     let affected = statements
         .iter()
