@@ -54,6 +54,7 @@ pub struct Walker {
     filter: Option<FilePredicate>,
     parallel: bool,
     ignore_files: bool,
+    report_links: bool,
 }
 
 impl std::fmt::Debug for Walker {
@@ -118,6 +119,9 @@ pub struct Skipped {
 pub enum SkipReason {
     /// A named symbolic link to a file outside the walker's root.
     LinkOutOfTree,
+    /// A symbolic link found inside the tree (with
+    /// [`Walker::report_links`]); never followed.
+    LinkInTree,
     /// An ignore file that was not read (a link, not a regular file, too
     /// large): the files it lists are walked.
     IgnoreFileNotRead(String),
@@ -129,6 +133,11 @@ impl std::fmt::Display for Skipped {
             SkipReason::LinkOutOfTree => write!(
                 f,
                 "`{}` is a symbolic link out of the scanned tree; not followed",
+                self.relative
+            ),
+            SkipReason::LinkInTree => write!(
+                f,
+                "`{}` is a symbolic link; pyward follows no link inside a scanned tree",
                 self.relative
             ),
             SkipReason::IgnoreFileNotRead(why) => {
@@ -152,6 +161,7 @@ impl Walker {
             filter: None,
             parallel: false,
             ignore_files: true,
+            report_links: false,
         }
     }
 
@@ -185,6 +195,15 @@ impl Walker {
     #[must_use]
     pub fn filter(mut self, keep: impl Fn(&Path, &str) -> bool + Send + Sync + 'static) -> Self {
         self.filter = Some(Arc::new(keep));
+        self
+    }
+
+    /// Symbolic links inside the tree that the filter would keep are
+    /// listed in [`Walk::skipped`] (`SkipReason::LinkInTree`) rather than
+    /// passed over in silence; they are still never followed.
+    #[must_use]
+    pub fn report_links(mut self, yes: bool) -> Self {
+        self.report_links = yes;
         self
     }
 
@@ -490,7 +509,8 @@ impl EntryFilter {
             return false;
         };
         let is_dir = kind.is_dir();
-        if !is_dir && !kind.is_file() {
+        let is_reported_link = kind.is_symlink() && self.walker.report_links;
+        if !is_dir && !kind.is_file() && !is_reported_link {
             // Links (never followed), FIFOs, devices, sockets.
             return false;
         }
@@ -536,6 +556,14 @@ impl EntryFilter {
                 .as_ref()
                 .is_some_and(|keep| !keep(path, &shown))
         {
+            return false;
+        }
+        if is_reported_link {
+            self.notes.skip(Skipped {
+                path: path.to_path_buf(),
+                relative: relative(path, &self.walker.root),
+                reason: SkipReason::LinkInTree,
+            });
             return false;
         }
         true

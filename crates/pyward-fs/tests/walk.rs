@@ -118,6 +118,21 @@ fn links_inside_the_tree_are_never_followed_but_named_ones_are() {
     std::os::unix::fs::symlink(root.join("a.py"), root.join("alias.py")).unwrap();
     let walk = Walker::new(&root).walk(std::slice::from_ref(&root));
     assert_eq!(names(&walk), ["a.py"]);
+    assert!(walk.skipped.is_empty());
+    // Reported on request (not the folder link: the filter keeps files).
+    let walk = Walker::new(&root)
+        .filter(|path, _| path.extension().is_some_and(|e| e == "py"))
+        .report_links(true)
+        .walk(std::slice::from_ref(&root));
+    assert_eq!(names(&walk), ["a.py"]);
+    let mut reported: Vec<&str> = walk
+        .skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::LinkInTree)
+        .map(|s| s.relative.as_str())
+        .collect();
+    reported.sort_unstable();
+    assert_eq!(reported, ["alias.py", "l.py"]);
 
     // A root that is a link is the tree.
     let link = dir.path().join("project");

@@ -67,8 +67,23 @@ pub(crate) fn walk(root: &Path) -> Walk {
     let walked = pyward_fs::Walker::new(root)
         .skip_dir_if(is_skipped_dir)
         .filter(|path, _| Format::discover(path).is_some())
+        .report_links(true)
         .walk(&[root.to_path_buf()]);
     let mut walk = Walk::default();
+    // A dependency file that is a link out of the tree is named, never
+    // read (issue 9: `requirements.txt -> /proc/self/environ`); one that
+    // stays inside is found at its real place.
+    let tree = pyward_fs::Tree::new(root);
+    for skipped in walked.skipped {
+        if skipped.reason == pyward_fs::SkipReason::LinkInTree
+            && !tree.as_ref().is_ok_and(|tree| tree.contains(&skipped.path))
+        {
+            walk.unreadable.push((
+                Some(skipped.path),
+                "a symbolic link that leads out of the scanned folder (or nowhere), which pyward never follows".to_string(),
+            ));
+        }
+    }
     for error in walked.errors {
         let reason = error
             .message

@@ -391,9 +391,14 @@ fn scan_folder(root: &Path, base: &Path) -> Inventory {
         ));
     }
     if plan.files.is_empty() {
+        let shown = requirements::relative_source(root, base);
         inventory.notes.push(format!(
             "no dependency files found in `{}`",
-            requirements::relative_source(root, base)
+            if shown.is_empty() {
+                "."
+            } else {
+                shown.as_str()
+            }
         ));
         return inventory;
     }
