@@ -322,7 +322,7 @@ fn releases_of(
         }
         Ok(None) => {}
         Err(why) => warnings.push(format!(
-            "{why}; choosing among the versions the advisories of `{package}` name"
+            "{why}; choosing among the versions the advisories name"
         )),
     }
     Ok(ReleaseList {
@@ -539,5 +539,207 @@ fn unfixable(finding: &Finding, reason: UnfixableReason) -> Unfixable {
         source: finding.source.clone(),
         line: finding.dependency.as_ref().and_then(|d| d.line),
         reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::releases::NoIndex;
+    use pyward_model::Severity;
+
+    /// Advisories as (id, introduced, fixed) ranges of one package.
+    struct Fake {
+        versions: Vec<&'static str>,
+        advisories: Vec<(&'static str, &'static str, Option<&'static str>)>,
+    }
+
+    fn v(text: &str) -> Version {
+        Version::from_str(text).unwrap()
+    }
+
+    impl AdvisoryData for Fake {
+        fn known_versions(&self, _: &PackageName) -> Result<Vec<Version>, FixError> {
+            Ok(self.versions.iter().map(|t| v(t)).collect())
+        }
+
+        fn affecting(
+            &self,
+            _: &PackageName,
+            version: &Version,
+        ) -> Result<Vec<Vec<String>>, FixError> {
+            Ok(self
+                .advisories
+                .iter()
+                .filter(|(_, from, to)| *version >= v(from) && to.is_none_or(|to| *version < v(to)))
+                .map(|(id, _, _)| vec![id.to_string()])
+                .collect())
+        }
+    }
+
+    fn finding(id: &str, version: &str) -> Finding {
+        let mut finding = Finding::new(FindingKind::Vulnerability, id, Severity::High);
+        finding.package = Some(PackageName::new("django"));
+        finding.version = Some(Some(version.to_string()));
+        finding.source = Some("requirements.txt".to_string());
+        finding
+    }
+
+    /// The findings of `version` under `fake`, planned within `limit`.
+    fn planned(fake: &Fake, version: &str, limit: Limit, project: &Project) -> Plan {
+        let findings: Vec<Finding> = fake
+            .affecting(&PackageName::new("django"), &v(version))
+            .unwrap()
+            .into_iter()
+            .map(|ids| finding(&ids[0], version))
+            .collect();
+        plan(&findings, &[], project, fake, &NoIndex, limit).unwrap()
+    }
+
+    fn django() -> Fake {
+        Fake {
+            versions: vec![
+                "3.0.1", "3.0.5", "3.0.14", "3.1", "3.1.12", "3.1.14", "3.2.25", "4.2.16",
+            ],
+            advisories: vec![
+                ("A", "3.0", Some("3.0.5")),
+                ("B", "3.0", Some("3.0.14")),
+                // Only in 3.1.x before 3.1.14: 3.1.12 brings it.
+                ("C", "3.1", Some("3.1.14")),
+                ("D", "3.0", Some("3.2.25")),
+                ("E", "0", None),
+            ],
+        }
+    }
+
+    #[test]
+    fn limits_allow_what_their_names_say() {
+        assert!(Limit::Patch.allows(&v("3.0.1"), &v("3.0.14")));
+        assert!(!Limit::Patch.allows(&v("3.0.1"), &v("3.1")));
+        assert!(Limit::Minor.allows(&v("3"), &v("3.2.25")));
+        assert!(!Limit::Minor.allows(&v("3.0.1"), &v("4.0")));
+        assert!(!Limit::Minor.allows(&v("1!3.0"), &v("3.1")));
+        assert_eq!(Limit::needed(&v("3.0.1"), &v("4.2")), Limit::Major);
+        assert_eq!("minor".parse::<Limit>(), Ok(Limit::Minor));
+        assert!("huge".parse::<Limit>().is_err());
+    }
+
+    #[test]
+    fn the_smallest_release_fixing_the_most_within_the_limit() {
+        let plan = planned(&django(), "3.0.1", Limit::Minor, &Project::default());
+        assert_eq!(plan.upgrades.len(), 1);
+        assert_eq!(plan.upgrades[0].to, v("3.2.25"));
+        assert_eq!(plan.upgrades[0].fixes, ["A", "B", "D"]);
+        // E has no fix at all.
+        assert_eq!(plan.unfixable.len(), 1);
+        assert_eq!(plan.unfixable[0].id, "E");
+        assert!(matches!(
+            plan.unfixable[0].reason,
+            UnfixableReason::NoFix { .. }
+        ));
+        assert_eq!(
+            plan.unfixable[0].reason.to_string(),
+            "no fixed version is known"
+        );
+    }
+
+    #[test]
+    fn a_patch_limit_stops_in_the_branch_and_says_which_limit_allows_more() {
+        let plan = planned(&django(), "3.0.1", Limit::Patch, &Project::default());
+        assert_eq!(plan.upgrades[0].to, v("3.0.14"));
+        let d = plan.unfixable.iter().find(|u| u.id == "D").unwrap();
+        assert_eq!(
+            d.reason.to_string(),
+            "fixed in 3.2.25, outside `--limit patch` (`--limit minor` allows it)"
+        );
+    }
+
+    #[test]
+    fn a_release_bringing_a_new_advisory_is_not_a_fix() {
+        let fake = Fake {
+            versions: vec!["3.0.1", "3.1.12", "3.1.14"],
+            advisories: vec![("A", "3.0", Some("3.1")), ("C", "3.1", Some("3.1.14"))],
+        };
+        let plan = planned(&fake, "3.0.1", Limit::Minor, &Project::default());
+        assert_eq!(plan.upgrades[0].to, v("3.1.14"));
+        assert!(plan.unfixable.is_empty());
+    }
+
+    #[test]
+    fn a_constraint_elsewhere_in_the_project_is_respected() {
+        let text = "django<3.1\n";
+        let parsed = pyward_inventory::parse_document(
+            pyward_inventory::Format::REQUIREMENTS,
+            &pyward_inventory::Document::new(text, "constraints.txt"),
+        )
+        .unwrap();
+        let project = Project {
+            files: vec![crate::project::ProjectFile {
+                path: "constraints.txt".into(),
+                source: "constraints.txt".to_string(),
+                format: pyward_inventory::Format::REQUIREMENTS,
+                role: crate::project::Role::Constraints,
+                text: text.to_string(),
+                dependencies: parsed.dependencies,
+                errors: Vec::new(),
+                is_link: false,
+                depth: 1,
+            }],
+            errors: Vec::new(),
+        };
+        let plan = planned(&django(), "3.0.1", Limit::Minor, &project);
+        assert_eq!(plan.upgrades[0].to, v("3.0.14"));
+        let d = plan.unfixable.iter().find(|u| u.id == "D").unwrap();
+        assert_eq!(
+            d.reason.to_string(),
+            "fixed in 3.2.25, which `django<3.1` (constraints.txt:1) does not allow"
+        );
+    }
+
+    #[test]
+    fn malicious_and_unpinned_findings_are_not_fixable() {
+        let mut malicious = finding("MAL-2024-1", "1.0");
+        malicious.kind = FindingKind::Malicious;
+        let mut unpinned = finding("A", "3.0.1");
+        unpinned.version = Some(None);
+        let plan = plan(
+            &[malicious, unpinned],
+            &[],
+            &Project::default(),
+            &django(),
+            &NoIndex,
+            Limit::Major,
+        )
+        .unwrap();
+        assert!(plan.upgrades.is_empty());
+        let reasons: Vec<&UnfixableReason> = plan.unfixable.iter().map(|u| &u.reason).collect();
+        assert_eq!(
+            reasons,
+            [&UnfixableReason::Unpinned, &UnfixableReason::Malicious]
+        );
+    }
+
+    #[test]
+    fn releases_come_from_the_index_when_it_answers() {
+        struct Index;
+        impl ReleaseSource for Index {
+            fn releases(&self, _: &PackageName) -> Result<Option<Vec<Version>>, String> {
+                // 3.2.26 is not in the advisory data but exists.
+                Ok(Some(vec![v("3.2.26"), v("3.0.1")]))
+            }
+        }
+        let fake = django();
+        let findings = vec![finding("D", "3.0.1"), finding("E", "3.0.1")];
+        let plan = plan(
+            &findings,
+            &[],
+            &Project::default(),
+            &fake,
+            &Index,
+            Limit::Minor,
+        )
+        .unwrap();
+        assert_eq!(plan.upgrades[0].to, v("3.2.26"));
+        assert_eq!(plan.upgrades[0].releases_from, ReleasesFrom::Index);
     }
 }

@@ -3,6 +3,7 @@
 //! yanked. A failure is a one-line reason, never an abort: the planner then
 //! chooses among the versions the advisories name.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
@@ -23,6 +24,9 @@ const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct PypiReleases {
     base_url: String,
     agent: ureq::Agent,
+    /// The index could not be reached once: it is not asked again (one
+    /// warning, not one per package).
+    unreachable: Cell<bool>,
 }
 
 impl PypiReleases {
@@ -39,6 +43,7 @@ impl PypiReleases {
         Self {
             base_url: base_url.trim_end_matches('/').to_string(),
             agent,
+            unreachable: Cell::new(false),
         }
     }
 }
@@ -58,6 +63,9 @@ struct ReleaseFile {
 
 impl ReleaseSource for PypiReleases {
     fn releases(&self, package: &PackageName) -> Result<Option<Vec<Version>>, String> {
+        if self.unreachable.get() {
+            return Ok(None);
+        }
         let url = format!("{}/{}/json", self.base_url, package.as_str());
         let failed =
             |detail: String| format!("cannot list the releases of `{package}` on {url}: {detail}");
@@ -66,7 +74,13 @@ impl ReleaseSource for PypiReleases {
             .get(&url)
             .header("Accept", "application/json")
             .call()
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(|e| {
+                self.unreachable.set(true);
+                format!(
+                    "cannot reach the package index at {}: {e}; it is not asked again in this run",
+                    self.base_url
+                )
+            })?;
         let status = response.status().as_u16();
         if status != 200 {
             return Err(failed(format!("HTTP status {status}")));
@@ -148,12 +162,12 @@ mod tests {
             .releases(&PackageName::new("no-such-package"))
             .unwrap_err();
         assert!(error.contains("HTTP status 404"), "{error}");
-        let error = PypiReleases::new("http://127.0.0.1:9")
+        let unreachable = PypiReleases::new("http://127.0.0.1:9");
+        let error = unreachable
             .releases(&PackageName::new("django"))
             .unwrap_err();
-        assert!(
-            error.contains("cannot list the releases of `django`"),
-            "{error}"
-        );
+        assert!(error.contains("cannot reach the package index"), "{error}");
+        // Asked once: the other packages fall back without a warning each.
+        assert_eq!(unreachable.releases(&PackageName::new("flask")), Ok(None));
     }
 }
