@@ -91,8 +91,12 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let inventory = Arc::clone(&engine.setup().inventory);
     let roots = roots(&engine.setup().paths);
     let outcome = engine.run()?;
+    // The scan's "run `pyward fix`" note is what this command does.
+    let fixable_note = pyward_engine::fixable_note(&outcome.report);
     for message in &outcome.messages {
-        output::message(message.level, &message.text);
+        if Some(&message.text) != fixable_note.as_ref() {
+            output::message(message.level, &message.text);
+        }
     }
     if !outcome.report.errors.is_empty() {
         for error in &outcome.report.errors {
