@@ -332,3 +332,86 @@ mod tests {
         assert_eq!(out, "django==3.2.25");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Lines a requirements file is made of, hash options and
+    /// continuations among them, and some junk.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("django==3.0.1 \\".to_string()),
+            Just("    --hash=sha256:aa \\".to_string()),
+            Just("    --hash sha256:bb".to_string()),
+            Just("    # via -r requirements.in".to_string()),
+            Just("flask==2.0 --hash=sha256:cc  # pinned".to_string()),
+            Just("\\".to_string()),
+            Just("".to_string()),
+            "[ -~\\\\#\r]{0,30}",
+        ]
+    }
+
+    proptest! {
+        /// Whatever the text and spans: no panic, and when a rewrite comes
+        /// back, every byte outside its range is the text's own and its
+        /// range lies on char boundaries inside the text.
+        #[test]
+        fn never_panics_and_leaves_other_lines_alone(
+            lines in proptest::collection::vec(line(), 1..8),
+            ending in prop_oneof![Just("\n"), Just("\r\n")],
+            start in 0usize..200,
+            length in 0usize..40,
+            version_at in 0usize..40,
+            version_length in 0usize..10,
+        ) {
+            let text = lines.join(ending);
+            let requirement = Span::new(start, start + length);
+            let version = Span::new(start + version_at, start + version_at + version_length);
+            if let Some(rewrite) = rewrite_without_hashes(&text, requirement, version, "9.9.9") {
+                prop_assert!(rewrite.range.end <= text.len());
+                prop_assert!(text.is_char_boundary(rewrite.range.start));
+                prop_assert!(text.is_char_boundary(rewrite.range.end));
+                let mut out = text.clone();
+                out.replace_range(rewrite.range.clone(), &rewrite.text);
+                prop_assert!(out.starts_with(&text[..rewrite.range.start]));
+                prop_assert!(out.ends_with(&text[rewrite.range.end..]));
+                // The rewrite stays within its logical line: it starts a
+                // physical line.
+                prop_assert!(rewrite.range.start == 0 || text.as_bytes()[rewrite.range.start - 1] == b'\n');
+            }
+        }
+
+        /// On a real pin with hashes, lines before and after the logical
+        /// line are byte-identical and the hashes are gone.
+        #[test]
+        fn untouched_lines_are_byte_identical(
+            // A comment ending in `\` would continue into the pin (as
+            // pip reads it), so comments here do not.
+            before in proptest::collection::vec("[a-z]{1,8}==[0-9]\\.[0-9]( +# [ -\\[\\]-~]{0,10})?", 0..5),
+            after in proptest::collection::vec("[a-z]{1,8}==[0-9]\\.[0-9]", 0..5),
+            hashes in 1usize..4,
+        ) {
+            let head = if before.is_empty() { String::new() } else { before.join("\n") + "\n" };
+            let mut pin = "django==3.0.1".to_string();
+            for i in 0..hashes {
+                pin.push_str(&format!(" \\\n    --hash=sha256:{i:02}"));
+            }
+            let tail = if after.is_empty() { String::new() } else { format!("\n{}", after.join("\n")) };
+            let text = format!("{head}{pin}{tail}\n");
+            let start = head.len();
+            let rewrite = rewrite_without_hashes(
+                &text,
+                Span::new(start, start + "django==3.0.1".len()),
+                Span::new(start + "django==".len(), start + "django==3.0.1".len()),
+                "3.2.25",
+            ).expect("rewritable");
+            prop_assert_eq!(rewrite.removed, hashes);
+            let mut out = text.clone();
+            out.replace_range(rewrite.range, &rewrite.text);
+            prop_assert_eq!(out, format!("{head}django==3.2.25{tail}\n"));
+        }
+    }
+}

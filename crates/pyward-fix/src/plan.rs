@@ -685,7 +685,7 @@ mod tests {
                 is_link: false,
                 depth: 1,
             }],
-            errors: Vec::new(),
+            ..Project::default()
         };
         let plan = planned(&django(), "3.0.1", Limit::Minor, &project);
         assert_eq!(plan.upgrades[0].to, v("3.0.14"));

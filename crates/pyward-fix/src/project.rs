@@ -54,6 +54,8 @@ pub struct Project {
     /// Files that could not be read: `fix` changes nothing then, since a
     /// constraint it did not see could forbid what it would write.
     pub errors: Vec<ScanError>,
+    /// The real paths read, so that each file is read once.
+    pub(crate) seen: HashSet<PathBuf>,
 }
 
 /// A requirement that is not a pin but names a package: the releases a
@@ -87,7 +89,6 @@ impl Project {
     /// the folders of scanned files).
     pub fn read(dependencies: &[Dependency], roots: &[PathBuf]) -> Project {
         let mut project = Project::default();
-        let mut seen: HashSet<PathBuf> = HashSet::new();
         let mut stated: Vec<(&Path, &str)> = Vec::new();
         for dependency in dependencies {
             if dependency.environment.is_some() {
@@ -102,7 +103,7 @@ impl Project {
         }
         for (path, source) in stated {
             let format = Format::for_named_file(path).unwrap_or(Format::REQUIREMENTS);
-            project.add(path, source, format, Role::Stated, None, 0, &mut seen);
+            project.add(path, source, format, Role::Stated, None, 0);
         }
         let mut index = 0;
         while index < project.files.len() {
@@ -113,15 +114,7 @@ impl Project {
                     let beside = path.with_file_name(name);
                     if beside.exists() {
                         let source = sibling_source(&source, name);
-                        project.add(
-                            &beside,
-                            &source,
-                            manifest,
-                            Role::BesideLock,
-                            Some(roots),
-                            0,
-                            &mut seen,
-                        );
+                        project.add(&beside, &source, manifest, Role::BesideLock, Some(roots), 0);
                     }
                 }
             } else if format == Format::REQUIREMENTS {
@@ -138,7 +131,6 @@ impl Project {
                             Role::Constraints,
                             Some(roots),
                             depth + 1,
-                            &mut seen,
                         );
                     }
                 }
@@ -186,7 +178,6 @@ impl Project {
         role: Role,
         confined_to: Option<&[PathBuf]>,
         depth: usize,
-        seen: &mut HashSet<PathBuf>,
     ) {
         let error = |message: String| ScanError {
             path: source.to_string(),
@@ -215,7 +206,7 @@ impl Project {
                 return;
             }
         }
-        if !seen.insert(canonical) {
+        if !self.seen.insert(canonical) {
             return;
         }
         let text = match read_bounded(path) {

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{Pyward, project, repo_root, stderr, stdout_json};
 
+/// An advisory of a pin: (package, version, id).
+type Advisory = (String, String, String);
+
 fn fixture(name: &str) -> PathBuf {
     repo_root()
         .join("crates/pyward-fix/tests/fixtures")
@@ -113,10 +116,7 @@ fn only_versions_changed(
 
 /// The pins `pyward deps` reads, and its vulnerability findings as
 /// (package, version, id).
-fn audit(
-    pyward: &Pyward,
-    dir: &Path,
-) -> (Vec<(String, String)>, BTreeSet<(String, String, String)>) {
+fn audit(pyward: &Pyward, dir: &Path) -> (Vec<(String, String)>, BTreeSet<Advisory>) {
     let output = pyward
         .cmd()
         .current_dir(dir)
@@ -152,7 +152,7 @@ fn audit(
 }
 
 /// (package, version, id) of the `not fixable:` lines.
-fn not_fixable(stdout: &str) -> BTreeSet<(String, String, String)> {
+fn not_fixable(stdout: &str) -> BTreeSet<Advisory> {
     stdout
         .lines()
         .skip_while(|line| *line != "not fixable:")
