@@ -81,6 +81,11 @@ pub struct CodeRequest {
     pub exclude: Vec<String>,
     pub severity: Option<Severity>,
     pub confidence: Option<Confidence>,
+    /// `--profile`: overrides `[code] profile` and a Bandit configuration's.
+    pub profile: Option<pyward_lint::Profile>,
+    /// `--report-unused-suppressions`: PW001 for comments that silence
+    /// nothing.
+    pub report_unused_suppressions: bool,
 }
 
 /// Command-line options of the secrets scanner.

@@ -43,7 +43,8 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
             .filter(|id| pyward_lint::all_rules().any(|rule| rule.matches_prefix(id)))
             .cloned(),
     );
-    let settings = Settings::from_code_config(&code)?;
+    let settings = Settings::from_code_config(&code)?
+        .with_unused_suppressions(setup.request.code.report_unused_suppressions);
     Ok(Box::new(CodeScan {
         paths: setup.paths.clone(),
         base: setup.base.clone(),
@@ -64,6 +65,9 @@ fn apply_request(code: &mut CodeConfig, request: &CodeRequest) {
     }
     if request.confidence.is_some() {
         code.confidence = request.confidence;
+    }
+    if request.profile.is_some() {
+        code.profile = request.profile;
     }
 }
 
@@ -129,7 +133,7 @@ pub fn rule_info(rule: &pyward_lint::Rule) -> RuleInfo {
         help: docs.to_string(),
         help_uri: None,
         severity: rule.severity,
-        cwe: rule_cwe(docs),
+        cwe: rule.cwe.map(str::to_string),
     }
 }
 
@@ -145,16 +149,6 @@ fn first_sentence_of_section(docs: &str, heading: &str) -> Option<String> {
     (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
-/// The CWE a rule's docs name in their references (`- CWE-78`).
-fn rule_cwe(docs: &str) -> Option<String> {
-    docs.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .find(|word| {
-            word.strip_prefix("CWE-")
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .map(str::to_string)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +160,8 @@ mod tests {
             exclude: vec!["tests/**".into()],
             severity: Some(pyward_model::Severity::Medium),
             confidence: None,
+            profile: Some(pyward_lint::Profile::Bandit),
+            report_unused_suppressions: false,
         };
         let mut code = CodeConfig {
             select: Some(vec!["B1".into()]),
@@ -177,6 +173,7 @@ mod tests {
         assert_eq!(code.ignore, vec!["B101"]);
         assert_eq!(code.severity, Some(pyward_model::Severity::Medium));
         assert_eq!(code.exclude, vec!["tests/**"]);
+        assert_eq!(code.profile, Some(pyward_lint::Profile::Bandit));
     }
 
     #[test]

@@ -411,8 +411,13 @@ pub fn uv() -> Option<PathBuf> {
         .or_else(|| which("uv"))
 }
 
-/// Prints why a test does nothing here, in the test's output.
+/// Prints why a test does nothing here, in the test's output; fails it
+/// under `PYWARD_REQUIRE_TOOLS=1` (`scripts/test`, CI), which installs
+/// every tool first.
 pub fn skip(test: &str, why: &str) {
+    if std::env::var_os("PYWARD_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
+        panic!("{test} cannot run: {why} (PYWARD_REQUIRE_TOOLS=1; run scripts/test)");
+    }
     eprintln!("skipped {test}: {why}");
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use pyward_engine::{CodeRequest, Engine, Request, ScannerId};
+use pyward_lint::Profile;
 use pyward_model::{Confidence, Severity};
 
 use crate::cli::ReportArgs;
@@ -44,6 +45,19 @@ pub struct CodeOptions {
     /// (added to `[code] exclude`)
     #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
     pub exclude: Vec<String>,
+
+    /// How the checks whose danger depends on data decide: `precise` asks
+    /// the data-flow analysis (constants alone are not reported, untrusted
+    /// data is reported with its path); `bandit` reports exactly what
+    /// Bandit does [default: `[code] profile`, else `bandit` when the
+    /// settings come from a Bandit configuration, else `precise`]
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
+
+    /// Report `# nosec` and `# noqa: S…` comments that silence nothing
+    /// (rule PW001)
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
 }
 
 impl CodeOptions {
@@ -53,6 +67,8 @@ impl CodeOptions {
             exclude: self.exclude.clone(),
             severity: self.severity,
             confidence: self.confidence,
+            profile: self.profile,
+            report_unused_suppressions: self.report_unused_suppressions,
         };
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use pyward_engine::{Engine, Request, ScannerId};
+use pyward_lint::Profile;
 
 use crate::cli::{DbArgs, ReportArgs};
 use crate::commands::code::CodeOptions;
@@ -22,6 +23,11 @@ pub struct ScanArgs {
     /// Leave out these scanners (comma-separated)
     #[arg(long, value_delimiter = ',', value_parser = scanner_name)]
     pub skip: Vec<ScannerId>,
+
+    /// The code scanner's profile: `precise` or `bandit` (see `pyward
+    /// code --help`)
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -45,7 +51,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     };
     args.selection.apply(&mut request);
     args.report.apply(&mut request);
-    CodeOptions::default().apply(&mut request);
+    CodeOptions {
+        profile: args.profile,
+        ..CodeOptions::default()
+    }
+    .apply(&mut request);
     let scanners: Vec<ScannerId> = ScannerId::all()
         .filter(|id| !args.skip.contains(id))
         .collect();

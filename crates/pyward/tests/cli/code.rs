@@ -152,3 +152,107 @@ fn ruff_noqa_with_s_codes_is_honoured() {
         .collect();
     assert_eq!(lines, [3]);
 }
+
+/// The two profiles on one file: `precise` drops a shell call that only a
+/// constant reaches and keeps (with the path) one that a request reaches;
+/// `bandit` reports both, as Bandit does, and ignores Ruff's `noqa`.
+#[test]
+fn profiles_precise_and_bandit() {
+    let dir = project(&[(
+        "views.py",
+        "import subprocess\n\
+         def constant():\n    subprocess.call('ls -l', shell=True)\n\
+         def view(request):\n    subprocess.call(request.GET['cmd'], shell=True)\n\
+         def hushed():\n    subprocess.call('ls', shell=True)  # noqa: S602\n",
+    )]);
+    let lines = |profile: &str| -> Vec<(String, u64)> {
+        let output = Pyward::new()
+            .cmd()
+            .args([
+                "code",
+                "--format",
+                "json",
+                "--select",
+                "B602",
+                "--profile",
+                profile,
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout_json(&output)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(lines("precise"), vec![("B602".to_string(), 5)]);
+    assert_eq!(
+        lines("bandit"),
+        vec![
+            ("B602".to_string(), 3),
+            ("B602".to_string(), 5),
+            ("B602".to_string(), 7)
+        ]
+    );
+    let output = Pyward::new()
+        .cmd()
+        .args(["code", "--profile", "loose"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a profile"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// `--report-unused-suppressions`: a `# nosec` that silences nothing is
+/// PW001; one that silences a finding is not; without the flag, nothing.
+#[test]
+fn unused_suppressions_are_reported_on_request() {
+    let dir = project(&[(
+        "a.py",
+        "import subprocess\n\
+         subprocess.call('ls', shell=True)  # nosec B602\n\
+         subprocess.run(['ls'])  # nosec B602\n",
+    )]);
+    let ids = |extra: &[&str]| -> Vec<(String, u64)> {
+        let output = Pyward::new()
+            .cmd()
+            .args(["code", "--format", "json", "--profile", "bandit"])
+            .args(extra)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        stdout_json(&output)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let pw001 = |found: Vec<(String, u64)>| -> Vec<u64> {
+        found
+            .into_iter()
+            .filter(|(id, _)| id == "PW001")
+            .map(|(_, line)| line)
+            .collect()
+    };
+    assert_eq!(pw001(ids(&["--report-unused-suppressions"])), vec![3]);
+    assert!(pw001(ids(&[])).is_empty());
+}
