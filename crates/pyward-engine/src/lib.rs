@@ -230,6 +230,7 @@ impl Engine {
             noise.step(&report, "baseline");
         }
         noise.finish(&mut report);
+        messages.extend(fixable_note(&report).map(Message::note));
         sort_findings(&mut report.findings);
         sort_findings(&mut report.ignored);
         report.rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -290,6 +291,37 @@ fn vulnerabilities(report: &Report) -> usize {
             )
         })
         .count()
+}
+
+/// The note saying how many vulnerable pins have a fixed release above
+/// them, and that `pyward fix` moves them; `None` when none has.
+pub fn fixable_note(report: &Report) -> Option<String> {
+    use std::str::FromStr;
+    let mut fixable: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
+    for finding in &report.findings {
+        if finding.kind != pyward_model::FindingKind::Vulnerability {
+            continue;
+        }
+        let (Some(package), Some(Some(version))) = (&finding.package, &finding.version) else {
+            continue;
+        };
+        let Ok(current) = pep440_rs::Version::from_str(version.trim()) else {
+            continue;
+        };
+        let has_fix = finding
+            .fix_versions
+            .iter()
+            .flatten()
+            .any(|fix| pep440_rs::Version::from_str(fix.trim()).is_ok_and(|fix| fix > current));
+        if has_fix {
+            fixable.insert((package.as_str(), version.as_str()));
+        }
+    }
+    match fixable.len() {
+        0 => None,
+        1 => Some("1 vulnerable pin can be upgraded to a fixed release: run `pyward fix` (`--dry-run` shows the change first)".to_string()),
+        n => Some(format!("{n} vulnerable pins can be upgraded to a fixed release: run `pyward fix` (`--dry-run` shows the changes first)")),
+    }
 }
 
 /// Adds one scanner's part to the report.

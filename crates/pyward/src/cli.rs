@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use pyward_model::Severity;
 
-use crate::commands::{code, config, db, deps, gateway, licenses, rule, scan, secrets, setup};
+use crate::commands::{code, config, db, deps, fix, gateway, licenses, rule, scan, secrets, setup};
 
 /// pyward: one security scanner for Python projects. Audits dependencies
 /// against OSV vulnerability data, finds insecure code and hardcoded
@@ -31,6 +31,9 @@ pub enum Command {
     Deps(deps::DepsArgs),
     /// The license of every dependency, checked against the license policy
     Licenses(licenses::LicensesArgs),
+    /// Move vulnerable pins to the nearest fixed releases, in
+    /// requirements files and pyproject.toml; name the lockfile commands
+    Fix(fix::FixArgs),
     /// Find insecure Python code (Bandit's checks and more)
     Code(code::CodeArgs),
     /// Find hardcoded keys, tokens and passwords

@@ -4,6 +4,7 @@ pub mod code;
 pub mod config;
 pub mod db;
 pub mod deps;
+pub mod fix;
 pub mod gateway;
 pub mod licenses;
 pub mod rule;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Scan(args) => scan::run(&args),
         Command::Deps(args) => deps::run(&args),
         Command::Licenses(args) => licenses::run(&args),
+        Command::Fix(args) => fix::run(&args),
         Command::Code(args) => code::run(&args),
         Command::Secrets(args) => secrets::run(&args),
         Command::Db(command) => db::run(&command),
