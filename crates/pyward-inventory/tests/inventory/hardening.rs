@@ -143,7 +143,17 @@ fn manifests_that_are_links_are_not_read() {
     .unwrap();
     std::os::unix::fs::symlink("/proc/self/environ", tmp.path().join("setup.cfg")).unwrap();
     let inventory = scan(tmp.path());
-    assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
+    // Named as links that are not read, nothing of them quoted.
+    let errors: Vec<(&str, &str)> = inventory
+        .errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    for (path, message) in errors {
+        assert!(["pyproject.toml", "setup.cfg"].contains(&path), "{path}");
+        assert!(message.contains("symbolic link"), "{message}");
+    }
     let b = inventory
         .dependencies
         .iter()
