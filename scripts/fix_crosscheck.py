@@ -13,7 +13,7 @@ still be improved, each with the better version and what it would fix.
 
 Usage (the CLI test `fix` runs it when `packaging` and `pyyaml` are there):
     echo '{"limit": "minor", "pins": [["django", "3.0.1"]]}' |
-        /work/venvs/fix/bin/python scripts/fix_crosscheck.py ../shared/data/pypa-advisory-db
+        python3 scripts/fix_crosscheck.py crates/pyward/tests/fixtures/fix/pypa-advisory-db
 """
 
 import json
