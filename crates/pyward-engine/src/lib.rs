@@ -21,6 +21,7 @@ mod error;
 pub mod inventory;
 pub mod judge;
 pub mod policy;
+mod reach;
 mod redact;
 mod request;
 pub mod scanner;
@@ -212,6 +213,22 @@ impl Engine {
         if !setup.vex.is_empty() {
             noise.step(&report, "VEX");
         }
+        let unreachable_warn = setup.config.config.unreachable == Some(config::Unreachable::Warn);
+        let unreachable = unreachable_findings(&report);
+        if unreachable > 0 {
+            noise.reachability(&report, unreachable, unreachable_warn);
+            messages.push(Message::note(if unreachable_warn {
+                format!(
+                    "{unreachable} finding{} on dependencies that first-party code does not reach (`reachable: false`) do not fail the run (`unreachable = \"warn\"`)",
+                    if unreachable == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "{unreachable} finding{} on dependencies that first-party code does not reach (`reachable: false`); they still count (`unreachable = \"warn\"` lets them pass)",
+                    if unreachable == 1 { "" } else { "s" }
+                )
+            }));
+        }
         let saved_baseline = setup
             .request
             .write_baseline
@@ -250,6 +267,9 @@ impl Engine {
 struct Noise {
     steps: Vec<pyward_model::NoiseStep>,
     last: usize,
+    /// After the reachability step with `unreachable = "warn"`: findings
+    /// marked unreachable no longer count.
+    discount_unreachable: bool,
 }
 
 impl Noise {
@@ -257,19 +277,44 @@ impl Noise {
         Self {
             steps: Vec::new(),
             last: vulnerabilities(report),
+            discount_unreachable: false,
+        }
+    }
+
+    fn count(&self, report: &Report) -> usize {
+        let all = vulnerabilities(report);
+        if self.discount_unreachable {
+            all - unreachable_findings(report)
+        } else {
+            all
         }
     }
 
     /// Records a step when it changed something.
     fn step(&mut self, report: &Report, name: &str) {
-        let now = vulnerabilities(report);
+        let now = self.count(report);
         if now != self.last {
             self.steps.push(pyward_model::NoiseStep {
                 step: name.to_string(),
                 findings: now,
+                unreachable: None,
             });
             self.last = now;
         }
+    }
+
+    /// The reachability step, when some findings are unreachable: with
+    /// `warn` they leave the count, else the step says how many there
+    /// are.
+    fn reachability(&mut self, report: &Report, unreachable: usize, warn: bool) {
+        self.discount_unreachable = warn;
+        let now = self.count(report);
+        self.steps.push(pyward_model::NoiseStep {
+            step: "reachability".to_string(),
+            findings: now,
+            unreachable: Some(unreachable),
+        });
+        self.last = now;
     }
 
     fn finish(self, report: &mut Report) {
@@ -288,6 +333,18 @@ fn vulnerabilities(report: &Report) -> usize {
                 f.kind,
                 pyward_model::FindingKind::Vulnerability | pyward_model::FindingKind::Malicious
             )
+        })
+        .count()
+}
+
+/// Vulnerability findings marked `reachable: false`.
+fn unreachable_findings(report: &Report) -> usize {
+    report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.kind == pyward_model::FindingKind::Vulnerability
+                && f.vulnerability().and_then(|v| v.reachable) == Some(false)
         })
         .count()
 }

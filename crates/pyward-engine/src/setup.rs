@@ -79,7 +79,8 @@ impl Setup {
     }
 
     /// What fails the run: `--fail-on`, else the configuration's
-    /// `fail-on`, else any finding; and `fail-on-unknown` (default on).
+    /// `fail-on`, else any finding; `fail-on-unknown` (default on); and
+    /// `unreachable` (default `fail`).
     pub fn gate(&self) -> Gate {
         Gate {
             fail_on: self
@@ -88,6 +89,7 @@ impl Setup {
                 .or(self.config.config.fail_on)
                 .unwrap_or(FailOn::AtOrAbove(Severity::Unknown)),
             fail_on_unknown: self.config.config.fail_on_unknown.unwrap_or(true),
+            unreachable_warns: self.config.config.unreachable == Some(config::Unreachable::Warn),
         }
     }
 

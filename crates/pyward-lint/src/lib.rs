@@ -32,6 +32,7 @@ use ruff_text_size::Ranged;
 
 pub mod checker;
 pub mod helpers;
+pub mod import_index;
 pub mod imports;
 pub mod registry;
 mod rules;
@@ -43,6 +44,7 @@ mod taint;
 mod walk;
 
 pub use checker::{Checker, DataDependence, Issue};
+pub use import_index::{ImportIndex, Site, imports_of_paths};
 pub use imports::{ImportKind, ImportedModule, QualifiedName};
 pub use registry::{Check, Rule, all_rules, rule, rule_docs};
 pub use settings::{BanditConfig, CodeConfig, Profile, Settings, SettingsError, bandit_config};
