@@ -8,6 +8,7 @@ mod deps;
 mod formats;
 mod hardening;
 mod licenses;
+mod reach;
 mod rule;
 mod scan;
 mod secrets;
