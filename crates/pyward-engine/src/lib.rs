@@ -127,6 +127,14 @@ impl Engine {
             .map(Message::warning)
             .chain(setup.config.notes.iter().map(Message::note))
             .collect();
+        // `scan`: the code scanner reads the first-party imports in its own
+        // pass, for the dependency scanner's reachability.
+        if scanners.contains(&ScannerId::Deps)
+            && scanners.contains(&ScannerId::Code)
+            && reach::roots_of(&setup.paths, &setup.request.requirements) == setup.paths
+        {
+            setup.imports.promise(setup.paths.clone());
+        }
         let mut prepared = Vec::with_capacity(scanners.len());
         for &id in scanners {
             let scan = scanner::prepare(id, &setup)?;

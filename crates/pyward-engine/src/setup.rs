@@ -32,6 +32,8 @@ pub struct Setup {
     pub vex: Vec<VexDocument>,
     /// The dependencies, read once for every scanner that needs them.
     pub inventory: Arc<SharedInventory>,
+    /// The first-party imports, read once for reachability.
+    pub imports: Arc<crate::reach::SharedImports>,
 }
 
 impl Setup {
@@ -75,6 +77,7 @@ impl Setup {
             report_baseline,
             vex,
             inventory,
+            imports: Arc::default(),
         })
     }
 

@@ -175,16 +175,60 @@ pub fn imports_of_source(
     stack::on_big_stack(|| {
         let parsed = parse_within(path, source, limits)?;
         let line_index = LineIndex::from_source_text(source);
-        let mut collector = Collector {
-            path,
-            source,
-            line_index: &line_index,
-            imports: Imports::default(),
-            found: FileImports::default(),
-        };
-        collector.visit_body(&parsed.syntax().body);
-        Ok(collector.found)
+        Ok(collect(path, source, &line_index, parsed.syntax()))
     })
+}
+
+/// The imports of one parsed file, on this thread, which must have the
+/// analysis stack (the walk recurses once per level of the tree, which
+/// [`parse_within`] has bounded).
+pub(crate) fn collect(
+    path: &str,
+    source: &str,
+    line_index: &LineIndex,
+    module: &ast::ModModule,
+) -> FileImports {
+    let mut collector = Collector {
+        path,
+        source,
+        line_index,
+        imports: Imports::default(),
+        found: FileImports::default(),
+    };
+    collector.visit_body(&module.body);
+    collector.found
+}
+
+/// The first-party files among those the code checks walk (relative
+/// paths): the same walk without [`NOT_FIRST_PARTY`] folders and
+/// environments; with the walk's errors.
+pub(crate) fn first_party_files(
+    paths: &[PathBuf],
+    root: &Path,
+    settings: &Settings,
+) -> (std::collections::HashSet<String>, Vec<ScanError>) {
+    let (files, errors) = walk::python_files_skipping(paths, root, settings, NOT_FIRST_PARTY);
+    (files.into_iter().map(|f| f.relative).collect(), errors)
+}
+
+impl ImportIndex {
+    /// The index of files already collected (in path order) and the
+    /// first-party files' errors.
+    pub(crate) fn of_files(
+        files: impl IntoIterator<Item = FileImports>,
+        errors: Vec<ScanError>,
+    ) -> Self {
+        let mut index = ImportIndex::default();
+        for file in files {
+            index.files += 1;
+            index.merge(file);
+        }
+        let mut errors = errors;
+        errors.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        errors.dedup();
+        index.errors = errors;
+        index
+    }
 }
 
 /// What one file imports and calls, each name with its first site.
@@ -394,6 +438,46 @@ mod tests {
         assert_eq!((call.path.as_str(), call.line), ("app/b.py", 2));
         assert_eq!(index.use_of("requests.get").unwrap().line, 2);
         assert!(index.use_of("requests.post").is_none());
+    }
+
+    #[test]
+    fn the_code_checks_collect_the_same_index_in_their_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "app/a.py",
+            "import yaml\nyaml.load(x)\nS = 'rest_framework'\n",
+        );
+        write("app/b.py", "from jwt import decode\ndecode(t)\n");
+        write(
+            "venv/lib/x.py",
+            "import django\nimport pickle\npickle.loads(b)\n",
+        );
+        write("broken.py", "def (:\n");
+        write("build/broken.py", "def (:\n");
+        let settings = Settings::default();
+        let alone = imports_of_paths(&[root.to_path_buf()], root, &settings);
+        let (outcome, shared) =
+            crate::check_paths_and_imports(&[root.to_path_buf()], root, &settings);
+        assert_eq!(shared.modules, alone.modules);
+        assert_eq!(shared.calls, alone.calls);
+        assert_eq!(shared.mentions, alone.mentions);
+        assert_eq!(shared.files, alone.files);
+        assert_eq!(shared.errors, alone.errors);
+        assert_eq!(shared.errors.len(), 1);
+        // The code checks still see every file.
+        assert_eq!(outcome.errors.len(), 2);
+        assert!(
+            outcome
+                .findings
+                .iter()
+                .any(|f| f.location.as_ref().unwrap().path == "venv/lib/x.py")
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pyward_lint::{ImportIndex, Site};
 use pyward_model::{
@@ -35,6 +35,10 @@ const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
 /// up to this size (the code scanner's own limit).
 const MAX_UNPARSED_BYTES: u64 = pyward_lint::DEFAULT_MAX_FILE_SIZE;
 
+mod shared;
+
+pub use shared::SharedImports;
+
 /// What a run knows to judge reachability with.
 pub(crate) struct Project<'a> {
     /// Every dependency of the inventory (installed ones carry their
@@ -48,6 +52,8 @@ pub(crate) struct Project<'a> {
     pub base: &'a Path,
     /// The code scanner's walk settings (its `exclude`).
     pub settings: &'a pyward_lint::Settings,
+    /// Where the code scanner leaves the imports when it reads them.
+    pub shared: &'a SharedImports,
 }
 
 /// What judging told.
@@ -94,20 +100,27 @@ pub(crate) fn judge(findings: &mut [Finding], project: &Project<'_>) -> Judged {
     if candidates.is_empty() || project.roots.is_empty() {
         return judged;
     }
-    let index = pyward_lint::imports_of_paths(&project.roots, project.base, project.settings);
+    let index: Arc<ImportIndex> = project.shared.wait(&project.roots).unwrap_or_else(|| {
+        Arc::new(pyward_lint::imports_of_paths(
+            &project.roots,
+            project.base,
+            project.settings,
+        ))
+    });
+    let index = index.as_ref();
     if index.files == 0 {
         // No first-party Python code (a folder of requirements files):
         // nothing to judge by.
         return judged;
     }
-    let Some(unparsed) = unparsed_texts(&index, project.base) else {
+    let Some(unparsed) = unparsed_texts(index, project.base) else {
         let first = &index.errors[0];
         judged.notes.push(format!(
             "reachability not judged: `{first}` (what it imports is not known)"
         ));
         return judged;
     };
-    let code = Code::new(&index, unparsed);
+    let code = Code::new(index, unparsed);
     let direct: BTreeSet<&PackageName> = project
         .dependencies
         .iter()

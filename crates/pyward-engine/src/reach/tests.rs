@@ -29,12 +29,14 @@ fn judged(
     mut findings: Vec<Finding>,
 ) -> (Vec<Finding>, Judged) {
     let settings = pyward_lint::Settings::default();
+    let shared = SharedImports::default();
     let project = Project {
         dependencies,
         graph,
         roots: vec![dir.to_path_buf()],
         base: dir,
         settings: &settings,
+        shared: &shared,
     };
     let outcome = judge(&mut findings, &project);
     (findings, outcome)

@@ -23,6 +23,7 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
         db: setup.request.db.clone(),
         assess_ranges: !setup.config.ignore_unpinned,
         reach: reach_setup(setup),
+        imports: Arc::clone(&setup.imports),
     }))
 }
 
@@ -50,6 +51,7 @@ struct DepsScan {
     /// Safety's `ignore-unpinned-requirements` turns this off.
     assess_ranges: bool,
     reach: Option<ReachSetup>,
+    imports: Arc<reach::SharedImports>,
 }
 
 struct ReachSetup {
@@ -101,6 +103,7 @@ impl Scan for DepsScan {
                 roots: reach.roots.clone(),
                 base: &reach.base,
                 settings: &reach.settings,
+                shared: &self.imports,
             };
             part.notes
                 .extend(reach::judge(&mut findings, &project).notes);

@@ -278,3 +278,38 @@ fn config_show_names_the_unreachable_setting() {
         "{line}"
     );
 }
+
+/// `scan` reads the imports in the code scanner's pass, and judges as
+/// `deps` does.
+#[test]
+fn scan_judges_as_deps_does() {
+    let pyward = Pyward::new();
+    let (_, deps, _) = deps_json(&pyward, &[], fixture("project"));
+    let output = pyward
+        .cmd()
+        .args(["scan", "--offline", "--format", "json"])
+        .arg(fixture("project"))
+        .output()
+        .unwrap();
+    let scan = stdout_json(&output);
+    let marks = |report: &Value| -> Vec<(String, String, Value, Value)> {
+        let mut marks: Vec<_> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "vulnerability")
+            .map(|f| {
+                (
+                    f["package"].as_str().unwrap().to_string(),
+                    f["id"].as_str().unwrap().to_string(),
+                    f["reachable"].clone(),
+                    f["reached_at"].clone(),
+                )
+            })
+            .collect();
+        marks.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        marks
+    };
+    assert!(!marks(&deps).is_empty());
+    assert_eq!(marks(&scan), marks(&deps), "{}", stderr(&output));
+}
