@@ -225,15 +225,25 @@ impl Engine {
         let unreachable = unreachable_findings(&report);
         if unreachable > 0 {
             noise.reachability(&report, unreachable, unreachable_warn);
+            let one = unreachable == 1;
+            let what = format!(
+                "{unreachable} finding{} on dependencies that first-party code does not reach (`reachable: false`)",
+                if one { "" } else { "s" }
+            );
             messages.push(Message::note(if unreachable_warn {
                 format!(
-                    "{unreachable} finding{} on dependencies that first-party code does not reach (`reachable: false`) do not fail the run (`unreachable = \"warn\"`)",
-                    if unreachable == 1 { "" } else { "s" }
+                    "{what} {} not fail the run (`unreachable = \"warn\"`)",
+                    if one { "does" } else { "do" }
                 )
             } else {
                 format!(
-                    "{unreachable} finding{} on dependencies that first-party code does not reach (`reachable: false`); they still count (`unreachable = \"warn\"` lets them pass)",
-                    if unreachable == 1 { "" } else { "s" }
+                    "{what}; {} (`unreachable = \"warn\"` lets {} pass)",
+                    if one {
+                        "it still counts"
+                    } else {
+                        "they still count"
+                    },
+                    if one { "it" } else { "them" }
                 )
             }));
         }

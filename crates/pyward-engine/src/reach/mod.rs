@@ -168,7 +168,13 @@ fn is_candidate(finding: &Finding) -> bool {
 fn unparsed_texts(index: &ImportIndex, base: &Path) -> Option<Vec<(String, String)>> {
     let mut texts = Vec::new();
     for error in &index.errors {
-        let bytes = pyward_fs::read(&base.join(&error.path), MAX_UNPARSED_BYTES).ok()?;
+        let path = base.join(&error.path);
+        // A link (out of the tree, or anywhere) is not followed: what it
+        // names stays unknown.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let bytes = pyward_fs::read(&path, MAX_UNPARSED_BYTES).ok()?;
         texts.push((
             error.path.clone(),
             String::from_utf8_lossy(&bytes).to_lowercase(),

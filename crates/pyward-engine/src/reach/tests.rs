@@ -312,3 +312,44 @@ fn roots_are_the_named_folders_and_the_folders_of_named_files() {
     );
     assert_eq!(roots, [dir.path().to_path_buf(), dir.path().join("sub")]);
 }
+
+/// A link is never followed (as the code scanner never follows one): what
+/// the file outside imports does not count.
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_tree_is_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.py", "import django\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.py", "import yaml\n");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.py"),
+        dir.path().join("linked.py"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("vendor")).unwrap();
+    let dependencies = deps(&["django"]);
+    let (findings, outcome) = judged(dir.path(), &dependencies, &[], vec![finding("django", &[])]);
+    assert_eq!(reachable(&findings[0]), Some(false));
+    assert_eq!(outcome.unreachable, 1);
+}
+
+proptest::proptest! {
+    /// Installed metadata is outside input: any text gives module names
+    /// only, and never a panic.
+    #[test]
+    fn metadata_of_any_text_gives_module_names(text in "\\PC{0,400}") {
+        for name in record_names(&text).into_iter().chain(top_level_names(&text)) {
+            proptest::prop_assert!(is_module_name(&name), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn record_lines_name_their_top_folder(
+        top in "[a-z_][a-z0-9_]{0,12}",
+        rest in "[a-z0-9_/]{1,20}",
+    ) {
+        let record = format!("{top}/{rest}.py,sha256=x,1\n");
+        proptest::prop_assert_eq!(record_names(&record), vec![top]);
+    }
+}
