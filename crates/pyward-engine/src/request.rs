@@ -83,6 +83,9 @@ pub struct CodeRequest {
     pub confidence: Option<Confidence>,
     /// `--profile`: overrides `[code] profile` and a Bandit configuration's.
     pub profile: Option<pyward_lint::Profile>,
+    /// `--report-unused-suppressions`: PW001 for comments that silence
+    /// nothing.
+    pub report_unused_suppressions: bool,
 }
 
 /// Command-line options of the secrets scanner.

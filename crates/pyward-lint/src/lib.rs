@@ -357,7 +357,7 @@ fn lint_file(
         module_name,
     );
     let walked = checker.run(parsed.syntax());
-    let outcome = run::analyze(
+    let mut outcome = run::analyze(
         walked,
         source,
         &line_index,
@@ -366,7 +366,68 @@ fn lint_file(
         project,
         file,
     );
+    if settings.reports_unused_suppressions() {
+        outcome.findings.extend(unused_suppressions(
+            path,
+            source,
+            &line_index,
+            &nosec,
+            settings,
+        ));
+    }
     Ok((outcome, imports))
+}
+
+/// PW001 for each suppression comment of the file that silenced nothing.
+fn unused_suppressions(
+    path: &str,
+    source: &str,
+    line_index: &LineIndex,
+    nosec: &suppress::NosecLines,
+    settings: &Settings,
+) -> Vec<Finding> {
+    let rule = &rules::pyward::UNUSED_SUPPRESSION_RULE;
+    if !settings.is_enabled(rule) {
+        return Vec::new();
+    }
+    let every_rule = settings.enabled_rules().len() == registry::all_rules().count();
+    let enabled = |code: &str| settings.enabled_rules().iter().any(|r| r.code == code);
+    nosec
+        .unused(&enabled, every_rule)
+        .into_iter()
+        .filter_map(|line| {
+            let text = line_index
+                .line_range(ruff_source_file::OneIndexed::new(line as usize)?, source)
+                .to_std_range();
+            let text = source.get(text)?.trim_end();
+            let lower = text.to_ascii_lowercase();
+            let marker = lower.find("nosec").or_else(|| lower.find("noqa"))?;
+            let hash = text[..marker].rfind('#')?;
+            let column = u32::try_from(text[..hash].chars().count() + 1).ok()?;
+            // The suppression alone, without a comment after it.
+            let end = text[hash + 1..]
+                .find('#')
+                .map_or(text.len(), |at| hash + 1 + at);
+            let comment: String = text[hash..end].trim_end().chars().take(80).collect();
+            let mut finding =
+                Finding::new(pyward_model::FindingKind::Code, rule.code, rule.severity);
+            finding.rule = Some(rule.name.to_string());
+            finding.cwe = rule.cwe.map(str::to_string);
+            finding.confidence = Some(rule.confidence);
+            finding.location = Some(
+                pyward_model::Location::new(path, line, column)
+                    .ending_at(line, u32::try_from(text.chars().count() + 1).ok()?),
+            );
+            finding.message = Some(format!("`{comment}` silences nothing; remove it."));
+            let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            finding.fingerprint = pyward_model::fingerprint(&[rule.code, path, &normalized]);
+            finding.detail = Some(pyward_model::Detail::Code(pyward_model::CodeDetail {
+                snippet: Some(text.to_string()),
+                flow: Vec::new(),
+            }));
+            Some(finding)
+        })
+        .collect()
 }
 
 /// Parses one file that nests no deeper than `limits` allows, on this

@@ -286,6 +286,7 @@ pub struct Settings {
     pub(crate) exclude: Exclude,
     profile: Profile,
     pub(crate) taint: TaintSettings,
+    report_unused_suppressions: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -406,12 +407,26 @@ impl Settings {
             exclude,
             profile: Profile::default(),
             taint: TaintSettings::default(),
+            report_unused_suppressions: false,
         }
     }
 
     /// How the data-dependent Bandit checks decide (see [`Profile`]).
     pub fn profile(&self) -> Profile {
         self.profile
+    }
+
+    /// Whether PW001 reports suppression comments that silence nothing
+    /// (`--report-unused-suppressions`).
+    pub fn reports_unused_suppressions(&self) -> bool {
+        self.report_unused_suppressions
+    }
+
+    /// The same settings, reporting unused suppressions or not.
+    #[must_use]
+    pub fn with_unused_suppressions(mut self, report: bool) -> Self {
+        self.report_unused_suppressions = report;
+        self
     }
 
     /// The same settings in another profile (for `--profile`).

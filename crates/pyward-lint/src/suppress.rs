@@ -19,7 +19,8 @@
 //! security finding by accident. In the `bandit` profile, whose promise is
 //! Bandit's findings exactly, only `# nosec` counts.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use crate::registry;
 
@@ -138,6 +139,10 @@ fn find_nosec(comment: &str) -> Option<&str> {
 #[derive(Debug, Default)]
 pub struct NosecLines {
     by_line: HashMap<u32, Nosec>,
+    /// The lines whose comment silenced a finding, for
+    /// [`NosecLines::unused`]. A cell because the walk asks through a
+    /// shared reference; one file is walked on one thread.
+    used: RefCell<HashSet<u32>>,
 }
 
 impl NosecLines {
@@ -155,18 +160,58 @@ impl NosecLines {
         if self.by_line.is_empty() {
             return false;
         }
-        let own = self.by_line.get(&line);
-        let node = (first..=last).find_map(|l| self.by_line.get(&l));
-        match (own, node) {
-            (None, None) => false,
-            (Some(a), None) | (None, Some(a)) => a.silences(code),
-            // Bandit unions the two sets; an empty union silences all.
-            (Some(a), Some(b)) => {
-                (a.codes.is_empty() && b.codes.is_empty())
-                    || a.codes.contains(&code)
-                    || b.codes.contains(&code)
+        let own = self.by_line.get(&line).map(|n| (line, n));
+        let node = (first..=last).find_map(|l| self.by_line.get(&l).map(|n| (l, n)));
+        let silenced_by: Vec<u32> = match (own, node) {
+            (None, None) => Vec::new(),
+            (Some((at, a)), None) | (None, Some((at, a))) => {
+                if a.silences(code) {
+                    vec![at]
+                } else {
+                    Vec::new()
+                }
             }
+            // Bandit unions the two sets; an empty union silences all.
+            (Some((at_a, a)), Some((at_b, b))) => {
+                if a.codes.is_empty() && b.codes.is_empty() {
+                    vec![at_a, at_b]
+                } else {
+                    [(at_a, a), (at_b, b)]
+                        .into_iter()
+                        .filter(|(_, n)| n.codes.contains(&code))
+                        .map(|(at, _)| at)
+                        .collect()
+                }
+            }
+        };
+        if silenced_by.is_empty() {
+            return false;
         }
+        self.used.borrow_mut().extend(silenced_by);
+        true
+    }
+
+    /// The comments that silenced nothing, by line, among those that can be
+    /// judged: every rule a comment names is enabled (a bare `# nosec`
+    /// only when every rule is), since a rule that did not run cannot
+    /// have needed it.
+    pub fn unused(&self, enabled: &dyn Fn(&str) -> bool, every_rule: bool) -> Vec<u32> {
+        let used = self.used.borrow();
+        let mut lines: Vec<u32> = self
+            .by_line
+            .iter()
+            .filter(|(line, _)| !used.contains(line))
+            .filter(|(_, nosec)| {
+                if nosec.codes.is_empty() {
+                    every_rule
+                } else {
+                    nosec.codes.iter().all(|code| enabled(code))
+                }
+            })
+            .map(|(line, _)| *line)
+            .collect();
+        lines.sort_unstable();
+        lines
     }
 }
 

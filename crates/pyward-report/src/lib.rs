@@ -21,6 +21,7 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod openvex;
 mod options;
 mod package_url;
 mod present;
@@ -66,11 +67,13 @@ pub enum Format {
     GitlabSca,
     /// GitLab code-quality report.
     GitlabCodeQuality,
+    /// OpenVEX 0.2.0: the decisions about the dependencies' advisories.
+    OpenVex,
 }
 
 impl Format {
     /// Every format, in CONTRACT.md's order (the CLI's list of values).
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
@@ -82,6 +85,7 @@ impl Format {
         Format::Junit,
         Format::GitlabSca,
         Format::GitlabCodeQuality,
+        Format::OpenVex,
     ];
 
     /// The name `--format` takes.
@@ -98,6 +102,7 @@ impl Format {
             Format::Junit => "junit",
             Format::GitlabSca => "gitlab-sca",
             Format::GitlabCodeQuality => "gitlab-codequality",
+            Format::OpenVex => "openvex",
         }
     }
 
@@ -119,6 +124,7 @@ impl Format {
             Format::Spdx => "spdx.json",
             Format::Github => "log",
             Format::Junit => "xml",
+            Format::OpenVex => "openvex.json",
         }
     }
 
@@ -185,6 +191,7 @@ pub fn render(
         Format::Junit => junit::write(report, out),
         Format::GitlabSca => gitlab::write_dependency_scanning(report, options, out),
         Format::GitlabCodeQuality => gitlab::write_code_quality(report, out),
+        Format::OpenVex => openvex::write(report, options, out),
     }
 }
 
@@ -194,7 +201,7 @@ mod tests {
 
     #[test]
     fn every_contract_name_parses_and_round_trips() {
-        const CONTRACT_NAMES: [&str; 11] = [
+        const CONTRACT_NAMES: [&str; 12] = [
             "text",
             "json",
             "sarif",
@@ -206,6 +213,7 @@ mod tests {
             "junit",
             "gitlab-sca",
             "gitlab-codequality",
+            "openvex",
         ];
         assert_eq!(Format::names().collect::<Vec<_>>(), CONTRACT_NAMES);
         for name in CONTRACT_NAMES {

@@ -44,7 +44,8 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
             .filter(|id| pyward_lint::all_rules().any(|rule| rule.matches_prefix(id)))
             .cloned(),
     );
-    let settings = Settings::from_code_config(&code)?;
+    let settings = Settings::from_code_config(&code)?
+        .with_unused_suppressions(setup.request.code.report_unused_suppressions);
     Ok(Box::new(CodeScan {
         paths: setup.paths.clone(),
         base: setup.base.clone(),
@@ -175,6 +176,7 @@ mod tests {
             severity: Some(pyward_model::Severity::Medium),
             confidence: None,
             profile: Some(pyward_lint::Profile::Bandit),
+            report_unused_suppressions: false,
         };
         let mut code = CodeConfig {
             select: Some(vec!["B1".into()]),

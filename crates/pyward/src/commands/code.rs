@@ -53,6 +53,11 @@ pub struct CodeOptions {
     /// settings come from a Bandit configuration, else `precise`]
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<Profile>,
+
+    /// Report `# nosec` and `# noqa: S…` comments that silence nothing
+    /// (rule PW001)
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
 }
 
 impl CodeOptions {
@@ -63,6 +68,7 @@ impl CodeOptions {
             severity: self.severity,
             confidence: self.confidence,
             profile: self.profile,
+            report_unused_suppressions: self.report_unused_suppressions,
         };
     }
 }

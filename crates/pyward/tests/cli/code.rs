@@ -215,3 +215,44 @@ fn profiles_precise_and_bandit() {
         stderr(&output)
     );
 }
+
+/// `--report-unused-suppressions`: a `# nosec` that silences nothing is
+/// PW001; one that silences a finding is not; without the flag, nothing.
+#[test]
+fn unused_suppressions_are_reported_on_request() {
+    let dir = project(&[(
+        "a.py",
+        "import subprocess\n\
+         subprocess.call('ls', shell=True)  # nosec B602\n\
+         subprocess.run(['ls'])  # nosec B602\n",
+    )]);
+    let ids = |extra: &[&str]| -> Vec<(String, u64)> {
+        let output = Pyward::new()
+            .cmd()
+            .args(["code", "--format", "json", "--profile", "bandit"])
+            .args(extra)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        stdout_json(&output)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let pw001 = |found: Vec<(String, u64)>| -> Vec<u64> {
+        found
+            .into_iter()
+            .filter(|(id, _)| id == "PW001")
+            .map(|(_, line)| line)
+            .collect()
+    };
+    assert_eq!(pw001(ids(&["--report-unused-suppressions"])), vec![3]);
+    assert!(pw001(ids(&[])).is_empty());
+}

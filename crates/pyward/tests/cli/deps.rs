@@ -515,3 +515,63 @@ fn noise_figures_count_every_step() {
     .collect();
     assert_eq!(steps, want, "{}", stderr(&output));
 }
+
+/// `--format openvex` writes the policy file's decisions as VEX, and a
+/// second project that reads it with `--vex` sets the same findings aside
+/// while the findings nobody decided about stay.
+#[test]
+fn openvex_decisions_carry_to_another_run() {
+    let decided = project(&[
+        ("requirements.txt", "django==3.0.1\n"),
+        (
+            "pyward.toml",
+            "[[ignore]]\nid = \"PYSEC-2021-9\"\nreason = \"the admin site is not deployed\"\n",
+        ),
+    ]);
+    let pyward = Pyward::new();
+    let vex = decided.path().join("decisions.openvex.json");
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "openvex", "-o"])
+        .arg(&vex)
+        .arg(decided.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&vex).unwrap()).unwrap();
+    let statements = document["statements"].as_array().unwrap();
+    let decision = statements
+        .iter()
+        .find(|s| s["vulnerability"]["name"] == "PYSEC-2021-9")
+        .expect("the ignored advisory is a statement");
+    assert_eq!(decision["status"], "not_affected");
+    assert_eq!(
+        decision["impact_statement"],
+        "the admin site is not deployed"
+    );
+    assert_eq!(decision["products"][0]["@id"], "pkg:pypi/django@3.0.1");
+    let affected = statements
+        .iter()
+        .filter(|s| s["status"] == "affected")
+        .count();
+    assert!(affected > 0);
+
+    let other = project(&[("requirements.txt", "django==3.0.1\n")]);
+    let output = pyward
+        .cmd()
+        .args(["deps", "--offline", "--format", "json", "--vex"])
+        .arg(&vex)
+        .arg(other.path())
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let ignored: Vec<&str> = report["ignored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ignored, ["PYSEC-2021-9"], "{}", stderr(&output));
+    assert_eq!(report["findings"].as_array().unwrap().len(), affected);
+}

@@ -6,6 +6,7 @@
 //!
 //! | range | about |
 //! | --- | --- |
+//! | PW0xx | the suppression comments themselves |
 //! | PW1xx | cryptography, secrets and randomness |
 //! | PW2xx | framework configuration (Django settings) |
 //! | PW3xx | web handlers: what they send back |
@@ -28,7 +29,10 @@
 mod django;
 mod words;
 
+pub(crate) use unused_suppression::UNUSED_SUPPRESSION as UNUSED_SUPPRESSION_RULE;
+
 crate::rules! {
+    unused_suppression::UNUSED_SUPPRESSION,
     password_fast_hash::PASSWORD_FAST_HASH,
     insecure_random_secret::INSECURE_RANDOM_SECRET,
     django_debug_true::DJANGO_DEBUG_TRUE,
