@@ -428,9 +428,14 @@ impl Judge<'_> {
 }
 
 /// The modules a distribution's name suggests: `python-json-logger`
-/// gives `python_json_logger`, `json_logger` and `pythonjsonlogger`.
+/// gives `python_json_logger`, `python.json.logger` (namespace packages:
+/// `zope-interface` is `zope.interface`), `json_logger` and
+/// `pythonjsonlogger`.
 fn names_from(name: &str) -> Vec<String> {
     let mut names = vec![name.replace(['-', '.'], "_")];
+    if name.contains('-') {
+        names.push(name.replace('-', "."));
+    }
     for affix in ["python-", "py-"] {
         if let Some(rest) = name.strip_prefix(affix) {
             names.push(rest.replace('-', "_"));

@@ -88,11 +88,17 @@ fn tables_are_well_formed() {
 
 #[test]
 fn names_come_from_the_distribution_name() {
-    assert_eq!(names_from("demo-pkg"), ["demo_pkg", "demopkg"]);
+    assert_eq!(names_from("demo-pkg"), ["demo_pkg", "demo.pkg", "demopkg"]);
     assert_eq!(
         names_from("python-json-logger"),
-        ["python_json_logger", "json_logger", "pythonjsonlogger"]
+        [
+            "python_json_logger",
+            "python.json.logger",
+            "json_logger",
+            "pythonjsonlogger"
+        ]
     );
+    assert!(names_from("zope-interface").contains(&"zope.interface".to_string()));
     assert_eq!(names_from("requests"), ["requests"]);
 }
 
