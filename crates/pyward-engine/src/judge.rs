@@ -459,6 +459,8 @@ impl Judge {
             BlockVulnerable::AtOrAbove(floor) => Some(Gate {
                 fail_on: FailOn::AtOrAbove(floor),
                 fail_on_unknown: self.settings.config.fail_on_unknown.unwrap_or(true),
+                // The gateway judges a package, not a project's use of it.
+                unreachable_warns: false,
             }),
         };
         Ok(versions

@@ -21,6 +21,7 @@ mod error;
 pub mod inventory;
 pub mod judge;
 pub mod policy;
+mod reach;
 mod redact;
 mod request;
 pub mod scanner;
@@ -126,6 +127,14 @@ impl Engine {
             .map(Message::warning)
             .chain(setup.config.notes.iter().map(Message::note))
             .collect();
+        // `scan`: the code scanner reads the first-party imports in its own
+        // pass, for the dependency scanner's reachability.
+        if scanners.contains(&ScannerId::Deps)
+            && scanners.contains(&ScannerId::Code)
+            && reach::roots_of(&setup.paths, &setup.request.requirements) == setup.paths
+        {
+            setup.imports.promise(setup.paths.clone());
+        }
         let mut prepared = Vec::with_capacity(scanners.len());
         for &id in scanners {
             let scan = scanner::prepare(id, &setup)?;
@@ -212,6 +221,32 @@ impl Engine {
         if !setup.vex.is_empty() {
             noise.step(&report, "VEX");
         }
+        let unreachable_warn = setup.config.config.unreachable == Some(config::Unreachable::Warn);
+        let unreachable = unreachable_findings(&report);
+        if unreachable > 0 {
+            noise.reachability(&report, unreachable, unreachable_warn);
+            let one = unreachable == 1;
+            let what = format!(
+                "{unreachable} finding{} on dependencies that first-party code does not reach (`reachable: false`)",
+                if one { "" } else { "s" }
+            );
+            messages.push(Message::note(if unreachable_warn {
+                format!(
+                    "{what} {} not fail the run (`unreachable = \"warn\"`)",
+                    if one { "does" } else { "do" }
+                )
+            } else {
+                format!(
+                    "{what}; {} (`unreachable = \"warn\"` lets {} pass)",
+                    if one {
+                        "it still counts"
+                    } else {
+                        "they still count"
+                    },
+                    if one { "it" } else { "them" }
+                )
+            }));
+        }
         let saved_baseline = setup
             .request
             .write_baseline
@@ -251,6 +286,9 @@ impl Engine {
 struct Noise {
     steps: Vec<pyward_model::NoiseStep>,
     last: usize,
+    /// After the reachability step with `unreachable = "warn"`: findings
+    /// marked unreachable no longer count.
+    discount_unreachable: bool,
 }
 
 impl Noise {
@@ -258,19 +296,44 @@ impl Noise {
         Self {
             steps: Vec::new(),
             last: vulnerabilities(report),
+            discount_unreachable: false,
+        }
+    }
+
+    fn count(&self, report: &Report) -> usize {
+        let all = vulnerabilities(report);
+        if self.discount_unreachable {
+            all - unreachable_findings(report)
+        } else {
+            all
         }
     }
 
     /// Records a step when it changed something.
     fn step(&mut self, report: &Report, name: &str) {
-        let now = vulnerabilities(report);
+        let now = self.count(report);
         if now != self.last {
             self.steps.push(pyward_model::NoiseStep {
                 step: name.to_string(),
                 findings: now,
+                unreachable: None,
             });
             self.last = now;
         }
+    }
+
+    /// The reachability step, when some findings are unreachable: with
+    /// `warn` they leave the count, else the step says how many there
+    /// are.
+    fn reachability(&mut self, report: &Report, unreachable: usize, warn: bool) {
+        self.discount_unreachable = warn;
+        let now = self.count(report);
+        self.steps.push(pyward_model::NoiseStep {
+            step: "reachability".to_string(),
+            findings: now,
+            unreachable: Some(unreachable),
+        });
+        self.last = now;
     }
 
     fn finish(self, report: &mut Report) {
@@ -322,6 +385,18 @@ pub fn fixable_note(report: &Report) -> Option<String> {
         1 => Some("1 vulnerable pin can be upgraded to a fixed release: run `pyward fix` (`--dry-run` shows the change first)".to_string()),
         n => Some(format!("{n} vulnerable pins can be upgraded to a fixed release: run `pyward fix` (`--dry-run` shows the changes first)")),
     }
+}
+
+/// Vulnerability findings marked `reachable: false`.
+fn unreachable_findings(report: &Report) -> usize {
+    report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.kind == pyward_model::FindingKind::Vulnerability
+                && f.vulnerability().and_then(|v| v.reachable) == Some(false)
+        })
+        .count()
 }
 
 /// Adds one scanner's part to the report.

@@ -71,11 +71,19 @@ pub struct Gate {
     /// does by default): most advisories of the PyPA database have none,
     /// and "unknown" must not read as "harmless".
     pub fail_on_unknown: bool,
+    /// `unreachable = "warn"`: a vulnerability on a dependency first-party
+    /// code does not reach (`reachable: false`) does not fail the run.
+    pub unreachable_warns: bool,
 }
 
 impl Gate {
     /// Whether `finding` fails the run.
     pub fn fails(&self, finding: &Finding) -> bool {
+        if self.unreachable_warns
+            && finding.vulnerability().and_then(|v| v.reachable) == Some(false)
+        {
+            return false;
+        }
         match self.fail_on {
             FailOn::Never => false,
             FailOn::AtOrAbove(floor) => {
@@ -493,6 +501,7 @@ mod tests {
         let high = Gate {
             fail_on: FailOn::AtOrAbove(Severity::Critical),
             fail_on_unknown: true,
+            unreachable_warns: false,
         };
         assert!(high.fails(&unknown));
         assert!(!high.fails(&vuln("PYSEC-2", "CVE-2", "flask")));
@@ -504,8 +513,32 @@ mod tests {
         let never = Gate {
             fail_on: FailOn::Never,
             fail_on_unknown: true,
+            unreachable_warns: false,
         };
         assert!(!never.fails(&unknown));
+    }
+
+    #[test]
+    fn unreachable_findings_pass_when_they_only_warn() {
+        let mut finding = vuln("PYSEC-1", "CVE-1", "django");
+        finding.detail = Some(pyward_model::Detail::Vulnerability(
+            pyward_model::VulnerabilityDetail {
+                reachable: Some(false),
+                ..Default::default()
+            },
+        ));
+        let strict = Gate {
+            fail_on: FailOn::AtOrAbove(Severity::Unknown),
+            fail_on_unknown: true,
+            unreachable_warns: false,
+        };
+        assert!(strict.fails(&finding));
+        let warn = Gate {
+            unreachable_warns: true,
+            ..strict
+        };
+        assert!(!warn.fails(&finding));
+        assert!(warn.fails(&vuln("PYSEC-2", "CVE-2", "flask")));
     }
 
     #[test]

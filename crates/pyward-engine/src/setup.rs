@@ -32,6 +32,8 @@ pub struct Setup {
     pub vex: Vec<VexDocument>,
     /// The dependencies, read once for every scanner that needs them.
     pub inventory: Arc<SharedInventory>,
+    /// The first-party imports, read once for reachability.
+    pub imports: Arc<crate::reach::SharedImports>,
 }
 
 impl Setup {
@@ -75,11 +77,13 @@ impl Setup {
             report_baseline,
             vex,
             inventory,
+            imports: Arc::default(),
         })
     }
 
     /// What fails the run: `--fail-on`, else the configuration's
-    /// `fail-on`, else any finding; and `fail-on-unknown` (default on).
+    /// `fail-on`, else any finding; `fail-on-unknown` (default on); and
+    /// `unreachable` (default `fail`).
     pub fn gate(&self) -> Gate {
         Gate {
             fail_on: self
@@ -88,6 +92,7 @@ impl Setup {
                 .or(self.config.config.fail_on)
                 .unwrap_or(FailOn::AtOrAbove(Severity::Unknown)),
             fail_on_unknown: self.config.config.fail_on_unknown.unwrap_or(true),
+            unreachable_warns: self.config.config.unreachable == Some(config::Unreachable::Warn),
         }
     }
 

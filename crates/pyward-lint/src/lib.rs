@@ -32,6 +32,7 @@ use ruff_text_size::Ranged;
 
 pub mod checker;
 pub mod helpers;
+pub mod import_index;
 pub mod imports;
 pub mod registry;
 mod rules;
@@ -43,6 +44,7 @@ mod taint;
 mod walk;
 
 pub use checker::{Checker, DataDependence, Issue};
+pub use import_index::{ImportIndex, Site, imports_of_paths};
 pub use imports::{ImportKind, ImportedModule, QualifiedName};
 pub use registry::{Check, Rule, all_rules, rule, rule_docs};
 pub use settings::{BanditConfig, CodeConfig, Profile, Settings, SettingsError, bandit_config};
@@ -124,6 +126,40 @@ pub fn check_paths_with(
     settings: &Settings,
     limits: Limits,
 ) -> LintOutcome {
+    check_paths_collecting(paths, root, settings, limits, None).0
+}
+
+/// [`check_paths`], and in the same pass (each file parsed once) the
+/// imports of the first-party files among them, as
+/// [`imports_of_paths`] finds them.
+pub fn check_paths_and_imports(
+    paths: &[PathBuf],
+    root: &Path,
+    settings: &Settings,
+) -> (LintOutcome, ImportIndex) {
+    let (first_party, walk_errors) = import_index::first_party_files(paths, root, settings);
+    let (outcome, collected) =
+        check_paths_collecting(paths, root, settings, Limits::default(), Some(&first_party));
+    let mut errors: Vec<ScanError> = outcome
+        .errors
+        .iter()
+        .filter(|e| first_party.contains(&e.path))
+        .cloned()
+        .collect();
+    errors.extend(walk_errors);
+    errors.dedup();
+    (outcome, ImportIndex::of_files(collected, errors))
+}
+
+/// The one pass of [`check_paths_with`]; with `collect`, also the imports
+/// of the files it names (relative paths), in path order.
+fn check_paths_collecting(
+    paths: &[PathBuf],
+    root: &Path,
+    settings: &Settings,
+    limits: Limits,
+    collect: Option<&std::collections::HashSet<String>>,
+) -> (LintOutcome, Vec<import_index::FileImports>) {
     let limits = limits.clamped();
     let (files, mut errors) = walk::python_files(paths, root, settings);
     let project = taint::project::ProjectIndex::new(
@@ -131,22 +167,34 @@ pub fn check_paths_with(
     );
     // One large file at a time: see `LARGE_FILE`.
     let large = Mutex::new(());
-    let check = |(index, file): (usize, &walk::SourceFile)| -> Result<run::FileOutcome, ScanError> {
+    type Checked = (run::FileOutcome, Option<import_index::FileImports>);
+    let check = |(index, file): (usize, &walk::SourceFile)| -> Result<Checked, ScanError> {
         let bytes = read_source(&file.path, &file.relative, limits)?;
         let _turn = (bytes.len() as u64 >= LARGE_FILE).then(|| large.lock());
         let source = decode(&file.relative, &bytes)?;
         let index = u32::try_from(index).unwrap_or(u32::MAX);
-        lint_file(&file.relative, &source, settings, &project, index, limits)
+        let wanted = collect.is_some_and(|set| set.contains(&file.relative));
+        lint_file(
+            &file.relative,
+            &source,
+            settings,
+            &project,
+            index,
+            limits,
+            wanted,
+        )
     };
     let both_phases = || {
-        let results: Vec<Result<run::FileOutcome, ScanError>> =
+        let results: Vec<Result<Checked, ScanError>> =
             files.par_iter().enumerate().map(check).collect();
         let mut outcome = LintOutcome::default();
         let mut facts = Vec::new();
+        let mut collected = Vec::new();
         for (index, result) in results.into_iter().enumerate() {
             match result {
-                Ok(file) => {
+                Ok((file, imports)) => {
                     outcome.files_checked += 1;
+                    collected.extend(imports);
                     outcome.findings.extend(file.findings);
                     if let Some(file_facts) = file.facts {
                         facts.push((u32::try_from(index).unwrap_or(u32::MAX), file_facts));
@@ -163,9 +211,9 @@ pub fn check_paths_with(
         outcome
             .findings
             .extend(run::finish(facts, &project, settings, &mut reread));
-        outcome
+        (outcome, collected)
     };
-    let mut outcome = match stack::pool() {
+    let (mut outcome, collected) = match stack::pool() {
         Some(pool) => pool.install(both_phases),
         // No threads to be had (a tight `ulimit -v`): one big-stack thread.
         None => stack::on_big_stack(both_phases),
@@ -173,7 +221,7 @@ pub fn check_paths_with(
     run::sort(&mut outcome.findings);
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     outcome.errors = errors;
-    outcome
+    (outcome, collected)
 }
 
 /// Reads a source file within the size limit, refusing special files.
@@ -251,7 +299,7 @@ fn check_source_here(
     limits: Limits,
 ) -> Result<Vec<Finding>, ScanError> {
     let project = taint::project::ProjectIndex::new([(path.to_string(), PathBuf::from(path))]);
-    let outcome = lint_file(path, source, settings, &project, 0, limits)?;
+    let (outcome, _) = lint_file(path, source, settings, &project, 0, limits, false)?;
     let mut findings = outcome.findings;
     let facts: Vec<_> = outcome.facts.into_iter().map(|f| (0, f)).collect();
     let mut reread = run::SourceReread {
@@ -266,7 +314,8 @@ fn check_source_here(
 }
 
 /// Parses, walks and analyses one file (index `file` of `project`), on
-/// this thread, which must have [`ANALYSIS_STACK`].
+/// this thread, which must have [`ANALYSIS_STACK`]; with `imports`, also
+/// collects its imports from the same tree.
 fn lint_file(
     path: &str,
     source: &str,
@@ -274,9 +323,12 @@ fn lint_file(
     project: &taint::project::ProjectIndex,
     file: u32,
     limits: Limits,
-) -> Result<run::FileOutcome, ScanError> {
+    imports: bool,
+) -> Result<(run::FileOutcome, Option<import_index::FileImports>), ScanError> {
     let parsed = parse_within(path, source, limits)?;
     let line_index = LineIndex::from_source_text(source);
+    let imports =
+        imports.then(|| import_index::collect(path, source, &line_index, parsed.syntax()));
     let mut nosec = suppress::NosecLines::default();
     for token in parsed.tokens() {
         if token.kind() == TokenKind::Comment {
@@ -323,7 +375,7 @@ fn lint_file(
             settings,
         ));
     }
-    Ok(outcome)
+    Ok((outcome, imports))
 }
 
 /// PW001 for each suppression comment of the file that silenced nothing.

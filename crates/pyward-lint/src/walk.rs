@@ -43,9 +43,31 @@ pub(crate) fn python_files(
     root: &Path,
     settings: &Settings,
 ) -> (Vec<SourceFile>, Vec<ScanError>) {
-    let mut walker = Walker::new(root)
-        .skip_dirs(SKIPPED_DIRS)
-        .filter(|path, _| is_python(path));
+    python_files_in(paths, settings, Walker::new(root).skip_dirs(SKIPPED_DIRS))
+}
+
+/// [`python_files`], also leaving out folders named `more_skipped` and
+/// every virtual or conda environment, whatever its name: the first-party
+/// code alone.
+pub(crate) fn python_files_skipping(
+    paths: &[PathBuf],
+    root: &Path,
+    settings: &Settings,
+    more_skipped: &[&str],
+) -> (Vec<SourceFile>, Vec<ScanError>) {
+    let names: Vec<&str> = SKIPPED_DIRS.iter().chain(more_skipped).copied().collect();
+    let walker = Walker::new(root)
+        .skip_dirs(&names)
+        .skip_dir_if(|path| path.join("pyvenv.cfg").is_file() || path.join("conda-meta").is_dir());
+    python_files_in(paths, settings, walker)
+}
+
+fn python_files_in(
+    paths: &[PathBuf],
+    settings: &Settings,
+    walker: Walker,
+) -> (Vec<SourceFile>, Vec<ScanError>) {
+    let mut walker = walker.filter(|path, _| is_python(path));
     if !settings.exclude.is_empty() {
         let exclude = settings.exclude.clone();
         // Excluded folders are not walked at all.

@@ -50,9 +50,23 @@ pub struct VulnerabilityDetail {
     /// The best CVSS base score of the advisory, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
-    /// Whether first-party code imports the package (`None`: not known).
+    /// Whether first-party code reaches the flaw: imports the package
+    /// (and, when the advisory names the affected modules or functions,
+    /// uses one of them). `None`: not judged (a transitive dependency, no
+    /// first-party code, code that could not all be read).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reachable: Option<bool>,
+    /// Why `reachable` is what it is, in one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reachability: Option<String>,
+    /// Where first-party code imports the package or uses what the
+    /// advisory names: the first place for each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reached_at: Vec<RelatedLocation>,
+    /// The affected modules and functions the advisory names (OSV
+    /// `affected[].ecosystem_specific.imports`: `yaml.load`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected_imports: Vec<String>,
     /// The affected ranges, typed, for `fix` and the gateway.
     #[serde(skip)]
     pub affected: Vec<AffectedRange>,

@@ -46,9 +46,14 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoiseStep {
     /// `raw advisory matches`, `aliases merged`, `markers`, `--no-dev`,
-    /// `VEX`, `ignores`, `baseline`.
+    /// `VEX`, `ignores`, `baseline`, `reachability`.
     pub step: String,
     pub findings: usize,
+    /// For `reachability`: how many of the findings left are on
+    /// dependencies first-party code does not reach (`reachable: false`);
+    /// counted in `findings` unless the policy says `unreachable = "warn"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<usize>,
 }
 
 /// How the scanned tree is named: paths in findings are relative to it.

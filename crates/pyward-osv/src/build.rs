@@ -200,6 +200,7 @@ fn versions_outside_ranges(entry: &Affected) -> Affected {
         ranges: entry.ranges.clone(),
         versions: Vec::new(),
         severity: Vec::new(),
+        imports: Vec::new(),
     };
     let prepared = PreparedEntry::new(&ranges_only);
     let versions = entry
@@ -234,5 +235,15 @@ pub fn display_of(advisory: &Advisory) -> AdvisoryDisplay {
         published: advisory.published.clone(),
         modified: advisory.modified.clone(),
         cvss: severity::best_cvss(severity::advisory_vectors(advisory)),
+        imports: {
+            let mut imports: Vec<String> = advisory
+                .affected
+                .iter()
+                .flat_map(|a| a.imports.iter().cloned())
+                .collect();
+            imports.sort();
+            imports.dedup();
+            imports
+        },
     }
 }

@@ -34,3 +34,10 @@ pub const MAX_HEADLINE_BYTES: usize = 400;
 
 /// The largest download `update` accepts (written to disk, not memory).
 pub const MAX_DOWNLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Affected modules and functions kept of one `affected` entry's
+/// `ecosystem_specific.imports`.
+pub const MAX_IMPORTS: usize = 64;
+
+/// The longest affected module or function name kept.
+pub const MAX_IMPORT_NAME_BYTES: usize = 200;

@@ -350,6 +350,7 @@ mod tests {
             ranges,
             versions: versions.iter().map(|v| (*v).to_string()).collect(),
             severity: Vec::new(),
+            imports: Vec::new(),
         }
     }
 

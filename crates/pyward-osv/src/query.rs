@@ -59,6 +59,9 @@ pub struct VulnerabilityMatch {
     /// Indices into the queried dependencies of those that state this
     /// (package, version), in input order.
     pub stated_by: Vec<usize>,
+    /// The affected modules and functions the group's records name
+    /// (`ecosystem_specific.imports`), sorted, deduplicated.
+    pub imports: Vec<String>,
     /// How many advisory records the group merges (the same flaw under a
     /// PYSEC, a GHSA and a CVE record is 3): the raw matches a scanner
     /// without alias merging would report.
@@ -420,5 +423,15 @@ fn merge_group(
         modified: first_of(&|d| d.modified.as_ref()),
         stated_by: stated_by.to_vec(),
         records: group.len(),
+        imports: {
+            let mut imports: Vec<String> = members
+                .iter()
+                .filter_map(|m| display(m))
+                .flat_map(|d| d.imports.iter().cloned())
+                .collect();
+            imports.sort();
+            imports.dedup();
+            imports
+        },
     }
 }

@@ -67,6 +67,11 @@ pub struct Affected {
     /// CVSS vectors given for this package only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub severity: Vec<SeverityVector>,
+    /// The modules and functions the flaw is in, from
+    /// `ecosystem_specific.imports` (`yaml.load`, or `yaml` for the whole
+    /// module), for reachability; at most [`crate::limits::MAX_IMPORTS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
 }
 
 /// An `ECOSYSTEM` range: its events in the order the record gives them.
@@ -173,6 +178,10 @@ pub struct AdvisoryDisplay {
     /// The highest CVSS base score among the record's vectors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<CvssScore>,
+    /// The affected modules and functions its entries name
+    /// (`ecosystem_specific.imports`), for reachability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
 }
 
 /// How many reference URLs a finding carries.
@@ -338,6 +347,17 @@ struct RawAffected {
     severity: Option<Vec<RawSeverity>>,
     #[serde(default)]
     database_specific: Option<RawEntrySpecific>,
+    #[serde(default)]
+    ecosystem_specific: Option<RawEcosystemSpecific>,
+}
+
+/// An entry's `ecosystem_specific`: `imports` names the affected modules
+/// and functions, as strings (`yaml.load`) or as Go's vulnerability
+/// database writes them (`{"path": "yaml", "symbols": ["load"]}`).
+#[derive(Deserialize)]
+struct RawEcosystemSpecific {
+    #[serde(default)]
+    imports: Option<serde_json::Value>,
 }
 
 /// An entry's `database_specific`: malicious-package reports give
@@ -422,6 +442,56 @@ fn collect_cwes(value: &serde_json::Value, into: &mut Vec<String>) {
     }
 }
 
+/// The affected modules and functions in `value` (see
+/// [`RawEcosystemSpecific`]): dotted Python names only, each at most
+/// [`crate::limits::MAX_IMPORT_NAME_BYTES`], at most
+/// [`crate::limits::MAX_IMPORTS`] of them; anything else is left out.
+fn collect_imports(value: &serde_json::Value, into: &mut Vec<String>) {
+    use crate::limits::{MAX_IMPORT_NAME_BYTES, MAX_IMPORTS};
+    let mut push = |name: String| {
+        let dotted = !name.is_empty()
+            && name.len() <= MAX_IMPORT_NAME_BYTES
+            && name.split('.').all(|part| {
+                part.chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            });
+        if dotted && into.len() < MAX_IMPORTS && !into.contains(&name) {
+            into.push(name);
+        }
+    };
+    let items = match value {
+        serde_json::Value::Array(items) => items.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    for item in items {
+        match item {
+            serde_json::Value::String(name) => push(name.trim().to_string()),
+            serde_json::Value::Object(object) => {
+                let Some(serde_json::Value::String(path)) = object.get("path") else {
+                    continue;
+                };
+                let path = path.trim();
+                let symbols: Vec<&str> = match object.get("symbols") {
+                    Some(serde_json::Value::Array(symbols)) => symbols
+                        .iter()
+                        .filter_map(serde_json::Value::as_str)
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if symbols.is_empty() {
+                    push(path.to_string());
+                }
+                for symbol in symbols {
+                    push(format!("{path}.{}", symbol.trim()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn convert_severity(raw: Option<Vec<RawSeverity>>) -> Vec<SeverityVector> {
     raw.unwrap_or_default()
         .into_iter()
@@ -475,11 +545,20 @@ impl RawRecord {
             {
                 collect_cwes(value, &mut cwes);
             }
+            let mut imports = Vec::new();
+            if let Some(value) = entry
+                .ecosystem_specific
+                .as_ref()
+                .and_then(|e| e.imports.as_ref())
+            {
+                collect_imports(value, &mut imports);
+            }
             affected.push(Affected {
                 package: PackageName::new(&package.name),
                 ranges,
                 versions: entry.versions.unwrap_or_default(),
                 severity: convert_severity(entry.severity),
+                imports,
             });
         }
         if affected.is_empty() {
@@ -543,6 +622,35 @@ mod tests {
             a.affected[0].ranges[0].events,
             vec![Event::Introduced("0".into()), Event::Fixed("1.20".into())]
         );
+    }
+
+    #[test]
+    fn affected_imports_are_kept_as_dotted_names_only() {
+        let json = br#"{"id":"PYSEC-1","affected":[{"package":{"ecosystem":"PyPI","name":"PyYAML"},
+            "ecosystem_specific":{"imports":["yaml.load", " yaml.full_load ", "not a name", "../x", 5,
+                {"path":"yaml.constructor","symbols":["FullConstructor", "bad-symbol"]},
+                {"path":"yaml.cyaml"}, "yaml.load"]}},
+            {"package":{"ecosystem":"PyPI","name":"other"}}]}"#;
+        let a = advisory(parse_json(json).unwrap());
+        assert_eq!(
+            a.affected[0].imports,
+            [
+                "yaml.load",
+                "yaml.full_load",
+                "yaml.constructor.FullConstructor",
+                "yaml.cyaml"
+            ]
+        );
+        assert!(a.affected[1].imports.is_empty());
+        let display = crate::build::display_of(&a);
+        assert_eq!(display.imports.len(), 4);
+        let many: Vec<String> = (0..500).map(|i| format!("\"m{i}\"")).collect();
+        let json = format!(
+            r#"{{"id":"PYSEC-2","affected":[{{"package":{{"ecosystem":"PyPI","name":"a"}},"ecosystem_specific":{{"imports":[{}]}}}}]}}"#,
+            many.join(",")
+        );
+        let a = advisory(parse_json(json.as_bytes()).unwrap());
+        assert_eq!(a.affected[0].imports.len(), crate::limits::MAX_IMPORTS);
     }
 
     #[test]

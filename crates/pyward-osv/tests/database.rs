@@ -327,6 +327,7 @@ fn query_gives_typed_matches_with_ranges_fixes_and_text() {
             modified: Some("2024-01-02T03:04:05Z".into()),
             stated_by: vec![1, 2],
             records: 2,
+            imports: Vec::new(),
         }
     );
     assert_eq!(cvss.score, 9.8);

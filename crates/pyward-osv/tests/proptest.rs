@@ -69,6 +69,7 @@ fn entry() -> impl Strategy<Value = Affected> {
             ranges: ranges.into_iter().map(|events| Range { events }).collect(),
             versions,
             severity: Vec::new(),
+            imports: Vec::new(),
         })
 }
 
@@ -156,6 +157,7 @@ proptest! {
             ranges: vec![Range { events: vec![Event::Fixed(b.clone()), Event::Introduced(a)] }],
             versions: vec![],
             severity: vec![],
+            imports: vec![],
         };
         let got = entry_matches(&entry, &QueryVersion::new(&v)).map(|m| m.fix_versions);
         let want = (pa <= pv && pv < pb).then(|| vec![pb.clone()]);
@@ -173,6 +175,7 @@ proptest! {
             ranges: vec![],
             versions: vec![v.clone()],
             severity: vec![],
+            imports: vec![],
         };
         prop_assert!(entry_matches(&entry, &QueryVersion::new(&v)).is_some());
         let parsed = Version::from_str(&v).unwrap();

@@ -63,6 +63,7 @@ fn advisory(package: &str, version: &str, line: u32, a: Advisory<'_>) -> Finding
         affected: a.ranges,
         fixes: a.fixes.iter().copied().map(v).collect(),
         details: Some(a.details.into()),
+        ..VulnerabilityDetail::default()
     }));
     f
 }

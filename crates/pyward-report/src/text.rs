@@ -299,8 +299,13 @@ impl Text<'_> {
             if let Some(cvss) = detail.cvss {
                 facts.push(format!("CVSS {cvss:.1}"));
             }
-            if detail.reachable == Some(true) {
-                facts.push("imported by your code".into());
+            match detail.reachable {
+                Some(true) => facts.push("imported by your code".into()),
+                Some(false) => facts.push(match &detail.reachability {
+                    Some(why) => format!("unreachable: {}", esc(why)),
+                    None => "unreachable: not imported by your code".into(),
+                }),
+                None => {}
             }
         }
         if let Some(cwe) = &finding.cwe {
@@ -661,6 +666,14 @@ impl Text<'_> {
                 ),
                 counts.join(", ")
             ));
+        }
+        let unreachable = report
+            .findings
+            .iter()
+            .filter(|f| f.vulnerability().and_then(|v| v.reachable) == Some(false))
+            .count();
+        if unreachable > 0 {
+            parts.push(format!("{unreachable} unreachable"));
         }
         if !report.ignored.is_empty() {
             parts.push(format!("{} ignored by policy", report.ignored.len()));

@@ -31,6 +31,9 @@ pub struct Config {
     pub fail_on_unknown: Option<bool>,
     /// Findings below this severity are not reported.
     pub min_severity: Option<Severity>,
+    /// What a vulnerability on a dependency first-party code does not
+    /// reach does to the exit status [default: fail].
+    pub unreachable: Option<Unreachable>,
     /// Reasoned, optionally expiring ignores.
     #[serde(default)]
     pub ignore: Vec<IgnoreRule>,
@@ -45,6 +48,25 @@ pub struct Config {
     /// `[gateway]`: the package-index gateway's settings (the scanning
     /// commands do not read them).
     pub gateway: Option<crate::judge::GatewayConfig>,
+}
+
+/// `unreachable`: whether findings marked `reachable: false` fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unreachable {
+    /// They count as any other finding (the default).
+    Fail,
+    /// They are reported, marked, and do not fail the run.
+    Warn,
+}
+
+impl Unreachable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unreachable::Fail => "fail",
+            Unreachable::Warn => "warn",
+        }
+    }
 }
 
 /// `[typosquat]`.
@@ -510,6 +532,25 @@ mod tests {
             loaded.path.as_deref(),
             Some(dir.path().join("pyward.toml").as_path())
         );
+    }
+
+    #[test]
+    fn unreachable_is_fail_or_warn_and_a_typo_is_named_by_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "pyward.toml", "unreachable = \"warn\"\n");
+        let loaded = load(Some(&path), dir.path()).unwrap();
+        assert_eq!(loaded.config.unreachable, Some(Unreachable::Warn));
+        let path = write(
+            dir.path(),
+            "pyward.toml",
+            "fail-on = \"high\"\nunreachable = \"ignore\"\n",
+        );
+        let err = load(Some(&path), dir.path()).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("fail") && err.contains("warn"), "{err}");
+        let path = write(dir.path(), "pyward.toml", "unreachabel = \"warn\"\n");
+        let err = load(Some(&path), dir.path()).unwrap_err().to_string();
+        assert!(err.contains("did you mean `unreachable`?"), "{err}");
     }
 
     #[test]

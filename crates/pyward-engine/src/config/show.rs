@@ -87,6 +87,14 @@ pub fn effective(setup: &Setup) -> Vec<Setting> {
             Origin::Default,
         ),
     }
+    match config.unreachable {
+        Some(value) => push(
+            "unreachable",
+            quoted(value.as_str()),
+            file(&["unreachable"]),
+        ),
+        None => push("unreachable", "\"fail\"".into(), Origin::Default),
+    }
     for (index, rule) in config.ignore.iter().enumerate() {
         let mut value = format!("{} ({})", rule.label(), rule.reason);
         if let Some(expires) = &rule.expires {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pyward_lint::{CodeConfig, Settings};
 use pyward_model::{Finding, FindingKind, RuleInfo};
@@ -50,6 +51,7 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
         base: setup.base.clone(),
         settings,
         notes,
+        imports: Arc::clone(&setup.imports),
     }))
 }
 
@@ -76,6 +78,8 @@ struct CodeScan {
     base: PathBuf,
     settings: Settings,
     notes: Vec<String>,
+    /// Where to leave the first-party imports, when reachability asks.
+    imports: Arc<crate::reach::SharedImports>,
 }
 
 impl Scan for CodeScan {
@@ -88,7 +92,18 @@ impl Scan for CodeScan {
     }
 
     fn run(&self) -> Result<Part, EngineError> {
-        let mut outcome = pyward_lint::check_paths(&self.paths, &self.base, &self.settings);
+        // Reachability reads the imports of the same folders: this pass
+        // collects them, rather than the dependency scanner parsing every
+        // file again.
+        let mut outcome = if self.imports.is_promised(&self.paths) {
+            let promise = self.imports.reader();
+            let (outcome, imports) =
+                pyward_lint::check_paths_and_imports(&self.paths, &self.base, &self.settings);
+            promise.keep(imports);
+            outcome
+        } else {
+            pyward_lint::check_paths(&self.paths, &self.base, &self.settings)
+        };
         let mut part = Part::new();
         part.report.rules = rule_catalogue(&outcome.findings);
         for finding in &mut outcome.findings {

@@ -13,6 +13,7 @@ use pyward_osv::{Database, VulnerabilityMatch};
 use crate::EngineError;
 use crate::database::{self, DbRequest};
 use crate::inventory::SharedInventory;
+use crate::reach;
 use crate::scanner::{Part, Scan, ScannerId};
 use crate::setup::Setup;
 
@@ -21,7 +22,27 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
         inventory: Arc::clone(&setup.inventory),
         db: setup.request.db.clone(),
         assess_ranges: !setup.config.ignore_unpinned,
+        reach: reach_setup(setup),
+        imports: Arc::clone(&setup.imports),
     }))
+}
+
+/// Where the first-party code is, and the code scanner's `exclude`;
+/// `None` when a bad `exclude` leaves the walk unknown (the code scanner
+/// reports it).
+fn reach_setup(setup: &Setup) -> Option<ReachSetup> {
+    let mut code = pyward_lint::CodeConfig::default();
+    if let Some(configured) = &setup.config.config.code {
+        code.exclude.clone_from(&configured.exclude);
+    }
+    code.exclude
+        .extend(setup.request.code.exclude.iter().cloned());
+    let settings = pyward_lint::Settings::from_code_config(&code).ok()?;
+    Some(ReachSetup {
+        roots: reach::roots_of(&setup.paths, &setup.request.requirements),
+        base: setup.base.clone(),
+        settings,
+    })
 }
 
 struct DepsScan {
@@ -29,6 +50,14 @@ struct DepsScan {
     db: DbRequest,
     /// Safety's `ignore-unpinned-requirements` turns this off.
     assess_ranges: bool,
+    reach: Option<ReachSetup>,
+    imports: Arc<reach::SharedImports>,
+}
+
+struct ReachSetup {
+    roots: Vec<std::path::PathBuf>,
+    base: std::path::PathBuf,
+    settings: pyward_lint::Settings,
 }
 
 impl Scan for DepsScan {
@@ -67,6 +96,18 @@ impl Scan for DepsScan {
             }
             part.report.dependencies = assessed;
         }
+        if let Some(reach) = &self.reach {
+            let project = reach::Project {
+                dependencies: &inventory.dependencies,
+                graph: &inventory.graph,
+                roots: reach.roots.clone(),
+                base: &reach.base,
+                settings: &reach.settings,
+                shared: &self.imports,
+            };
+            part.notes
+                .extend(reach::judge(&mut findings, &project).notes);
+        }
         part.report.rules = advisory_catalogue(&findings);
         part.report.findings = findings;
         Ok(part)
@@ -102,10 +143,12 @@ fn noise(
         NoiseStep {
             step: "raw advisory matches".into(),
             findings: raw,
+            unreachable: None,
         },
         NoiseStep {
             step: "aliases merged".into(),
             findings: merged,
+            unreachable: None,
         },
     ];
     let mut remaining = merged;
@@ -120,6 +163,7 @@ fn noise(
             steps.push(NoiseStep {
                 step: step.into(),
                 findings: remaining,
+                unreachable: None,
             });
         }
     }
@@ -285,6 +329,7 @@ pub(crate) fn finding_of(m: VulnerabilityMatch, dependencies: &[Dependency]) -> 
         affected: m.affected,
         fixes: m.fix_versions,
         details: m.details,
+        affected_imports: m.imports,
         ..VulnerabilityDetail::default()
     }));
     finding.package = Some(m.package);

@@ -9,6 +9,7 @@ mod fix;
 mod formats;
 mod hardening;
 mod licenses;
+mod reach;
 mod rule;
 mod scan;
 mod secrets;
