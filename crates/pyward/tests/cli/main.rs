@@ -5,6 +5,7 @@ mod code;
 mod config;
 mod db;
 mod deps;
+mod docs;
 mod fix;
 mod formats;
 mod hardening;
