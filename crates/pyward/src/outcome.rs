@@ -15,8 +15,30 @@ pub fn run(engine: Engine, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
     if let Some(path) = &args.output {
         output::check_output_path(path, engine.setup())?;
     }
-    let outcome = engine.run()?;
-    finish(outcome, args)
+    let spinner = spinner(args);
+    let outcome = engine.run();
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    finish(outcome?, args)
+}
+
+/// A spinner with the elapsed time on standard error while the scanners
+/// run (a large tree takes seconds), on a terminal only, never with `-q`.
+/// The engine prints nothing while it runs, so nothing interleaves.
+fn spinner(args: &ReportArgs) -> Option<indicatif::ProgressBar> {
+    if args.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let spinner = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(10),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} scanning {elapsed}") {
+        spinner.set_style(style);
+    }
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(spinner)
 }
 
 pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
