@@ -34,7 +34,10 @@ fn check_bounds(text: &str) -> Result<(), String> {
 /// for the parser.
 pub(crate) fn parse_marker(text: &str) -> Result<MarkerTree, String> {
     check_bounds(text)?;
-    MarkerTree::from_str(text).map_err(|e| first_line(&e.to_string()).to_string())
+    // The error's message only: pep508_rs 0.9.2's `Display` of the whole
+    // error slices the input by byte where it counts chars, and panics on
+    // non-ASCII text (found by the `requirements` fuzz target).
+    MarkerTree::from_str(text).map_err(|e| first_line(&e.message.to_string()).to_string())
 }
 
 /// The URL of a `name @ url` requirement, kept exactly as written: a
@@ -121,7 +124,10 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<RawUrl>, Strin
             "package name must end with a letter or digit, not `{last}`"
         ));
     }
-    Requirement::<RawUrl>::from_str(text).map_err(|e| first_line(&e.to_string()).to_string())
+    // The message only, as for markers above: the whole error's `Display`
+    // panics on non-ASCII input (`N[e\r\u{fffd}`).
+    Requirement::<RawUrl>::from_str(text)
+        .map_err(|e| first_line(&e.message.to_string()).to_string())
 }
 
 /// Parses one PEP 508 requirement into a direct dependency of `group`.
@@ -349,6 +355,16 @@ mod tests {
         for text in ["p. >=1", "p-;x", "p_ [x]", "p.", "a.b-"] {
             assert!(dependency(text, "x", "main", None).is_err(), "{text}");
         }
+    }
+
+    // Found by the `requirements` fuzz target: pep508_rs's error display
+    // panicked on a non-ASCII character after the error's position.
+    #[test]
+    fn non_ascii_after_an_error_is_an_error_not_a_panic() {
+        for text in ["N[e\r\u{fffd}", "a[é", "a ; os_name == 'é"] {
+            assert!(dependency(text, "x", "main", None).is_err(), "{text:?}");
+        }
+        assert!(parse_marker("os_name == é é").is_err());
     }
 
     #[test]
