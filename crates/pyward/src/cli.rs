@@ -29,6 +29,10 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Audit dependencies against known vulnerabilities
     Deps(deps::DepsArgs),
+    /// A software bill of materials of the dependencies, with their known
+    /// vulnerabilities: `deps` in CycloneDX 1.6 JSON unless `--format
+    /// spdx` (or another format) is asked for
+    Sbom(deps::DepsArgs),
     /// The license of every dependency, checked against the license policy
     Licenses(licenses::LicensesArgs),
     /// Move vulnerable pins to the nearest fixed releases, in

@@ -19,6 +19,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Deps(args) => deps::run(&args),
+        Command::Sbom(mut args) => {
+            // `text` is the shared default, never a bill of materials.
+            if args.report.format == pyward_report::Format::Text {
+                args.report.format = pyward_report::Format::CycloneDx;
+            }
+            deps::run(&args)
+        }
         Command::Licenses(args) => licenses::run(&args),
         Command::Fix(args) => fix::run(&args),
         Command::Code(args) => code::run(&args),

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use crate::support::{Pyward, repo_root};
 
-const COMMANDS: [&str; 12] = [
-    "scan", "deps", "licenses", "fix", "code", "secrets", "db", "rule", "config", "gateway",
-    "setup", "help",
+const COMMANDS: [&str; 13] = [
+    "scan", "deps", "sbom", "licenses", "fix", "code", "secrets", "db", "rule", "config",
+    "gateway", "setup", "help",
 ];
 
 fn run(pyward: &Pyward, args: &[&str]) -> String {

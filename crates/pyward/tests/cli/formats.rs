@@ -77,3 +77,26 @@ fn color_quiet_and_statistics() {
     let statistics = run(&["--statistics"]);
     assert!(statistics.contains("B602"), "{statistics}");
 }
+
+/// `pyward sbom` is `deps` in CycloneDX unless another format is asked for.
+#[test]
+fn sbom_writes_cyclonedx_by_default() {
+    let pyward = Pyward::new();
+    let output = pyward
+        .cmd()
+        .args(["sbom", "--offline"])
+        .arg(crate::support::example_app())
+        .output()
+        .unwrap();
+    let bom: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert!(!bom["components"].as_array().unwrap().is_empty());
+    let output = pyward
+        .cmd()
+        .args(["sbom", "--offline", "--format", "spdx"])
+        .arg(crate::support::example_app())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(doc["spdxVersion"], "SPDX-2.3");
+}
