@@ -124,6 +124,18 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<RawUrl>, Strin
             "package name must end with a letter or digit, not `{last}`"
         ));
     }
+    // Likewise an extra (`r[m-`): pep508_rs 0.9.2 panics on one (found by
+    // the `requirements` fuzz target).
+    if let Some(open) = text[name_end..].trim_start().strip_prefix('[') {
+        let extras = open.split(']').next().unwrap_or_default();
+        for extra in extras.split(|c: char| c == ',' || c.is_whitespace()) {
+            if let Some(last @ ('.' | '-' | '_')) = extra.chars().last() {
+                return Err(format!(
+                    "extra name must end with a letter or digit, not `{last}`"
+                ));
+            }
+        }
+    }
     // The message only, as for markers above: the whole error's `Display`
     // panics on non-ASCII input (`N[e\r\u{fffd}`).
     Requirement::<RawUrl>::from_str(text)
@@ -361,7 +373,14 @@ mod tests {
     // panicked on a non-ASCII character after the error's position.
     #[test]
     fn non_ascii_after_an_error_is_an_error_not_a_panic() {
-        for text in ["N[e\r\u{fffd}", "a[é", "a ; os_name == 'é"] {
+        for text in [
+            "N[e\r\u{fffd}",
+            "a[é",
+            "a ; os_name == 'é",
+            "r[m-",
+            "r[a, b_ ]",
+            "r [x.]",
+        ] {
             assert!(dependency(text, "x", "main", None).is_err(), "{text:?}");
         }
         assert!(parse_marker("os_name == é é").is_err());
