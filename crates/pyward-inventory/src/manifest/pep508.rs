@@ -30,10 +30,34 @@ fn check_bounds(text: &str) -> Result<(), String> {
     check_parentheses(text)
 }
 
+/// PEP 508 has no place for a non-ASCII character outside a quoted string
+/// (names, extras, specifiers, marker variables and operators are ASCII),
+/// and pep508_rs 0.9.2 slices its input by byte where it meant characters,
+/// panicking on one in several places (found by the `requirements` fuzz
+/// target): such text is refused before it reaches the parser.
+fn ascii_outside_quotes(text: &str) -> Result<(), String> {
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(open), c) if c == open => quote = None,
+            (None, c) if !c.is_ascii() => {
+                return Err(format!(
+                    "`{}` is not allowed outside a quoted string",
+                    c.escape_default()
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Parses a PEP 508 marker expression, refusing one too deep or too long
 /// for the parser.
 pub(crate) fn parse_marker(text: &str) -> Result<MarkerTree, String> {
     check_bounds(text)?;
+    ascii_outside_quotes(text)?;
     // The error's message only: pep508_rs 0.9.2's `Display` of the whole
     // error slices the input by byte where it counts chars, and panics on
     // non-ASCII text (found by the `requirements` fuzz target).
@@ -123,6 +147,16 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<RawUrl>, Strin
         return Err(format!(
             "package name must end with a letter or digit, not `{last}`"
         ));
+    }
+    // The URL of `name @ url` may hold any character; the rest may not.
+    match text.split_once('@') {
+        None => ascii_outside_quotes(text)?,
+        Some((head, url)) => {
+            ascii_outside_quotes(head)?;
+            if let Some((_, marker)) = url.split_once(" ;").or_else(|| url.split_once("\t;")) {
+                ascii_outside_quotes(marker)?;
+            }
+        }
     }
     // Likewise an extra (`r[m-`): pep508_rs 0.9.2 panics on one (found by
     // the `requirements` fuzz target).
@@ -384,6 +418,18 @@ mod tests {
             assert!(dependency(text, "x", "main", None).is_err(), "{text:?}");
         }
         assert!(parse_marker("os_name == é é").is_err());
+        // The crash the fuzzer found, and text that stays allowed.
+        assert!(
+            dependency(
+                "226;''!='!=\u{82}\u{82}-\u{82}\u{82}6/\u{c3}'-\u{ef}",
+                "x",
+                "main",
+                None
+            )
+            .is_err()
+        );
+        assert!(parse_marker("os_name == 'é'").is_ok());
+        assert!(dependency("pkg @ https://example.com/é.whl", "x", "main", None).is_ok());
     }
 
     #[test]
