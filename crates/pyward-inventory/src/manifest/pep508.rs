@@ -149,7 +149,11 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<RawUrl>, Strin
         ));
     }
     // The URL of `name @ url` may hold any character; the rest may not.
-    match text.split_once('@') {
+    // `@` starts a URL only before any marker (`a ; b == '@'` has none).
+    let url_at = text
+        .find(['@', ';'])
+        .filter(|&at| text.as_bytes()[at] == b'@');
+    match url_at.map(|at| (&text[..at], &text[at + 1..])) {
         None => ascii_outside_quotes(text)?,
         Some((head, url)) => {
             ascii_outside_quotes(head)?;
@@ -429,6 +433,7 @@ mod tests {
             .is_err()
         );
         assert!(parse_marker("os_name == 'é'").is_ok());
+        assert!(dependency("26;''!='@'!tps\u{fffd}&", "x", "main", None).is_err());
         assert!(dependency("pkg @ https://example.com/é.whl", "x", "main", None).is_ok());
     }
 
