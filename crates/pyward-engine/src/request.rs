@@ -86,6 +86,8 @@ pub struct CodeRequest {
     /// `--report-unused-suppressions`: PW001 for comments that silence
     /// nothing.
     pub report_unused_suppressions: bool,
+    /// Told as files are checked (a progress display).
+    pub progress: Option<pyward_lint::Progress>,
 }
 
 /// Command-line options of the secrets scanner.

@@ -47,7 +47,9 @@ pub use checker::{Checker, DataDependence, Issue};
 pub use import_index::{ImportIndex, Site, imports_of_paths};
 pub use imports::{ImportKind, ImportedModule, QualifiedName};
 pub use registry::{Check, Rule, all_rules, rule, rule_docs};
-pub use settings::{BanditConfig, CodeConfig, Profile, Settings, SettingsError, bandit_config};
+pub use settings::{
+    BanditConfig, CodeConfig, Profile, Progress, Settings, SettingsError, bandit_config,
+};
 pub use taint::{SinkClass, TaintConfig};
 
 /// What a run found.
@@ -168,7 +170,7 @@ fn check_paths_collecting(
     // One large file at a time: see `LARGE_FILE`.
     let large = Mutex::new(());
     type Checked = (run::FileOutcome, Option<import_index::FileImports>);
-    let check = |(index, file): (usize, &walk::SourceFile)| -> Result<Checked, ScanError> {
+    let check_one = |(index, file): (usize, &walk::SourceFile)| -> Result<Checked, ScanError> {
         let bytes = read_source(&file.path, &file.relative, limits)?;
         let _turn = (bytes.len() as u64 >= LARGE_FILE).then(|| large.lock());
         let source = decode(&file.relative, &bytes)?;
@@ -183,6 +185,15 @@ fn check_paths_collecting(
             limits,
             wanted,
         )
+    };
+    let checked = std::sync::atomic::AtomicUsize::new(0);
+    let check = |entry: (usize, &walk::SourceFile)| -> Result<Checked, ScanError> {
+        let outcome = check_one(entry);
+        if let Some(progress) = settings.progress() {
+            let done = checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress.report(done, files.len());
+        }
+        outcome
     };
     let both_phases = || {
         let results: Vec<Result<Checked, ScanError>> =

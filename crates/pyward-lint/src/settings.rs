@@ -287,6 +287,29 @@ pub struct Settings {
     profile: Profile,
     pub(crate) taint: TaintSettings,
     report_unused_suppressions: bool,
+    progress: Option<Progress>,
+}
+
+/// Called as files are checked, with (files checked, files in the walk),
+/// from the analysis threads: for a progress display.
+#[derive(Clone)]
+pub struct Progress(std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl Progress {
+    /// A progress callback.
+    pub fn new(report: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(report))
+    }
+
+    pub(crate) fn report(&self, done: usize, total: usize) {
+        (self.0)(done, total);
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -408,6 +431,7 @@ impl Settings {
             profile: Profile::default(),
             taint: TaintSettings::default(),
             report_unused_suppressions: false,
+            progress: None,
         }
     }
 
@@ -427,6 +451,17 @@ impl Settings {
     pub fn with_unused_suppressions(mut self, report: bool) -> Self {
         self.report_unused_suppressions = report;
         self
+    }
+
+    /// The same settings, telling `progress` as files are checked.
+    #[must_use]
+    pub fn with_progress(mut self, progress: Option<Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    pub(crate) fn progress(&self) -> Option<&Progress> {
+        self.progress.as_ref()
     }
 
     /// The same settings in another profile (for `--profile`).

@@ -23,9 +23,28 @@ pub fn run(engine: Engine, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
     finish(outcome?, args)
 }
 
+/// The spinner of the run in progress, for [`files_progress`].
+static SPINNER: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+
+/// The code scanner's progress (files checked of the files walked) shown
+/// beside the spinner, when there is one.
+pub fn files_progress() -> pyward_lint::Progress {
+    pyward_lint::Progress::new(|done, total| {
+        // Every 64 files is often enough for the eye and cheap for a walk
+        // of tens of thousands.
+        if done % 64 != 0 && done != total {
+            return;
+        }
+        if let Some(spinner) = SPINNER.lock().ok().and_then(|s| s.clone()) {
+            spinner.set_message(format!("code: {done}/{total} files"));
+        }
+    })
+}
+
 /// A spinner with the elapsed time on standard error while the scanners
-/// run (a large tree takes seconds), on a terminal only, never with `-q`.
-/// The engine prints nothing while it runs, so nothing interleaves.
+/// run (a large tree takes seconds), and the code scanner's count of
+/// files, on a terminal only, never with `-q`. The engine prints nothing
+/// while it runs, so nothing interleaves.
 fn spinner(args: &ReportArgs) -> Option<indicatif::ProgressBar> {
     if args.quiet || !std::io::stderr().is_terminal() {
         return None;
@@ -34,10 +53,14 @@ fn spinner(args: &ReportArgs) -> Option<indicatif::ProgressBar> {
         None,
         indicatif::ProgressDrawTarget::stderr_with_hz(10),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} scanning {elapsed}") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} scanning {elapsed} {msg}")
+    {
         spinner.set_style(style);
     }
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    if let Ok(mut shared) = SPINNER.lock() {
+        *shared = Some(spinner.clone());
+    }
     Some(spinner)
 }
 
