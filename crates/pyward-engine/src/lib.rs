@@ -372,10 +372,8 @@ pub fn fixable_note(report: &Report) -> Option<String> {
             continue;
         };
         let has_fix = finding
-            .fix_versions
-            .iter()
-            .flatten()
-            .any(|fix| pep440_rs::Version::from_str(fix.trim()).is_ok_and(|fix| fix > current));
+            .vulnerability()
+            .is_some_and(|detail| detail.fixes.iter().any(|fix| *fix > current));
         if has_fix {
             fixable.insert((package.as_str(), version.as_str()));
         }

@@ -5,6 +5,9 @@
 use std::borrow::Cow;
 
 use pyward_model::{Detail, Report};
+// The secrets detectors' redaction: their previews for tokens, `****` for
+// URL passwords and lone tokens before `@`.
+use pyward_secrets::redact;
 
 /// Longest excerpt of scanned text an error message keeps.
 const MAX_QUOTED: usize = 200;
@@ -27,59 +30,12 @@ pub(crate) fn report(report: &mut Report) {
     }
 }
 
-/// `text` with every secret in it replaced by its preview: the secrets
-/// detectors' redaction, after a lone token before a URL's `@`
-/// (`https://TOKEN@host`, which has no password for them to mask) is
-/// masked too.
-pub(crate) fn redact(text: &str) -> Cow<'_, str> {
-    match url_credentials(text) {
-        Cow::Borrowed(text) => pyward_secrets::redact(text),
-        Cow::Owned(masked) => Cow::Owned(pyward_secrets::redact(&masked).into_owned()),
-    }
-}
-
 /// At most [`MAX_QUOTED`] characters of `text`, cut with an ellipsis.
 fn bounded(text: &str) -> Cow<'_, str> {
     match text.char_indices().nth(MAX_QUOTED) {
         None => Cow::Borrowed(text),
         Some((at, _)) => Cow::Owned(format!("{}…", &text[..at])),
     }
-}
-
-/// `scheme://user:password@host` with the password replaced by `****`.
-fn url_credentials(text: &str) -> Cow<'_, str> {
-    if !text.contains("://") || !text.contains('@') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let (head, tail) = rest.split_at(at + 3);
-        out.push_str(head);
-        let authority_end = tail
-            .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace())
-            .unwrap_or(tail.len());
-        let authority = &tail[..authority_end];
-        match authority.rfind('@') {
-            Some(userinfo_end) => {
-                let userinfo = &authority[..userinfo_end];
-                match userinfo.split_once(':') {
-                    Some((user, password)) if !password.is_empty() => {
-                        out.push_str(user);
-                        out.push_str(":****");
-                    }
-                    // A lone token before `@` is a credential too.
-                    None if !userinfo.is_empty() && userinfo.len() >= 16 => out.push_str("****"),
-                    _ => out.push_str(userinfo),
-                }
-                out.push_str(&authority[userinfo_end..]);
-            }
-            None => out.push_str(authority),
-        }
-        rest = &tail[authority_end..];
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -146,13 +146,10 @@ fn not_affected(finding: &Finding, product: &str, reason: &str) -> Value {
 /// give the same id.
 fn document_id(statements: &[Value], timestamp: &str) -> String {
     let text = serde_json::to_string(statements).unwrap_or_default();
-    // FNV-1a: an identifier, not a security property.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes().chain(timestamp.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("urn:pyward:vex:{hash:016x}")
+    format!(
+        "urn:pyward:vex:{}",
+        pyward_model::fingerprint(&[&text, timestamp])
+    )
 }
 
 #[cfg(test)]

@@ -16,6 +16,10 @@ use crate::scan::{detectors_to_run, preview};
 /// What a URL's password becomes.
 const MASK: &str = "****";
 
+/// A user part without a password at least this long is a token
+/// (`https://ghp_…@github.com`), not a user name (`git@`, `deploy@`).
+const LONE_TOKEN: usize = 16;
+
 /// The settings redaction runs with: every detector.
 static EVERY_DETECTOR: LazyLock<Settings> = LazyLock::new(Settings::default);
 
@@ -126,7 +130,7 @@ fn mask_url_passwords(text: &str) -> Cow<'_, str> {
         let userinfo = &authority[..at_sign];
         let hidden = match userinfo.find(':') {
             Some(colon) => (start + colon + 1, start + at_sign),
-            None if userinfo.len() >= 20 => (start, start + at_sign),
+            None if userinfo.len() >= LONE_TOKEN => (start, start + at_sign),
             None => continue,
         };
         if hidden.0 >= hidden.1 || &text[hidden.0..hidden.1] == MASK {
@@ -189,6 +193,12 @@ mod tests {
             redact(&format!("git+https://{token}@github.com/org/repo.git")),
             "git+https://****@github.com/org/repo.git"
         );
+        // A lone token of `LONE_TOKEN` characters is one; a user name is not.
+        assert_eq!(
+            redact("https://a1b2c3d4e5f6g7h8@host/x"),
+            "https://****@host/x"
+        );
+        assert_eq!(redact("https://deploy@host/x"), "https://deploy@host/x");
         // No credentials: untouched, and not copied.
         for text in [
             "git+ssh://git@github.com/org/repo.git",
