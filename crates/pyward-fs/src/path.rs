@@ -17,6 +17,10 @@ use std::path::{Component, Path, PathBuf};
 /// in front of this, so `pyward code Flask-2.0.0` prints
 /// `Flask-2.0.0/src/flask/app.py`.
 pub fn relative(path: &Path, root: &Path) -> String {
+    plain_relative(path, root).unwrap_or_else(|| relative_by_components(path, root))
+}
+
+fn relative_by_components(path: &Path, root: &Path) -> String {
     let path = normalize_lexically(path);
     let root = normalize_lexically(root);
     let rest = if root.as_os_str().is_empty() {
@@ -42,6 +46,35 @@ pub fn relative(path: &Path, root: &Path) -> String {
     } else {
         shown
     }
+}
+
+/// [`relative`] without building paths, for what a walk gives: a path
+/// under a root, both UTF-8 and already normal (no `.` or `..` inside, no
+/// doubled or trailing `/`), the root possibly `.`. `None` when the
+/// general way must decide. A tree's walk asks this for every entry.
+#[cfg(unix)]
+fn plain_relative(path: &Path, root: &Path) -> Option<String> {
+    // Only a root may start with `/`.
+    fn plain(text: &str, may_start_at_root: bool) -> bool {
+        let text = match text.strip_prefix('/') {
+            Some(rest) if may_start_at_root => rest,
+            _ => text,
+        };
+        text.split('/').all(|part| !matches!(part, "" | "." | ".."))
+    }
+    let path = path.to_str()?;
+    let root = root.to_str()?;
+    let rest = if root == "." {
+        path.strip_prefix("./")?
+    } else {
+        path.strip_prefix(root)?.strip_prefix('/')?
+    };
+    (plain(rest, false) && (root == "." || plain(root, true))).then(|| rest.to_string())
+}
+
+#[cfg(not(unix))]
+fn plain_relative(_path: &Path, _root: &Path) -> Option<String> {
+    None
 }
 
 /// Joins a path's components with `/`, whatever the platform's separator.
@@ -88,6 +121,52 @@ mod tests {
 
     fn rel(path: &str, root: &str) -> String {
         relative(Path::new(path), Path::new(root))
+    }
+
+    #[test]
+    fn the_fast_way_agrees_with_the_general_one() {
+        let roots = [
+            "", ".", "/", "a", "a/", "./a", "a/b", "/t/a", "a/./b", "..", "../a",
+        ];
+        let paths = [
+            "a",
+            "a/x.py",
+            "./a/x.py",
+            "a/b/x.py",
+            "a//x.py",
+            "a/./x.py",
+            "a/../x.py",
+            "/t/a/x",
+            "/t/a",
+            "x.py",
+            "./x.py",
+            "./../x",
+            "../a/x",
+            "a/x/",
+            "ab/x.py",
+            "a/.x/y",
+            "a/..x",
+        ];
+        for root in roots {
+            for path in paths {
+                let (path, root) = (Path::new(path), Path::new(root));
+                if let Some(fast) = plain_relative(path, root) {
+                    assert_eq!(
+                        fast,
+                        relative_by_components(path, root),
+                        "{path:?} in {root:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            plain_relative(Path::new("./a/x.py"), Path::new(".")).as_deref(),
+            Some("a/x.py")
+        );
+        assert_eq!(
+            plain_relative(Path::new("/t/a/x"), Path::new("/t/a")).as_deref(),
+            Some("x")
+        );
     }
 
     #[test]

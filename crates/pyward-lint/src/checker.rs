@@ -167,8 +167,6 @@ pub struct Checker<'a> {
     exprs: Vec<&'a Expr>,
     /// The qualified name of the call being dispatched, computed once.
     call_name: Option<(TextRange, Option<QualifiedName>)>,
-    /// Family-wide answers for one node (see [`Checker::memo_rule`]).
-    memo: Vec<(&'static str, TextRange, Option<&'static Rule>)>,
     findings: Vec<Finding>,
     module: Option<&'a ast::ModModule>,
     pending: Vec<Pending>,
@@ -214,7 +212,6 @@ impl<'a> Checker<'a> {
             stmts: Vec::new(),
             exprs: Vec::new(),
             call_name: None,
-            memo: Vec::new(),
             findings: Vec::new(),
             module: None,
             pending: Vec::new(),
@@ -344,37 +341,6 @@ impl<'a> Checker<'a> {
             self.call_name = Some((call.range(), name));
         }
         self.call_name.as_ref().and_then(|(_, name)| name.as_ref())
-    }
-
-    /// Computes once per node an answer shared by the rules of a family:
-    /// which of its rules (if any) a node gives a finding to. The first
-    /// rule of the family to ask for `node` runs `compute`; the others get
-    /// the same answer. For families whose rules are one table of names
-    /// (the call and import blacklists), so that one lookup serves them
-    /// all.
-    pub fn memo_rule(
-        &mut self,
-        family: &'static str,
-        node: TextRange,
-        compute: impl FnOnce(&mut Self) -> Option<&'static Rule>,
-    ) -> Option<&'static Rule> {
-        // Families are told apart by the address of their key: one
-        // `const` per family, so one address (a family whose key had two
-        // addresses would only compute twice).
-        let same = |f: &&'static str| std::ptr::eq(f.as_ptr(), family.as_ptr());
-        if let Some(&(_, _, answer)) = self
-            .memo
-            .iter()
-            .find(|(f, range, _)| *range == node && same(f))
-        {
-            return answer;
-        }
-        let answer = compute(self);
-        match self.memo.iter_mut().find(|(f, _, _)| same(f)) {
-            Some(slot) => *slot = (family, node, answer),
-            None => self.memo.push((family, node, answer)),
-        }
-        answer
     }
 
     /// Whether an import statement seen so far names `module` exactly
@@ -685,7 +651,14 @@ impl<'a> Checker<'a> {
                 Stmt::ClassDef(c) => Some(c.name.as_str()),
                 _ => None,
             })?;
-            return Some(format!("{}.{class}.{}", self.module_name, attribute.attr));
+            // Every `self.x()` of a project comes here: joined by hand,
+            // which costs a tenth of `format!`.
+            let (module, method) = (self.module_name, attribute.attr.as_str());
+            let mut dotted = String::with_capacity(module.len() + class.len() + method.len() + 2);
+            for part in [module, ".", class, ".", method] {
+                dotted.push_str(part);
+            }
+            return Some(dotted);
         }
         let project = self.project;
         let module_name = self.module_name;

@@ -220,6 +220,14 @@ pub fn fstring_literal_runs(fstring: &ast::ExprFString) -> Vec<(String, TextRang
 /// Bandit's `RE_CANDIDATES` for hardcoded passwords: whether a name has an
 /// `_`-separated part that is a password word (`password`, `passwd`,
 /// `pass`, `passphrase`, `pwd`, `token`, `secret`, `secrete`, in any case).
+/// `name.contains(part)` for the short names of calls, which rules ask on
+/// every call: a plain scan, where `str::contains` first builds a searcher
+/// that costs more than the whole look on a name this short.
+pub fn name_contains(name: &str, part: &str) -> bool {
+    let part = part.as_bytes();
+    !part.is_empty() && name.as_bytes().windows(part.len()).any(|w| w == part)
+}
+
 pub fn looks_like_password(name: &str) -> bool {
     name.split('_').any(is_password_word)
 }
@@ -328,6 +336,22 @@ mod tests {
         assert_eq!(keyword_value(&c, "mode"), Some(Value::Int(0o777)));
         assert_eq!(keyword_is(&c, "x", &["True"]), None);
         assert_eq!(keyword_is(&c, "absent", &["True"]), None);
+    }
+
+    #[test]
+    fn name_contains_as_str_contains() {
+        for (name, part) in [
+            ("chmod", "chmod"),
+            ("fchmod", "chmod"),
+            ("chmo", "chmod"),
+            ("", "x"),
+            ("x", ""),
+        ] {
+            assert_eq!(
+                super::name_contains(name, part),
+                name.contains(part) && !part.is_empty()
+            );
+        }
     }
 
     #[test]

@@ -34,7 +34,12 @@ impl QualifiedName {
 
     /// The last segment: `Popen` (Bandit's `call_function_name`).
     pub fn last(&self) -> &str {
-        self.dotted.rsplit('.').next().unwrap_or(&self.dotted)
+        // By bytes: `rsplit` sets up a searcher, and every call of every
+        // file asks this several times.
+        match self.dotted.bytes().rposition(|b| b == b'.') {
+            Some(dot) => &self.dotted[dot + 1..],
+            None => &self.dotted,
+        }
     }
 
     /// Whether the first name came from an import statement (rather than

@@ -459,18 +459,23 @@ pub(crate) fn parse_within(
     };
     // Before parsing: the parser and the tree it builds recurse once per
     // level, so a file too deep must never reach them.
-    if let Err(depth) = nesting::bound(source, limits.max_depth) {
-        return Err(too_deep(depth, None));
-    }
+    let bound = match nesting::bound(source, limits.max_depth) {
+        Ok(bound) => bound,
+        Err(depth) => return Err(too_deep(depth, None)),
+    };
     // Unchecked, so that a tree with syntax errors is measured (and, if
     // deep, dropped on a stack that fits it) before it is dropped.
     let parsed =
         ruff_python_parser::parse_unchecked_source(source, ruff_python_ast::PySourceType::Python);
-    // The pre-scan's count is a bound in tokens; the tree's own depth (in
+    // The pre-scan's count is a bound in tokens, shown (by a property
+    // test) to hold for code that parses; where error recovery built the
+    // tree, or the bound comes near the limit, the tree's own depth (in
     // nodes, a few per token level) is measured without recursion before
-    // any rule walks it or it is dropped.
+    // any rule walks it or it is dropped. Measuring every file would cost
+    // a walk of every tree.
     let node_limit = nesting::node_limit(limits.max_depth);
-    if nesting::ast_depth(parsed.syntax(), node_limit) > node_limit {
+    let measure = !parsed.errors().is_empty() || bound > limits.max_depth / 4;
+    if measure && nesting::ast_depth(parsed.syntax(), node_limit) > node_limit {
         // The pre-scan's bound was off (error recovery in broken code):
         // measure all of it, to size the stack its drop needs.
         let depth = nesting::ast_depth(parsed.syntax(), u32::MAX);
@@ -666,6 +671,12 @@ mod nesting {
     struct Level {
         chains: [u32; CLASSES],
         longest: [u32; CLASSES],
+        /// Classes whose `chains` entry is not zero.
+        open_chains: u16,
+        /// Classes whose entries have been set in this part (the others
+        /// are zero, whatever the arrays hold): parts end at every comma,
+        /// and most touch two or three classes.
+        used: u16,
         inner: u32,
         deepest: u32,
         /// `lambda`s whose parameters (where commas do not separate
@@ -673,30 +684,48 @@ mod nesting {
         lambdas: u32,
     }
 
+    /// The classes of a mask, as indexes.
+    fn classes(mut mask: u16) -> impl Iterator<Item = usize> {
+        std::iter::from_fn(move || {
+            (mask != 0).then(|| {
+                let class = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                class
+            })
+        })
+    }
+
     impl Level {
         /// Counts a token of class `class`; returns its chain's length.
         fn add(&mut self, class: usize) -> u32 {
-            for looser in class + 1..CLASSES {
+            let bit = 1u16 << class;
+            // The chains of looser classes end here.
+            let looser = self.open_chains & !(bit | (bit - 1));
+            for looser in classes(looser) {
                 self.longest[looser] = self.longest[looser].max(self.chains[looser]);
                 self.chains[looser] = 0;
             }
+            self.open_chains &= !looser;
+            if self.used & bit == 0 {
+                self.used |= bit;
+                self.chains[class] = 0;
+                self.longest[class] = 0;
+            }
+            self.open_chains |= bit;
             self.chains[class] = self.chains[class].saturating_add(1);
             self.chains[class]
         }
 
         fn part(&self) -> u32 {
-            self.chains
-                .iter()
-                .zip(&self.longest)
-                .fold(self.inner, |sum, (chain, longest)| {
-                    sum.saturating_add(*chain.max(longest))
-                })
+            classes(self.used).fold(self.inner, |sum, class| {
+                sum.saturating_add(self.chains[class].max(self.longest[class]))
+            })
         }
 
         fn end_part(&mut self) {
             self.deepest = self.deepest.max(self.part());
-            self.chains = [0; CLASSES];
-            self.longest = [0; CLASSES];
+            self.open_chains = 0;
+            self.used = 0;
             self.inner = 0;
         }
 

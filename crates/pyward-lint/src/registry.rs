@@ -86,6 +86,15 @@ pub enum Check {
     /// A data-flow rule: the walk finds the sinks of this class, the taint
     /// analysis decides which ones untrusted data reaches.
     Flow(crate::taint::SinkClass),
+    /// Every call, with the one check a family of rules shares: families
+    /// whose rules are one table of names (the call blacklist), where one
+    /// lookup per call decides which rule, if any, applies. It runs once
+    /// per call however many of the family's rules are enabled, and
+    /// reports only those that are.
+    SharedCall(&'static CallCheck),
+    /// Every import, with the one check a family shares (the import
+    /// blacklist), as [`Check::SharedCall`].
+    SharedImport(&'static ImportCheck),
 }
 
 /// A check on call expressions.
@@ -129,7 +138,7 @@ macro_rules! declare_rule {
             confidence: $confidence:ident,
             message: $message:expr,
             cwe: $cwe:literal,
-            check: $kind:ident($check:path) $(,)?
+            check: $kind:ident($check:expr) $(,)?
         };
     ) => {
         $(#[doc = $doc])+

@@ -406,8 +406,25 @@ impl Settings {
         exclude: Exclude,
     ) -> Self {
         let mut dispatch = Dispatch::default();
+        // The shared checks already dispatched, by address.
+        let mut shared: Vec<usize> = Vec::new();
+        let mut first = |address: usize| {
+            let new = !shared.contains(&address);
+            shared.push(address);
+            new
+        };
         for &rule in &enabled {
             match rule.check {
+                Check::SharedCall(f) => {
+                    if first(std::ptr::from_ref(f) as usize) {
+                        dispatch.call.push((rule, *f));
+                    }
+                }
+                Check::SharedImport(f) => {
+                    if first(std::ptr::from_ref(f) as usize) {
+                        dispatch.import.push((rule, *f));
+                    }
+                }
                 Check::Call(f) => dispatch.call.push((rule, f)),
                 Check::Stmt(f) => dispatch.stmt.push((rule, f)),
                 Check::Expr(f) => dispatch.expr.push((rule, f)),

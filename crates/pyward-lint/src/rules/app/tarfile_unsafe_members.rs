@@ -51,7 +51,7 @@ crate::declare_rule! {
 fn tarfile_unsafe_members(checker: &mut Checker<'_>, call: &ExprCall) {
     if !checker
         .call_qualified_name(call)
-        .is_some_and(|name| name.last().contains("extractall"))
+        .is_some_and(|name| crate::helpers::name_contains(name.last(), "extractall"))
     {
         return;
     }

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags the ECB cipher mode of `cryptography`.
@@ -35,7 +31,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Use of insecure cipher mode {name}.",
         cwe: "CWE-327",
-        check: Call(cipher_modes_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -43,7 +39,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "cryptography.hazmat.primitives.ciphers.modes.ECB",
 ];
-
-fn cipher_modes_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &CIPHER_MODES);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags broken or weak ciphers: ARC2, ARC4, Blowfish, DES, XOR, CAST5,
@@ -46,7 +42,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Use of insecure cipher {name}. Replace with a known secure cipher such as AES.",
         cwe: "CWE-327",
-        check: Call(ciphers_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -69,7 +65,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "cryptography.hazmat.primitives.ciphers.algorithms.SEED",
     "cryptography.hazmat.primitives.ciphers.algorithms.TripleDES",
 ];
-
-fn ciphers_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &CIPHERS);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags calls to the built-in `eval`.
@@ -44,7 +40,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Use of possibly insecure function - consider using safer ast.literal_eval.",
         cwe: "CWE-78",
-        check: Call(eval_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -52,7 +48,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "eval",
 ];
-
-fn eval_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &EVAL);
-}

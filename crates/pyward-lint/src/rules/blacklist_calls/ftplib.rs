@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags `ftplib.FTP`.
@@ -34,7 +30,7 @@ crate::declare_rule! {
         confidence: High,
         message: "FTP-related functions are being called. FTP is considered insecure. Use SSH/SFTP/SCP or some other encrypted protocol.",
         cwe: "CWE-319",
-        check: Call(ftplib_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -42,7 +38,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "ftplib.FTP",
 ];
-
-fn ftplib_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &FTPLIB);
-}

@@ -79,9 +79,9 @@ fn hashlib(checker: &mut Checker<'_>, call: &ExprCall) {
     let Some(name) = checker.call_qualified_name(call) else {
         return;
     };
-    let parts: Vec<&str> = name.segments().collect();
-    let func = parts.last().copied().unwrap_or("");
-    let message = if parts.contains(&"hashlib") {
+    let func = name.last();
+    let in_module = |module: &str| name.segments().any(|part| part == module);
+    let message = if in_module("hashlib") {
         let used_for_security = keyword_str(call, "usedforsecurity", "True").as_deref() == Some("True");
         if WEAK_HASHES.contains(&func) {
             used_for_security.then(|| {
@@ -102,7 +102,7 @@ fn hashlib(checker: &mut Checker<'_>, call: &ExprCall) {
         } else {
             None
         }
-    } else if parts.contains(&"crypt") && (func == "crypt" || func == "mksalt") {
+    } else if (func == "crypt" || func == "mksalt") && in_module("crypt") {
         let method = if func == "crypt" {
             argument_str(call, 1, "salt")
         } else {

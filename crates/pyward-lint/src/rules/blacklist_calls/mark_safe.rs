@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags Django's `mark_safe`.
@@ -46,7 +42,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Use of mark_safe() may expose cross-site scripting vulnerabilities and should be reviewed.",
         cwe: "CWE-79",
-        check: Call(mark_safe_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -54,7 +50,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "django.utils.safestring.mark_safe",
 ];
-
-fn mark_safe_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MARK_SAFE);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags `marshal.load` and `marshal.loads`.
@@ -45,7 +41,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Deserialization with the marshal module is possibly dangerous.",
         cwe: "CWE-502",
-        check: Call(marshal_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -54,7 +50,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "marshal.load",
     "marshal.loads",
 ];
-
-fn marshal_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MARSHAL);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags MD2, MD4, MD5 and SHA-1 from PyCrypto, PyCryptodome and
@@ -40,7 +36,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Use of insecure MD2, MD4, MD5, or SHA1 hash function.",
         cwe: "CWE-327",
-        check: Call(md5_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -57,7 +53,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "cryptography.hazmat.primitives.hashes.MD5",
     "cryptography.hazmat.primitives.hashes.SHA1",
 ];
-
-fn md5_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MD5);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags `tempfile.mktemp`.
@@ -37,7 +33,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Use of insecure and deprecated function (mktemp).",
         cwe: "CWE-377",
-        check: Call(mktemp_q_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -45,7 +41,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "tempfile.mktemp",
 ];
-
-fn mktemp_q_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &MKTEMP_Q);
-}

@@ -3,7 +3,7 @@
 //! `{name}` in the message replaced by that name). `ENGINE.md` says how to
 //! add a rule.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use ruff_python_ast::ExprCall;
@@ -13,9 +13,6 @@ use crate::checker::{Checker, Issue};
 use crate::registry::Rule;
 use crate::taint::SinkClass;
 use crate::taint::sinks::{Args, select};
-
-/// This family's key for [`Checker::memo_rule`].
-const FAMILY: &str = "blacklist_calls";
 
 crate::rules! {
     pickle::PICKLE,
@@ -87,10 +84,13 @@ static TABLE: &[(&Rule, &[&str])] = &[
 ];
 
 /// Qualified name -> the rule that flags it, for every rule of the table.
-fn index() -> &'static HashMap<&'static str, &'static Rule> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static Rule>> = OnceLock::new();
+///
+/// Fx-hashed: every call of every file is looked up here, and the keys
+/// are this table's own names (input only probes them).
+fn index() -> &'static FxHashMap<&'static str, &'static Rule> {
+    static INDEX: OnceLock<FxHashMap<&'static str, &'static Rule>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index = HashMap::new();
+        let mut index = FxHashMap::default();
         for &(rule, qualnames) in TABLE {
             for &name in qualnames {
                 index.entry(name).or_insert(rule);
@@ -100,14 +100,21 @@ fn index() -> &'static HashMap<&'static str, &'static Rule> {
     })
 }
 
-/// Reports `rule` when `call`'s function resolves to one of its names.
-/// One lookup per call serves every rule of the family.
-fn check_call(checker: &mut Checker<'_>, call: &ExprCall, rule: &'static Rule) {
-    let winner = checker.memo_rule(FAMILY, call.range(), |checker| {
-        let name = checker.call_qualified_name(call)?;
-        index().get(name.as_str()).copied()
-    });
-    if !winner.is_some_and(|w| std::ptr::eq(w, rule)) {
+/// The check every table rule of the family shares ([`Check::SharedCall`]):
+/// the rule whose names the call's function resolves to, reported when it
+/// is enabled.
+///
+/// [`Check::SharedCall`]: crate::registry::Check::SharedCall
+pub(super) static CHECK: crate::registry::CallCheck = check_call;
+
+fn check_call(checker: &mut Checker<'_>, call: &ExprCall) {
+    let Some(&rule) = checker
+        .call_qualified_name(call)
+        .and_then(|name| index().get(name.as_str()))
+    else {
+        return;
+    };
+    if !checker.is_enabled(rule) {
         return;
     }
     let Some(name) = checker.call_qualified_name(call) else {

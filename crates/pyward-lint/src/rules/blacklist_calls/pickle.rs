@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags deserialisation with `pickle` and the modules built on it (`dill`,
@@ -50,7 +46,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Pickle and modules that wrap it can be unsafe when used to deserialize untrusted data, possible security issue.",
         cwe: "CWE-502",
-        check: Call(pickle_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -69,7 +65,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "jsonpickle.unpickler.Unpickler",
     "pandas.read_pickle",
 ];
-
-fn pickle_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &PICKLE);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags the `random` module's generators.
@@ -38,7 +34,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Standard pseudo-random generators are not suitable for security/cryptographic purposes.",
         cwe: "CWE-330",
-        check: Call(random_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -56,7 +52,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "random.sample",
     "random.getrandbits",
 ];
-
-fn random_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &RANDOM);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags `telnetlib.Telnet`.
@@ -34,7 +30,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Telnet-related functions are being called. Telnet is considered insecure. Use SSH or some other encrypted protocol.",
         cwe: "CWE-319",
-        check: Call(telnetlib_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -42,7 +38,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "telnetlib.Telnet",
 ];
-
-fn telnetlib_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &TELNETLIB);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags `ssl._create_unverified_context`.
@@ -35,7 +31,7 @@ crate::declare_rule! {
         confidence: High,
         message: "By default, Python will create a secure, verified ssl context for use in such classes as HTTPSConnection. However, it still allows using an insecure context via the _create_unverified_context that  reverts to the previous behavior that does not validate certificates or perform hostname checks.",
         cwe: "CWE-295",
-        check: Call(unverified_context_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -43,7 +39,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "ssl._create_unverified_context",
 ];
-
-fn unverified_context_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &UNVERIFIED_CONTEXT);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags `urllib.request.urlopen` and its relatives.
@@ -52,7 +48,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Audit url open for permitted schemes. Allowing use of file:/ or custom schemes is often unexpected.",
         cwe: "CWE-22",
-        check: Call(urllib_urlopen_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -67,7 +63,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "six.moves.urllib.request.URLopener",
     "six.moves.urllib.request.FancyURLopener",
 ];
-
-fn urllib_urlopen_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &URLLIB_URLOPEN);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags calls that parse XML with `xml.etree.cElementTree`.
@@ -48,7 +44,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with its defusedxml equivalent function or make sure defusedxml.defuse_stdlib() is called",
         cwe: "CWE-20",
-        check: Call(xml_bad_celementtree_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -59,7 +55,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "xml.etree.cElementTree.fromstring",
     "xml.etree.cElementTree.XMLParser",
 ];
-
-fn xml_bad_celementtree_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_CELEMENTTREE);
-}

@@ -1,7 +1,3 @@
-use ruff_python_ast::ExprCall;
-
-use crate::checker::Checker;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags calls that parse XML with `xml.sax`.
@@ -46,7 +42,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with its defusedxml equivalent function or make sure defusedxml.defuse_stdlib() is called",
         cwe: "CWE-20",
-        check: Call(xml_bad_sax_call),
+        check: SharedCall(&super::CHECK),
     };
 }
 
@@ -56,7 +52,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "xml.sax.parseString",
     "xml.sax.make_parser",
 ];
-
-fn xml_bad_sax_call(checker: &mut Checker<'_>, call: &ExprCall) {
-    super::check_call(checker, call, &XML_BAD_SAX);
-}

@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `ftplib`.
@@ -34,7 +31,7 @@ crate::declare_rule! {
         confidence: High,
         message: "A FTP-related module is being imported.  FTP is considered insecure. Use SSH/SFTP/SCP or some other encrypted protocol.",
         cwe: "CWE-319",
-        check: Import(import_ftplib),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -42,7 +39,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "ftplib",
 ];
-
-fn import_ftplib(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_FTPLIB);
-}

@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of CGI handlers open to httpoxy
@@ -37,7 +34,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Consider possible security implications associated with {name} module.",
         cwe: "CWE-284",
-        check: Import(import_httpoxy),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -47,7 +44,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "twisted.web.twcgi.CGIScript",
     "twisted.web.twcgi.CGIDirectory",
 ];
-
-fn import_httpoxy(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_HTTPOXY);
-}

@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `pickle`, `cPickle`, `dill` and `shelve`.
@@ -35,7 +32,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Consider possible security implications associated with {name} module.",
         cwe: "CWE-502",
-        check: Import(import_pickle),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -46,7 +43,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "dill",
     "shelve",
 ];
-
-fn import_pickle(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_PICKLE);
-}

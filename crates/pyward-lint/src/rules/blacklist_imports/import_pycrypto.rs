@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of PyCrypto's modules (`Crypto.*`).
@@ -36,7 +33,7 @@ crate::declare_rule! {
         confidence: High,
         message: "The pyCrypto library and its module {name} are no longer actively maintained and have been deprecated. Consider using pyca/cryptography library.",
         cwe: "CWE-327",
-        check: Import(import_pycrypto),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -51,7 +48,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "Crypto.Signature",
     "Crypto.Util",
 ];
-
-fn import_pycrypto(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_PYCRYPTO);
-}

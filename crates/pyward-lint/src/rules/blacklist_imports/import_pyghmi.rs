@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `pyghmi`.
@@ -34,7 +31,7 @@ crate::declare_rule! {
         confidence: High,
         message: "An IPMI-related module is being imported. IPMI is considered insecure. Use an encrypted protocol.",
         cwe: "CWE-319",
-        check: Import(import_pyghmi),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -42,7 +39,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "pyghmi",
 ];
-
-fn import_pyghmi(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_PYGHMI);
-}

@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `subprocess`.
@@ -35,7 +32,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Consider possible security implications associated with the subprocess module.",
         cwe: "CWE-78",
-        check: Import(import_subprocess),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -43,7 +40,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "subprocess",
 ];
-
-fn import_subprocess(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_SUBPROCESS);
-}

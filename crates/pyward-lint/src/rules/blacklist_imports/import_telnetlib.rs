@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `telnetlib`.
@@ -34,7 +31,7 @@ crate::declare_rule! {
         confidence: High,
         message: "A telnet-related module is being imported.  Telnet is considered insecure. Use SSH or some other encrypted protocol.",
         cwe: "CWE-319",
-        check: Import(import_telnetlib),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -42,7 +39,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "telnetlib",
 ];
-
-fn import_telnetlib(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_TELNETLIB);
-}

@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `xml.etree.ElementTree` and `xml.etree.cElementTree`.
@@ -36,7 +33,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with the equivalent defusedxml package, or make sure defusedxml.defuse_stdlib() is called.",
         cwe: "CWE-20",
-        check: Import(import_xml_etree),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -45,7 +42,3 @@ pub(super) const QUALNAMES: &[&str] = &[
     "xml.etree.cElementTree",
     "xml.etree.ElementTree",
 ];
-
-fn import_xml_etree(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_XML_ETREE);
-}

@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `xml.sax`.
@@ -35,7 +32,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Replace {name} with the equivalent defusedxml package, or make sure defusedxml.defuse_stdlib() is called.",
         cwe: "CWE-20",
-        check: Import(import_xml_sax),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -43,7 +40,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "xml.sax",
 ];
-
-fn import_xml_sax(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_XML_SAX);
-}

@@ -1,6 +1,3 @@
-use crate::checker::Checker;
-use crate::imports::ImportedModule;
-
 crate::declare_rule! {
     /// ## What it does
     /// Flags imports of `xmlrpc`.
@@ -36,7 +33,7 @@ crate::declare_rule! {
         confidence: High,
         message: "Using {name} to parse untrusted XML data is known to be vulnerable to XML attacks. Use defusedxml.xmlrpc.monkey_patch() function to monkey-patch xmlrpclib and mitigate XML vulnerabilities.",
         cwe: "CWE-20",
-        check: Import(import_xmlrpclib),
+        check: SharedImport(&super::CHECK),
     };
 }
 
@@ -44,7 +41,3 @@ crate::declare_rule! {
 pub(super) const QUALNAMES: &[&str] = &[
     "xmlrpc",
 ];
-
-fn import_xmlrpclib(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
-    super::check_import(checker, import, &IMPORT_XMLRPCLIB);
-}

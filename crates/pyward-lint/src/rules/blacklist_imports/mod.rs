@@ -6,7 +6,7 @@
 //! enabled rule, in id order, that matches one of its names. `ENGINE.md`
 //! says how to add a rule (here also add its arm to `qualnames`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use ruff_text_size::TextRange;
@@ -14,9 +14,6 @@ use ruff_text_size::TextRange;
 use crate::checker::{Checker, Issue};
 use crate::imports::{ImportKind, ImportedModule};
 use crate::registry::Rule;
-
-/// This family's key for [`Checker::memo_rule`].
-const FAMILY: &str = "blacklist_imports";
 
 crate::rules! {
     import_telnetlib::IMPORT_TELNETLIB,
@@ -76,10 +73,13 @@ static TABLE: &[(&Rule, &[&str])] = &[
 ];
 
 /// For calls (compared whole): name -> the first rule that has it.
-fn call_index() -> &'static HashMap<&'static str, &'static Rule> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static Rule>> = OnceLock::new();
+///
+/// Fx-hashed: every call of every file is looked up here, and the keys
+/// are this table's own names (input only probes them).
+fn call_index() -> &'static FxHashMap<&'static str, &'static Rule> {
+    static INDEX: OnceLock<FxHashMap<&'static str, &'static Rule>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index = HashMap::new();
+        let mut index = FxHashMap::default();
         for &(rule, qualnames) in TABLE {
             for &name in qualnames {
                 index.entry(name).or_insert(rule);
@@ -107,14 +107,17 @@ fn winner(checker: &Checker<'_>, import: &ImportedModule<'_>) -> Option<&'static
         .map(|(rule, _)| *rule)
 }
 
-/// Reports `rule` on `import` when it is the first enabled rule of the
-/// family (in id order) that matches; worked out once per statement or
-/// call for the whole family.
-fn check_import(checker: &mut Checker<'_>, import: &ImportedModule<'_>, rule: &'static Rule) {
-    let winner = checker.memo_rule(FAMILY, import.range, |checker| winner(checker, import));
-    if !winner.is_some_and(|w| std::ptr::eq(w, rule)) {
+/// The check every rule of the family shares ([`Check::SharedImport`]):
+/// reports `import` under the first enabled rule of the family (in id
+/// order) that matches.
+///
+/// [`Check::SharedImport`]: crate::registry::Check::SharedImport
+pub(super) static CHECK: crate::registry::ImportCheck = check_import;
+
+fn check_import(checker: &mut Checker<'_>, import: &ImportedModule<'_>) {
+    let Some(rule) = winner(checker, import) else {
         return;
-    }
+    };
     let qualnames = TABLE
         .iter()
         .find(|(r, _)| std::ptr::eq(*r, rule))

@@ -59,13 +59,7 @@ const BIDI_CHARACTERS: [(char, &str); 10] = [
 
 fn trojansource(checker: &mut Checker<'_>, _module: &ModModule) {
     let source = checker.source();
-    // All of them are three bytes in UTF-8 starting with 0xE2; one pass
-    // finds the first, whose line is the one reported.
-    if !source.as_bytes().contains(&0xE2) {
-        return;
-    }
-    let Some(first) = source.find(|c: char| BIDI_CHARACTERS.iter().any(|&(bidi, _)| bidi == c))
-    else {
+    let Some(first) = first_bidi(source.as_bytes()) else {
         return;
     };
     // Lines end at \n, \r\n or \r, as Python's tokenizer sees them (not at
@@ -89,6 +83,19 @@ fn trojansource(checker: &mut Checker<'_>, _module: &ModModule) {
     checker.report_issue(Issue::new(&TROJANSOURCE, range).message(message));
 }
 
+/// Where the first of [`BIDI_CHARACTERS`] starts. All of them are three
+/// bytes in UTF-8 starting with 0xE2, so only those bytes are looked at
+/// (typographic quotes and dashes share the lead byte, and are common in
+/// docstrings).
+fn first_bidi(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(0xE2, bytes).find(|&at| {
+        matches!(
+            bytes.get(at + 1..at + 3),
+            Some([0x80, 0xAA..=0xAE | 0x8F] | [0x81, 0xA6..=0xA9])
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::settings::Settings;
@@ -99,6 +106,16 @@ mod tests {
             .iter()
             .map(|f| f.location.as_ref().unwrap().line)
             .collect()
+    }
+
+    #[test]
+    fn the_byte_search_finds_exactly_the_listed_characters() {
+        for c in '\u{2000}'..='\u{20ff}' {
+            let text = format!("a\u{201c}b{c}");
+            let listed = super::BIDI_CHARACTERS.iter().any(|&(bidi, _)| bidi == c);
+            let found = super::first_bidi(text.as_bytes());
+            assert_eq!(found, listed.then(|| text.len() - c.len_utf8()), "{c:?}");
+        }
     }
 
     #[test]

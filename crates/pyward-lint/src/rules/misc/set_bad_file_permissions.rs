@@ -55,7 +55,7 @@ fn set_bad_file_permissions(checker: &mut Checker<'_>, call: &ExprCall) {
     let Some(name) = checker.call_qualified_name(call) else {
         return;
     };
-    if !name.last().contains("chmod") || call.arguments.args.len() != 2 {
+    if !crate::helpers::name_contains(name.last(), "chmod") || call.arguments.args.len() != 2 {
         return;
     }
     let Some(Value::Int(mode)) = helpers::positional_value(call, 1) else {

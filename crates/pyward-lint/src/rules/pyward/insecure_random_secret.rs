@@ -281,7 +281,7 @@ fn insecure_random_secret(checker: &mut Checker<'_>, call: &ExprCall) {
     };
     if !RANDOM_FUNCTIONS
         .iter()
-        .any(|f| f.rsplit('.').next() == Some(last))
+        .any(|f| f.strip_suffix(last).is_some_and(|rest| rest.ends_with('.')))
     {
         return;
     }
