@@ -174,7 +174,7 @@ mod tests {
             "scanning 4s · code 1200/5000 files · secrets walking"
         );
         assert_eq!(
-            progress_line(&progress.counts(), elapsed, Some(22)),
+            progress_line(&progress.counts(), elapsed, Some(24)),
             "scanning 4s · code 120"
         );
         assert_eq!(
