@@ -19,6 +19,7 @@ pub struct SharedInventory {
     system_root: Option<PathBuf>,
     selection: Selection,
     base: PathBuf,
+    progress: Option<pyward_fs::Progress>,
     read: OnceLock<Inventory>,
 }
 
@@ -41,6 +42,7 @@ impl SharedInventory {
             system_root: request.system_root.clone(),
             selection: request.selection.clone(),
             base: base.to_path_buf(),
+            progress: request.progress.clone(),
             read: OnceLock::new(),
         }
     }
@@ -94,7 +96,11 @@ impl SharedInventory {
     }
 
     fn read_all(&self) -> Inventory {
-        let options = self.selection.options();
+        let options = pyward_inventory::Options {
+            // Counted from the first read, whichever scanner asks.
+            progress: self.progress.as_ref().map(|p| p.task("deps")),
+            ..self.selection.options()
+        };
         let mut inventory = Inventory::default();
         for path in &self.paths {
             if !path.exists() {

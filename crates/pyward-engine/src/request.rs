@@ -50,6 +50,9 @@ pub struct Request {
     pub write_baseline: Option<PathBuf>,
     /// `--vex FILE`: OpenVEX or CycloneDX VEX decisions.
     pub vex: Vec<PathBuf>,
+    /// Where the scanners count the files they found and have done, for
+    /// a progress display; `None` when nobody watches (nothing counted).
+    pub progress: Option<pyward_fs::Progress>,
 }
 
 /// `--only-group`, `--no-dev`, `--python-version`, `--platform`.
@@ -68,6 +71,7 @@ impl Selection {
             platform: self.platform.clone(),
             only_groups: self.only_groups.clone(),
             no_dev: self.no_dev,
+            progress: None,
         }
     }
 }
@@ -86,8 +90,6 @@ pub struct CodeRequest {
     /// `--report-unused-suppressions`: PW001 for comments that silence
     /// nothing.
     pub report_unused_suppressions: bool,
-    /// Told as files are checked (a progress display).
-    pub progress: Option<pyward_lint::Progress>,
 }
 
 /// Command-line options of the secrets scanner.

@@ -11,15 +11,19 @@
 //!   sockets and `/proc`/`/sys` before opening anything.
 //! - [`Tree`]: whether a path resolves inside the scanned tree, for
 //!   includes, configuration files and baselines found in it.
+//! - [`Progress`], [`FileCount`]: how far the scanners have got through
+//!   their files, for a progress display.
 //!
 //! It does not parse what it reads, and never writes.
 
 mod path;
+mod progress;
 mod read;
 mod tree;
 mod walk;
 
 pub use path::{normalize_lexically, relative};
+pub use progress::{FileCount, Progress, TaskCount};
 pub use read::{FileKind, ReadError, check_regular, read, read_head};
 pub use tree::{Tree, contains};
 pub use walk::{IGNORE_FILE_LIMIT, SkipReason, Skipped, Walk, WalkError, WalkedFile, Walker};

@@ -62,8 +62,8 @@ pub(crate) struct Walk {
 
 /// Every dependency file under `root`, by `pyward-fs`'s walker: the
 /// ignore files of the tree and of its own repository count, nothing
-/// above them.
-pub(crate) fn walk(root: &Path) -> Walk {
+/// above them. Each candidate found counts in `progress` once looked at.
+pub(crate) fn walk(root: &Path, progress: Option<&pyward_fs::FileCount>) -> Walk {
     let walked = pyward_fs::Walker::new(root)
         .skip_dir_if(is_skipped_dir)
         .filter(|path, _| Format::discover(path).is_some())
@@ -103,10 +103,19 @@ pub(crate) fn walk(root: &Path) -> Walk {
     }
     // Every `.py` file is a candidate; reading them is most of a walk's
     // time, so it is spread over the cores.
+    if let Some(progress) = progress {
+        progress.found(walk.found.len());
+    }
     walk.found = walk
         .found
         .into_par_iter()
-        .filter(|found| found.format != Format::PEP723_SCRIPT || has_script_block(&found.path))
+        .filter(|found| {
+            let keep = found.format != Format::PEP723_SCRIPT || has_script_block(&found.path);
+            if let Some(progress) = progress {
+                progress.done();
+            }
+            keep
+        })
         .collect();
     walk.found.sort_by(|a, b| a.path.cmp(&b.path));
     walk
@@ -198,7 +207,7 @@ mod tests {
         let project = dir.path().join("project");
         std::fs::create_dir(&project).unwrap();
         std::fs::write(project.join("requirements.txt"), "django==3.0.1\n").unwrap();
-        let found = walk(&project).found;
+        let found = walk(&project, None).found;
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].format, Format::REQUIREMENTS);
     }

@@ -74,6 +74,9 @@ pub struct Options {
     pub only_groups: Vec<String>,
     /// Drop development groups.
     pub no_dev: bool,
+    /// Counts the files a folder's walk found and read (for a progress
+    /// display).
+    pub progress: Option<pyward_fs::FileCount>,
 }
 
 /// Everything read from the inputs of one scan.
@@ -146,7 +149,7 @@ impl Inventory {
 /// relative to `base`.
 pub fn scan_path(path: &Path, base: &Path, options: &Options) -> Inventory {
     let mut inventory = if path.is_dir() {
-        scan_folder(path, base)
+        scan_folder(path, base, options.progress.as_ref())
     } else if path.exists() {
         scan_file(path, base)
     } else {
@@ -361,8 +364,8 @@ fn from_parsed(parsed: Parsed, path: &Path, source: &str) -> Inventory {
 }
 
 /// Every project under a folder.
-fn scan_folder(root: &Path, base: &Path) -> Inventory {
-    let walk = discover::walk(root);
+fn scan_folder(root: &Path, base: &Path, progress: Option<&pyward_fs::FileCount>) -> Inventory {
+    let walk = discover::walk(root, progress);
     let mut inventory = Inventory::default();
     for (path, reason) in walk.unreadable {
         inventory.errors.push(ScanError {

@@ -47,9 +47,7 @@ pub use checker::{Checker, DataDependence, Issue};
 pub use import_index::{ImportIndex, Site, imports_of_paths};
 pub use imports::{ImportKind, ImportedModule, QualifiedName};
 pub use registry::{Check, Rule, all_rules, rule, rule_docs};
-pub use settings::{
-    BanditConfig, CodeConfig, Profile, Progress, Settings, SettingsError, bandit_config,
-};
+pub use settings::{BanditConfig, CodeConfig, Profile, Settings, SettingsError, bandit_config};
 pub use taint::{SinkClass, TaintConfig};
 
 /// What a run found.
@@ -186,12 +184,14 @@ fn check_paths_collecting(
             wanted,
         )
     };
-    let checked = std::sync::atomic::AtomicUsize::new(0);
+    let progress = settings.progress();
+    if let Some(progress) = progress {
+        progress.found(files.len());
+    }
     let check = |entry: (usize, &walk::SourceFile)| -> Result<Checked, ScanError> {
         let outcome = check_one(entry);
-        if let Some(progress) = settings.progress() {
-            let done = checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress.report(done, files.len());
+        if let Some(progress) = progress {
+            progress.done();
         }
         outcome
     };

@@ -287,29 +287,7 @@ pub struct Settings {
     profile: Profile,
     pub(crate) taint: TaintSettings,
     report_unused_suppressions: bool,
-    progress: Option<Progress>,
-}
-
-/// Called as files are checked, with (files checked, files in the walk),
-/// from the analysis threads: for a progress display.
-#[derive(Clone)]
-pub struct Progress(std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
-
-impl Progress {
-    /// A progress callback.
-    pub fn new(report: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
-        Self(std::sync::Arc::new(report))
-    }
-
-    pub(crate) fn report(&self, done: usize, total: usize) {
-        (self.0)(done, total);
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Progress")
-    }
+    progress: Option<pyward_fs::FileCount>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -470,14 +448,15 @@ impl Settings {
         self
     }
 
-    /// The same settings, telling `progress` as files are checked.
+    /// The same settings, counting files found and checked in `progress`
+    /// (for a progress display).
     #[must_use]
-    pub fn with_progress(mut self, progress: Option<Progress>) -> Self {
+    pub fn with_progress(mut self, progress: Option<pyward_fs::FileCount>) -> Self {
         self.progress = progress;
         self
     }
 
-    pub(crate) fn progress(&self) -> Option<&Progress> {
+    pub(crate) fn progress(&self) -> Option<&pyward_fs::FileCount> {
         self.progress.as_ref()
     }
 

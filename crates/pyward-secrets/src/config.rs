@@ -57,6 +57,8 @@ pub struct Settings {
     pub disabled: HashSet<&'static str>,
     /// Secrets listed here are reported under `baselined`, not `findings`.
     pub baseline: Option<Baseline>,
+    /// Counts the files found and scanned (for a progress display).
+    pub progress: Option<pyward_fs::FileCount>,
 }
 
 impl Default for Settings {
@@ -67,6 +69,7 @@ impl Default for Settings {
             exclude: GlobSet::empty(),
             disabled: HashSet::new(),
             baseline: None,
+            progress: None,
         }
     }
 }

@@ -126,8 +126,18 @@ pub fn scan_history(repo: &Path, settings: &Settings) -> Result<SecretsOutcome, 
     let mut results: Vec<(usize, FileResult)> = Vec::with_capacity(sites.len());
     let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
     let mut batch_bytes = 0usize;
+    let progress = settings.progress.as_ref();
+    if let Some(progress) = progress {
+        progress.found(sites.len());
+    }
+    let done = || {
+        if let Some(progress) = progress {
+            progress.done();
+        }
+    };
     for (index, site) in sites.iter().enumerate() {
         let failed = |e: &dyn std::fmt::Display| {
+            done();
             FileResult::Failed(ScanError {
                 path: site.path.clone(),
                 line: None,
@@ -137,15 +147,15 @@ pub fn scan_history(repo: &Path, settings: &Settings) -> Result<SecretsOutcome, 
         // The size from the object's header, before any of it is read: a
         // 1.5 GB blob must never be loaded to learn that it is too big.
         match repository.find_header(site.blob) {
-            Ok(header) if header.size() > max_size => results.push((
-                index,
+            Ok(header) if header.size() > max_size => results.push((index, {
+                done();
                 FileResult::Skipped(Some(format!(
                     "skipped `{}` at {}: {} bytes is over the {max_size} byte limit (`max-file-size`)",
                     site.path,
                     short(&commits[site.commit_index]),
                     header.size()
-                ))),
-            )),
+                )))
+            })),
             Ok(_) => match repository.find_blob(site.blob) {
                 Ok(mut blob) => {
                     batch_bytes += blob.data.len();
@@ -156,11 +166,11 @@ pub fn scan_history(repo: &Path, settings: &Settings) -> Result<SecretsOutcome, 
             Err(e) => results.push((index, failed(&e))),
         }
         if batch_bytes >= BATCH_BYTES || index + 1 == sites.len() {
-            results.par_extend(
-                batch
-                    .par_drain(..)
-                    .map(|(index, data)| (index, scan_bytes(&sites[index].path, &data, settings))),
-            );
+            results.par_extend(batch.par_drain(..).map(|(index, data)| {
+                let result = scan_bytes(&sites[index].path, &data, settings);
+                done();
+                (index, result)
+            }));
             batch_bytes = 0;
         }
     }

@@ -68,10 +68,20 @@ pub fn scan_paths(paths: &[PathBuf], root: &Path, settings: &Settings) -> Secret
             _ => format!("{skipped}; the files it lists are scanned"),
         }));
 
+    let progress = settings.progress.as_ref();
+    if let Some(progress) = progress {
+        progress.found(walk.files.len());
+    }
     let results: Vec<FileResult> = walk
         .files
         .par_iter()
-        .map(|file| scan_file(&file.path, &file.relative, settings))
+        .map(|file| {
+            let result = scan_file(&file.path, &file.relative, settings);
+            if let Some(progress) = progress {
+                progress.done();
+            }
+            result
+        })
         .collect();
     for (file, result) in walk.files.into_iter().zip(results) {
         match result {

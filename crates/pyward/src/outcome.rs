@@ -15,53 +15,70 @@ pub fn run(engine: Engine, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
     if let Some(path) = &args.output {
         output::check_output_path(path, engine.setup())?;
     }
-    let spinner = spinner(args);
+    let spinner = engine.setup().request.progress.clone().map(spinner);
     let outcome = engine.run();
+    // Gone before anything else is printed, the report included.
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
     }
     finish(outcome?, args)
 }
 
-/// The spinner of the run in progress, for [`files_progress`].
-static SPINNER: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
-
-/// The code scanner's progress (files checked of the files walked) shown
-/// beside the spinner, when there is one.
-pub fn files_progress() -> pyward_lint::Progress {
-    pyward_lint::Progress::new(|done, total| {
-        // Every 64 files is often enough for the eye and cheap for a walk
-        // of tens of thousands.
-        if done % 64 != 0 && done != total {
-            return;
-        }
-        if let Some(spinner) = SPINNER.lock().ok().and_then(|s| s.clone()) {
-            spinner.set_message(format!("code: {done}/{total} files"));
-        }
-    })
+/// Where the scanners count their files when a spinner will show them:
+/// standard error is a terminal and `-q` was not given. Otherwise nothing
+/// is counted.
+pub fn progress(args: &ReportArgs) -> Option<pyward_fs::Progress> {
+    (!args.quiet && std::io::stderr().is_terminal()).then(pyward_fs::Progress::new)
 }
 
-/// A spinner with the elapsed time on standard error while the scanners
-/// run (a large tree takes seconds), and the code scanner's count of
-/// files, on a terminal only, never with `-q`. The engine prints nothing
-/// while it runs, so nothing interleaves.
-fn spinner(args: &ReportArgs) -> Option<indicatif::ProgressBar> {
-    if args.quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
+/// A spinner on standard error while the scanners run (a large tree takes
+/// seconds): the elapsed time and each scanner's count of files, as in
+/// `⠋ scanning 4s · code 1200/5000 files · secrets 800/5000 files`, on one
+/// line (cut to the terminal's width), drawn at most ten times a second.
+/// The engine prints nothing while it runs, so nothing interleaves.
+fn spinner(progress: pyward_fs::Progress) -> indicatif::ProgressBar {
     let spinner = indicatif::ProgressBar::with_draw_target(
         None,
         indicatif::ProgressDrawTarget::stderr_with_hz(10),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} scanning {elapsed} {msg}")
+    // The counts are read as the line is drawn: the scanners only add.
+    let line = move |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+        let _ = out.write_str(&progress_line(
+            &progress.counts(),
+            state.elapsed(),
+            terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| usize::from(w.0)),
+        ));
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {line}") {
+        spinner.set_style(style.with_key("line", line));
+    }
+    spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+    spinner
+}
+
+/// The spinner's line after the spinner itself: fits in `width` columns
+/// less the spinner's two.
+fn progress_line(
+    counts: &[pyward_fs::TaskCount],
+    elapsed: std::time::Duration,
+    width: Option<usize>,
+) -> String {
+    use std::fmt::Write;
+    let mut line = format!("scanning {:#}", indicatif::HumanDuration(elapsed));
+    for task in counts {
+        let _ = if task.found == 0 {
+            write!(line, " · {} walking", task.name)
+        } else {
+            write!(line, " · {} {}/{} files", task.name, task.done, task.found)
+        };
+    }
+    // A line longer than the terminal would wrap: cut, as cargo does.
+    if let Some(room) = width.filter(|&w| w > 2).map(|w| w - 2)
+        && let Some((cut, _)) = line.char_indices().nth(room)
     {
-        spinner.set_style(style);
+        line.truncate(cut);
     }
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    if let Ok(mut shared) = SPINNER.lock() {
-        *shared = Some(spinner.clone());
-    }
-    Some(spinner)
+    line
 }
 
 pub fn finish(outcome: Outcome, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
@@ -135,5 +152,34 @@ pub fn render_options(args: &ReportArgs) -> pyward_report::RenderOptions {
         quiet: args.quiet,
         verbose: args.verbose,
         ..pyward_report::RenderOptions::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_line_names_each_scanner_and_fits_the_terminal() {
+        let progress = pyward_fs::Progress::new();
+        let code = progress.task("code");
+        progress.task("secrets");
+        code.found(5000);
+        for _ in 0..1200 {
+            code.done();
+        }
+        let elapsed = std::time::Duration::from_secs(4);
+        assert_eq!(
+            progress_line(&progress.counts(), elapsed, None),
+            "scanning 4s · code 1200/5000 files · secrets walking"
+        );
+        assert_eq!(
+            progress_line(&progress.counts(), elapsed, Some(24)),
+            "scanning 4s · code 120"
+        );
+        assert_eq!(
+            progress_line(&progress.counts(), elapsed, Some(0)),
+            "scanning 4s · code 1200/5000 files · secrets walking"
+        );
     }
 }

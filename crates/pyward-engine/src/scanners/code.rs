@@ -46,7 +46,7 @@ pub(crate) fn prepare(setup: &Setup) -> Result<Box<dyn Scan>, EngineError> {
     );
     let settings = Settings::from_code_config(&code)?
         .with_unused_suppressions(setup.request.code.report_unused_suppressions)
-        .with_progress(setup.request.code.progress.clone());
+        .with_progress(setup.request.progress.as_ref().map(|p| p.task("code")));
     Ok(Box::new(CodeScan {
         paths: setup.paths.clone(),
         base: setup.base.clone(),
@@ -178,7 +178,6 @@ mod tests {
             confidence: None,
             profile: Some(pyward_lint::Profile::Bandit),
             report_unused_suppressions: false,
-            progress: None,
         };
         let mut code = CodeConfig {
             select: Some(vec!["B1".into()]),

@@ -62,7 +62,10 @@ impl SecretsScan {
             baseline: None,
             ..c
         });
-        let settings = Settings::from_config(without_baseline.as_ref(), &setup.base)?;
+        let settings = Settings {
+            progress: setup.request.progress.as_ref().map(|p| p.task("secrets")),
+            ..Settings::from_config(without_baseline.as_ref(), &setup.base)?
+        };
         let history = setup.request.secrets.history;
         if history && setup.paths.len() != 1 {
             return Err(EngineError::Option(

@@ -69,7 +69,6 @@ impl CodeOptions {
             confidence: self.confidence,
             profile: self.profile,
             report_unused_suppressions: self.report_unused_suppressions,
-            progress: Some(crate::outcome::files_progress()),
         };
     }
 }

@@ -93,6 +93,7 @@ impl ReportArgs {
         request.baseline.clone_from(&self.baseline);
         request.write_baseline.clone_from(&self.write_baseline);
         request.vex.clone_from(&self.vex);
+        request.progress = crate::outcome::progress(self);
     }
 }
 

@@ -10,6 +10,7 @@ mod fix;
 mod formats;
 mod hardening;
 mod licenses;
+mod progress;
 mod reach;
 mod rule;
 mod scan;
