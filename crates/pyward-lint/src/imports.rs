@@ -32,6 +32,14 @@ impl QualifiedName {
         self.dotted.split('.')
     }
 
+    /// The first segment: `subprocess`.
+    pub fn first(&self) -> &str {
+        match self.dotted.bytes().position(|b| b == b'.') {
+            Some(dot) => &self.dotted[..dot],
+            None => &self.dotted,
+        }
+    }
+
     /// The last segment: `Popen` (Bandit's `call_function_name`).
     pub fn last(&self) -> &str {
         // By bytes: `rsplit` sets up a searcher, and every call of every

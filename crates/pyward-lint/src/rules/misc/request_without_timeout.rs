@@ -53,7 +53,7 @@ fn request_without_timeout(checker: &mut Checker<'_>, call: &ExprCall) {
     let Some(name) = checker.call_qualified_name(call) else {
         return;
     };
-    let module = name.as_str().split('.').next().unwrap_or("");
+    let module = name.first();
     let function = name.last();
     let is_requests = module == "requests" && HTTP_VERBS.contains(&function);
     let is_httpx = module == "httpx" && (HTTP_VERBS.contains(&function) || HTTPX_ONLY.contains(&function));
