@@ -51,6 +51,15 @@ fn is_skipped_dir(path: &Path) -> bool {
         || path.join("conda-meta").is_dir()
 }
 
+/// The format of `path`, found under `root`: the folders above `root`
+/// do not make a file a dependency file (a project kept in a folder named
+/// `requirements` has other `.txt` files), `root` itself does (`pyward
+/// deps requirements/`).
+fn discover_under(root: &Path, path: &Path) -> Option<Format> {
+    let from = root.parent().unwrap_or(root);
+    Format::discover(path.strip_prefix(from).unwrap_or(path))
+}
+
 /// What a walk found: the dependency files, in a stable order (sorted by
 /// path), and the folders or files it could not read (the scan is then
 /// incomplete, and says so).
@@ -64,9 +73,10 @@ pub(crate) struct Walk {
 /// ignore files of the tree and of its own repository count, nothing
 /// above them. Each candidate found counts in `progress` once looked at.
 pub(crate) fn walk(root: &Path, progress: Option<&pyward_fs::FileCount>) -> Walk {
+    let tree_root = root.to_path_buf();
     let walked = pyward_fs::Walker::new(root)
         .skip_dir_if(is_skipped_dir)
-        .filter(|path, _| Format::discover(path).is_some())
+        .filter(move |path, _| discover_under(&tree_root, path).is_some())
         .report_links(true)
         .walk(&[root.to_path_buf()]);
     let mut walk = Walk::default();
@@ -94,7 +104,7 @@ pub(crate) fn walk(root: &Path, progress: Option<&pyward_fs::FileCount>) -> Walk
     // Symbolic links are never followed, not even to a file inside the
     // tree: what they point at is found at its real place.
     for file in walked.files {
-        if let Some(format) = Format::discover(&file.path) {
+        if let Some(format) = discover_under(root, &file.path) {
             walk.found.push(Found {
                 path: file.path,
                 format,
@@ -210,6 +220,52 @@ mod tests {
         let found = walk(&project, None).found;
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].format, Format::REQUIREMENTS);
+    }
+
+    // Salt 3000 keeps its pip-compile outputs in
+    // `requirements/static/py3.7/linux.txt`: none was found ("no
+    // dependency files found").
+    #[test]
+    fn text_files_anywhere_under_a_requirements_folder_of_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "django==3.0.1\n").unwrap();
+        };
+        write("salt/requirements/static/py3.7/linux.txt");
+        write("salt/requirements/base.txt");
+        write("salt/doc/static/notes.txt");
+        // A project kept in a folder named `requirements`: its other text
+        // files are not requirements files.
+        write("requirements/app/doc/notes.txt");
+        write("requirements/app/requirements.txt");
+        let relative = |root: &Path| -> Vec<String> {
+            walk(root, None)
+                .found
+                .iter()
+                .map(|f| {
+                    let path = f.path.strip_prefix(root).unwrap();
+                    path.to_string_lossy().replace('\\', "/")
+                })
+                .collect()
+        };
+        assert_eq!(
+            relative(&dir.path().join("salt")),
+            [
+                "requirements/base.txt",
+                "requirements/static/py3.7/linux.txt"
+            ]
+        );
+        assert_eq!(
+            relative(&dir.path().join("requirements/app")),
+            ["requirements.txt"]
+        );
+        // The scanned folder itself may be the requirements folder.
+        assert_eq!(
+            relative(&dir.path().join("salt/requirements")),
+            ["base.txt", "static/py3.7/linux.txt"]
+        );
     }
 
     #[test]

@@ -139,8 +139,9 @@ pub enum NamePattern {
         word: &'static str,
         suffix: &'static str,
     },
-    /// Ending in `suffix` inside a folder of this name, ignoring case
-    /// (`requirements/base.txt`).
+    /// Ending in `suffix` anywhere under a folder of this name, ignoring
+    /// case (`requirements/base.txt`, and Salt's
+    /// `requirements/static/py3.7/linux.txt`).
     InFolder {
         folder: &'static str,
         suffix: &'static str,
@@ -148,7 +149,8 @@ pub enum NamePattern {
 }
 
 impl NamePattern {
-    fn matches(self, name: &str, folder: Option<&str>) -> bool {
+    /// `folders`: the names of the folders the file is in, nearest first.
+    fn matches(self, name: &str, folders: &[&str]) -> bool {
         match self {
             Self::Exact(exact) => name == exact,
             Self::Middle { prefix, suffix } => name
@@ -165,7 +167,7 @@ impl NamePattern {
             } => {
                 name.len() > suffix.len()
                     && name.ends_with(suffix)
-                    && folder.is_some_and(|f| f.eq_ignore_ascii_case(wanted))
+                    && folders.iter().any(|f| f.eq_ignore_ascii_case(wanted))
             }
         }
     }
@@ -281,12 +283,13 @@ impl Format {
     }
 
     /// The format of a file found while walking a project folder, from its
-    /// name (and the name of the folder it is in); `None` for files that
-    /// are not dependency files.
+    /// name (and the names of the folders on `path`); `None` for files
+    /// that are not dependency files. The walk passes paths that start at
+    /// the scanned folder, so that folders above it do not count.
     pub fn discover(path: &Path) -> Option<Self> {
-        let (name, folder) = name_and_folder(path)?;
+        let (name, folders) = name_and_folders(path)?;
         registry()
-            .find(|spec| spec.found_as.iter().any(|p| p.matches(name, folder)))
+            .find(|spec| spec.found_as.iter().any(|p| p.matches(name, &folders)))
             .map(Format)
     }
 
@@ -297,9 +300,9 @@ impl Format {
         if let Some(format) = Self::discover(path) {
             return Some(format);
         }
-        let (name, folder) = name_and_folder(path)?;
+        let (name, folders) = name_and_folders(path)?;
         registry()
-            .find(|spec| spec.named_as.iter().any(|p| p.matches(name, folder)))
+            .find(|spec| spec.named_as.iter().any(|p| p.matches(name, &folders)))
             .map(Format)
     }
 
@@ -348,13 +351,16 @@ impl Format {
     }
 }
 
-fn name_and_folder(path: &Path) -> Option<(&str, Option<&str>)> {
+/// A path's file name and the names of the folders on it, nearest first.
+fn name_and_folders(path: &Path) -> Option<(&str, Vec<&str>)> {
     let name = path.file_name()?.to_str()?;
-    let folder = path
+    let folders = path
         .parent()
-        .and_then(Path::file_name)
-        .and_then(|dir| dir.to_str());
-    Some((name, folder))
+        .into_iter()
+        .flat_map(Path::ancestors)
+        .filter_map(|dir| dir.file_name()?.to_str())
+        .collect();
+    Some((name, folders))
 }
 
 #[cfg(test)]
@@ -374,6 +380,10 @@ mod tests {
             ("requirements-dev.txt", Some("requirements")),
             ("dev-requirements.txt", Some("requirements")),
             ("requirements/base.txt", Some("requirements")),
+            // Salt's pip-compile outputs, one folder per Python version.
+            ("requirements/static/py3.7/linux.txt", Some("requirements")),
+            ("Requirements/static/linux.txt", Some("requirements")),
+            ("docs/static/linux.txt", None),
             ("notes.txt", None),
             ("requirements.in", None),
             ("pyproject.toml", Some("pyproject.toml")),

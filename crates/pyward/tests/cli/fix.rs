@@ -297,6 +297,29 @@ fn a_pdm_pyproject() {
     insta::assert_snapshot!(fix_and_check("pdm-app"));
 }
 
+// Real projects' files, as their sdists on PyPI ship them (provenance and
+// licence in each fixture's README.md).
+
+#[test]
+fn salts_pip_compile_output_with_markers() {
+    insta::assert_snapshot!(fix_and_check("salt-3000"));
+}
+
+#[test]
+fn taskgraphs_pip_compile_multi_output_with_hashes() {
+    insta::assert_snapshot!(fix_and_check("taskcluster-taskgraph-3.5.0"));
+}
+
+#[test]
+fn lnbits_poetry_pyproject() {
+    insta::assert_snapshot!(fix_and_check("lnbits-0.10.3.dev1"));
+}
+
+#[test]
+fn home_assistants_pep_621_pyproject() {
+    insta::assert_snapshot!(fix_and_check("homeassistant-2023.1.0"));
+}
+
 #[test]
 fn dry_run_prints_a_diff_and_changes_nothing() {
     let dir = copy_of("poetry-app");
