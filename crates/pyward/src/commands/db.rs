@@ -209,7 +209,7 @@ mod tests {
     use super::*;
 
     fn fixtures() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../pyward-osv/tests/fixtures")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/pyward-osv/tests/fixtures")
     }
 
     fn args(db: &Path, offline: bool) -> DbArgs {

@@ -10,8 +10,8 @@ use serde_json::Value;
 use crate::support::{Pyward, stderr, stdout_json};
 
 fn fixture(name: &str) -> PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/reach")
+    crate::support::repo_root()
+        .join("crates/pyward/tests/fixtures/reach")
         .join(name)
 }
 

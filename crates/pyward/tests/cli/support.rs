@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-/// The repository's root (for `examples/`).
+/// The repository's root (for `examples/`), which holds the manifest of
+/// the `pyward` package.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 pub fn example_app() -> PathBuf {
