@@ -64,7 +64,8 @@ pub struct VulnerabilityDetail {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reached_at: Vec<RelatedLocation>,
     /// The affected modules and functions the advisory names (OSV
-    /// `affected[].ecosystem_specific.imports`: `yaml.load`).
+    /// `affected[].ecosystem_specific.imports`, or GitHub's vulnerable
+    /// functions in `affected_functions`: `yaml.load`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affected_imports: Vec<String>,
     /// The affected ranges, typed, for `fix` and the gateway.

@@ -36,7 +36,7 @@ pub const MAX_HEADLINE_BYTES: usize = 400;
 pub const MAX_DOWNLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// Affected modules and functions kept of one `affected` entry's
-/// `ecosystem_specific.imports`.
+/// `ecosystem_specific.imports` and `affected_functions`.
 pub const MAX_IMPORTS: usize = 64;
 
 /// The longest affected module or function name kept.

@@ -60,7 +60,7 @@ pub struct VulnerabilityMatch {
     /// (package, version), in input order.
     pub stated_by: Vec<usize>,
     /// The affected modules and functions the group's records name
-    /// (`ecosystem_specific.imports`), sorted, deduplicated.
+    /// (`ecosystem_specific.imports`, `affected_functions`), sorted, deduplicated.
     pub imports: Vec<String>,
     /// How many advisory records the group merges (the same flaw under a
     /// PYSEC, a GHSA and a CVE record is 3): the raw matches a scanner

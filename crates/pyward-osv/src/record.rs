@@ -67,9 +67,11 @@ pub struct Affected {
     /// CVSS vectors given for this package only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub severity: Vec<SeverityVector>,
-    /// The modules and functions the flaw is in, from
-    /// `ecosystem_specific.imports` (`yaml.load`, or `yaml` for the whole
-    /// module), for reachability; at most [`crate::limits::MAX_IMPORTS`].
+    /// The modules and functions the flaw is in (`yaml.load`, or `yaml`
+    /// for the whole module), for reachability: from
+    /// `ecosystem_specific.imports` (the PyPA database's field) and
+    /// `ecosystem_specific.affected_functions` (GitHub's vulnerable
+    /// functions); at most [`crate::limits::MAX_IMPORTS`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub imports: Vec<String>,
 }
@@ -179,7 +181,7 @@ pub struct AdvisoryDisplay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<CvssScore>,
     /// The affected modules and functions its entries name
-    /// (`ecosystem_specific.imports`), for reachability.
+    /// (`ecosystem_specific.imports`, `affected_functions`), for reachability.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub imports: Vec<String>,
 }
@@ -351,13 +353,19 @@ struct RawAffected {
     ecosystem_specific: Option<RawEcosystemSpecific>,
 }
 
-/// An entry's `ecosystem_specific`: `imports` names the affected modules
-/// and functions, as strings (`yaml.load`) or as Go's vulnerability
-/// database writes them (`{"path": "yaml", "symbols": ["load"]}`).
+/// An entry's `ecosystem_specific`, naming the affected modules and
+/// functions. `imports` is written three ways: as strings (`yaml.load`,
+/// or `PIL:ImageFont` with the attribute after a colon), as the PyPA
+/// database documents it (`{"attribute": "ImageFont", "modules": ["PIL"]}`,
+/// one name per module), and as Go's vulnerability database writes it
+/// (`{"path": "yaml", "symbols": ["load"]}`). GitHub's advisories give
+/// their vulnerable functions as `affected_functions`, a list of strings.
 #[derive(Deserialize)]
 struct RawEcosystemSpecific {
     #[serde(default)]
     imports: Option<serde_json::Value>,
+    #[serde(default)]
+    affected_functions: Option<serde_json::Value>,
 }
 
 /// An entry's `database_specific`: malicious-package reports give
@@ -448,7 +456,9 @@ fn collect_cwes(value: &serde_json::Value, into: &mut Vec<String>) {
 /// [`crate::limits::MAX_IMPORTS`] of them; anything else is left out.
 fn collect_imports(value: &serde_json::Value, into: &mut Vec<String>) {
     use crate::limits::{MAX_IMPORT_NAME_BYTES, MAX_IMPORTS};
-    let mut push = |name: String| {
+    use serde_json::Value;
+    let mut push = |name: &str| {
+        let name = name.trim();
         let dotted = !name.is_empty()
             && name.len() <= MAX_IMPORT_NAME_BYTES
             && name.split('.').all(|part| {
@@ -457,34 +467,46 @@ fn collect_imports(value: &serde_json::Value, into: &mut Vec<String>) {
                     .is_some_and(|c| c.is_alphabetic() || c == '_')
                     && part.chars().all(|c| c.is_alphanumeric() || c == '_')
             });
-        if dotted && into.len() < MAX_IMPORTS && !into.contains(&name) {
-            into.push(name);
+        if dotted && into.len() < MAX_IMPORTS && !into.iter().any(|kept| kept == name) {
+            into.push(name.to_string());
         }
     };
+    // `module.attribute`, or the module alone when no attribute is given.
+    let mut push_in = |module: &str, attribute: Option<&str>| match attribute {
+        Some(attribute) => push(&format!("{}.{}", module.trim(), attribute.trim())),
+        None => push(module),
+    };
+    fn strings(value: Option<&Value>) -> Vec<&str> {
+        match value {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(one)) => vec![one.as_str()],
+            _ => Vec::new(),
+        }
+    }
     let items = match value {
-        serde_json::Value::Array(items) => items.as_slice(),
+        Value::Array(items) => items.as_slice(),
         one => std::slice::from_ref(one),
     };
     for item in items {
         match item {
-            serde_json::Value::String(name) => push(name.trim().to_string()),
-            serde_json::Value::Object(object) => {
-                let Some(serde_json::Value::String(path)) = object.get("path") else {
-                    continue;
-                };
-                let path = path.trim();
-                let symbols: Vec<&str> = match object.get("symbols") {
-                    Some(serde_json::Value::Array(symbols)) => symbols
-                        .iter()
-                        .filter_map(serde_json::Value::as_str)
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                if symbols.is_empty() {
-                    push(path.to_string());
-                }
-                for symbol in symbols {
-                    push(format!("{path}.{}", symbol.trim()));
+            Value::String(name) => match name.split_once(':') {
+                Some((module, attribute)) => push_in(module, Some(attribute)),
+                None => push_in(name, None),
+            },
+            Value::Object(object) => {
+                if let Some(Value::String(path)) = object.get("path") {
+                    let symbols = strings(object.get("symbols"));
+                    if symbols.is_empty() {
+                        push_in(path, None);
+                    }
+                    for symbol in symbols {
+                        push_in(path, Some(symbol));
+                    }
+                } else {
+                    let attribute = object.get("attribute").and_then(Value::as_str);
+                    for module in strings(object.get("modules")) {
+                        push_in(module, attribute);
+                    }
                 }
             }
             _ => {}
@@ -546,12 +568,13 @@ impl RawRecord {
                 collect_cwes(value, &mut cwes);
             }
             let mut imports = Vec::new();
-            if let Some(value) = entry
-                .ecosystem_specific
-                .as_ref()
-                .and_then(|e| e.imports.as_ref())
-            {
-                collect_imports(value, &mut imports);
+            if let Some(specific) = &entry.ecosystem_specific {
+                for value in [&specific.imports, &specific.affected_functions]
+                    .into_iter()
+                    .flatten()
+                {
+                    collect_imports(value, &mut imports);
+                }
             }
             affected.push(Affected {
                 package: PackageName::new(&package.name),
@@ -644,6 +667,24 @@ mod tests {
         assert!(a.affected[1].imports.is_empty());
         let display = crate::build::display_of(&a);
         assert_eq!(display.imports.len(), 4);
+        // The PyPA database's documented forms, and GitHub's field.
+        let json = br#"{"id":"GHSA-1","affected":[{"package":{"ecosystem":"PyPI","name":"Pillow"},
+            "ecosystem_specific":{
+                "imports":["PIL:ImageFont", "PIL:", ":x",
+                    {"attribute":"JSONField","modules":["django.db.models","django.db.models.fields.json"]},
+                    {"modules":["PIL.ImageMath"]}, {"attribute":"x"}, {"attribute":"ImageFont","modules":["PIL"]}],
+                "affected_functions":["PIL.Image.open", "PIL.ImageFont", "PIL.Image.open()"]}}]}"#;
+        let a = advisory(parse_json(json).unwrap());
+        assert_eq!(
+            a.affected[0].imports,
+            [
+                "PIL.ImageFont",
+                "django.db.models.JSONField",
+                "django.db.models.fields.json.JSONField",
+                "PIL.ImageMath",
+                "PIL.Image.open"
+            ]
+        );
         let many: Vec<String> = (0..500).map(|i| format!("\"m{i}\"")).collect();
         let json = format!(
             r#"{{"id":"PYSEC-2","affected":[{{"package":{{"ecosystem":"PyPI","name":"a"}},"ecosystem_specific":{{"imports":[{}]}}}}]}}"#,

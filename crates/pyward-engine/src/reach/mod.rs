@@ -2,7 +2,8 @@
 //! dependency. A vulnerability finding on a direct dependency that no
 //! first-party module imports is marked `reachable: false`; when the
 //! advisory names the affected modules or functions (OSV
-//! `ecosystem_specific.imports`), one whose package is imported but
+//! `ecosystem_specific.imports`, GitHub's `affected_functions`), one
+//! whose package is imported but
 //! whose named functions nothing calls is too. Where code imports or calls
 //! it is named (`reached_at`).
 //!

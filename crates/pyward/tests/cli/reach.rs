@@ -191,8 +191,9 @@ fn the_text_report_says_what_is_unreachable() {
     );
 }
 
-/// Advisories that name the affected functions: one the project calls
-/// (the call site named), one it does not.
+/// Advisories that name the affected functions, in each way records
+/// write them: ones the project calls (the call site named), ones it
+/// does not.
 #[test]
 fn named_functions_are_checked_against_the_calls() {
     let pyward = Pyward::new();
@@ -236,6 +237,23 @@ fn named_functions_are_checked_against_the_calls() {
     assert_eq!(call["line"], 4);
     assert_eq!(call["column"], 1);
     assert_eq!(call["message"], "uses `demo_pkg.parser.parse`");
+    // The PyPA database's `{"attribute", "modules"}`: one name per module.
+    let pypa = by_id("PYSEC-2099-9");
+    assert_eq!(pypa["reachable"], false, "{pypa}");
+    assert_eq!(
+        pypa["affected_imports"],
+        serde_json::json!(["demo_pkg.dump", "demo_pkg.writer.dump"])
+    );
+    // GitHub's vulnerable functions (`affected_functions`).
+    let github = by_id("GHSA-9999-cfgh-jmpq");
+    assert_eq!(github["reachable"], true, "{github}");
+    assert_eq!(github["affected_imports"][0], "demo_pkg.safe_load");
+    let call = &github["reached_at"][1];
+    assert_eq!(
+        (&call["path"], &call["line"]),
+        (&"main.py".into(), &5.into())
+    );
+    assert_eq!(call["message"], "uses `demo_pkg.safe_load`");
 }
 
 /// A plain audit of requirements alone (no Python code) judges nothing.
