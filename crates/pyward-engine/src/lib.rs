@@ -265,7 +265,7 @@ impl Engine {
             noise.step(&report, "baseline");
         }
         noise.finish(&mut report);
-        messages.extend(fixable_note(&report).map(Message::note));
+        messages.extend(fixable_note(&report, &setup.fix_command()).map(Message::note));
         sort_findings(&mut report.findings);
         sort_findings(&mut report.ignored);
         report.rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -357,8 +357,9 @@ fn vulnerabilities(report: &Report) -> usize {
 }
 
 /// The note saying how many vulnerable pins have a fixed release above
-/// them, and that `pyward fix` moves them; `None` when none has.
-pub fn fixable_note(report: &Report) -> Option<String> {
+/// them, and that `fix_command` ([`Setup::fix_command`]) moves them;
+/// `None` when none has.
+pub fn fixable_note(report: &Report, fix_command: &str) -> Option<String> {
     use std::str::FromStr;
     let mut fixable: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
     for finding in &report.findings {
@@ -380,8 +381,12 @@ pub fn fixable_note(report: &Report) -> Option<String> {
     }
     match fixable.len() {
         0 => None,
-        1 => Some("1 vulnerable pin can be upgraded to a fixed release: run `pyward fix` (`--dry-run` shows the change first)".to_string()),
-        n => Some(format!("{n} vulnerable pins can be upgraded to a fixed release: run `pyward fix` (`--dry-run` shows the changes first)")),
+        1 => Some(format!(
+            "1 vulnerable pin can be upgraded to a fixed release: run `{fix_command}` (`--dry-run` shows the change first)"
+        )),
+        n => Some(format!(
+            "{n} vulnerable pins can be upgraded to a fixed release: run `{fix_command}` (`--dry-run` shows the changes first)"
+        )),
     }
 }
 

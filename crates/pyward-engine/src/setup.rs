@@ -96,6 +96,28 @@ impl Setup {
         }
     }
 
+    /// `pyward fix` for what this run scanned, as the user would type it
+    /// (`pyward fix requirements/base.txt`; no path for the current
+    /// folder).
+    pub fn fix_command(&self) -> String {
+        let targets: Vec<&PathBuf> = self
+            .paths
+            .iter()
+            .chain(&self.request.requirements)
+            .collect();
+        let mut line = "pyward fix".to_string();
+        if let [only] = targets.as_slice()
+            && only.as_path() == Path::new(".")
+        {
+            return line;
+        }
+        for target in targets {
+            line.push(' ');
+            line.push_str(&pyward_model::shell::word(&target.to_string_lossy()));
+        }
+        line
+    }
+
     /// The folder paths in the configuration are relative to.
     pub fn config_folder(&self) -> PathBuf {
         self.config.folder_or(&self.base)

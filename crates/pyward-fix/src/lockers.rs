@@ -123,7 +123,7 @@ impl LockCommand {
         let mut line = program.to_string();
         for arg in &self.args {
             line.push(' ');
-            line.push_str(&shell_quoted(arg));
+            line.push_str(&pyward_model::shell::word(arg));
         }
         Some(line)
     }
@@ -155,16 +155,6 @@ impl LockCommand {
             }
             Err(e) => LockRun::CannotStart(e.to_string()),
         }
-    }
-}
-
-/// A shell word for `arg`: as it is when it needs no quoting.
-fn shell_quoted(arg: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.=+/:@,".contains(c);
-    if !arg.is_empty() && arg.chars().all(plain) {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', r"'\''"))
     }
 }
 
@@ -261,13 +251,6 @@ mod tests {
         let command = LockCommand::new(&lock("poetry.lock", "app/poetry.lock"), &both);
         assert_eq!(command.folder, Path::new("/project/app"));
         assert_eq!(command.moves, ["django==3.2.25", "jinja2==3.1.4"]);
-    }
-
-    #[test]
-    fn arguments_that_need_it_are_quoted() {
-        assert_eq!(shell_quoted("django==3.2.25"), "django==3.2.25");
-        assert_eq!(shell_quoted("a b"), "'a b'");
-        assert_eq!(shell_quoted("it's"), r"'it'\''s'");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod package_name;
 mod report;
 mod rule;
 mod severity;
+pub mod shell;
 mod upgrade;
 
 pub use dependency::{

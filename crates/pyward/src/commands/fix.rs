@@ -11,12 +11,13 @@
 //! file could not be written.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Args;
 use pyward_engine::{Engine, Level, Request, ScannerId};
 use pyward_fix::{ApplyError, Limit, LockRun, Project, ReleaseSource};
+use pyward_model::ScanRoot;
 
 use crate::cli::DbArgs;
 use crate::exit::ExitStatus;
@@ -90,9 +91,14 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let engine = Engine::new(request, &[ScannerId::Deps])?;
     let inventory = Arc::clone(&engine.setup().inventory);
     let roots = roots(&engine.setup().paths);
+    // Files are named as the user would type them, so that the diff
+    // applies with `git apply` from where pyward ran.
+    let root = engine.setup().root.clone();
+    let shown = |source: &str| root.display_path(source);
+    let fix_command = engine.setup().fix_command();
     let outcome = engine.run()?;
     // The scan's "run `pyward fix`" note is what this command does.
-    let fixable_note = pyward_engine::fixable_note(&outcome.report);
+    let fixable_note = pyward_engine::fixable_note(&outcome.report, &fix_command);
     for message in &outcome.messages {
         if Some(&message.text) != fixable_note.as_ref() {
             output::message(message.level, &message.text);
@@ -154,12 +160,16 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             Ok(()) => {
                 changed_files += 1;
                 if args.dry_run {
-                    write!(out, "{}", pyward_fix::unified_diff(change))?;
+                    write!(
+                        out,
+                        "{}",
+                        pyward_fix::unified_diff(change, &diff_name(&change.source, &root))
+                    )?;
                 }
                 for edit in &change.edits {
                     let place = match edit.line {
-                        Some(line) => format!("{}:{line}", change.source),
-                        None => change.source.clone(),
+                        Some(line) => format!("{}:{line}", shown(&change.source)),
+                        None => shown(&change.source),
                     };
                     writeln!(
                         out,
@@ -184,7 +194,7 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 remaining = true;
                 output::message(
                     Level::Error,
-                    &format!("{}: left untouched: {why}", change.source),
+                    &format!("{}: left untouched: {why}", shown(&change.source)),
                 );
             }
             Err(ApplyError::Write(why)) => {
@@ -195,8 +205,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     }
     for skipped in &changes.not_edited {
         let place = match skipped.line {
-            Some(line) => format!("{}:{line}", skipped.source),
-            None => skipped.source.clone(),
+            Some(line) => format!("{}:{line}", shown(&skipped.source)),
+            None => shown(&skipped.source),
         };
         writeln!(
             out,
@@ -208,8 +218,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         writeln!(out, "not fixable:")?;
         for unfixable in &plan.unfixable {
             let place = match (&unfixable.source, unfixable.line) {
-                (Some(source), Some(line)) => format!(" ({source}:{line})"),
-                (Some(source), None) => format!(" ({source})"),
+                (Some(source), Some(line)) => format!(" ({}:{line})", shown(source)),
+                (Some(source), None) => format!(" ({})", shown(source)),
                 _ => String::new(),
             };
             writeln!(
@@ -231,18 +241,18 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             writeln!(
                 out,
                 "  {}: regenerate it with the tool that wrote it ({})",
-                lock.lockfile,
+                shown(&lock.lockfile),
                 lock.moves.join(", ")
             )?;
             continue;
         };
-        writeln!(out, "  {}: {line}", lock.lockfile)?;
+        writeln!(out, "  {}: {line}", shown(&lock.lockfile))?;
         if !args.run_lockers {
             remaining = true;
             continue;
         }
         match lock.run() {
-            LockRun::Succeeded => writeln!(out, "  {}: updated", lock.lockfile)?,
+            LockRun::Succeeded => writeln!(out, "  {}: updated", shown(&lock.lockfile))?,
             LockRun::Failed {
                 status,
                 output: text,
@@ -308,6 +318,18 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// A file as a diff header names it: as the user would type it, unless
+/// that is an absolute path (`patch` refuses those), then relative to
+/// the scanned tree.
+fn diff_name(source: &str, root: &ScanRoot) -> String {
+    let shown = root.display_path(source);
+    if Path::new(&shown).is_absolute() {
+        source.to_string()
+    } else {
+        shown
+    }
 }
 
 /// The folders files found beside the named ones must stay in: each

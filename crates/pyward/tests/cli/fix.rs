@@ -335,6 +335,61 @@ fn dry_run_prints_a_diff_and_changes_nothing() {
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
 }
 
+/// A file named inside a folder: the diff names it from where pyward
+/// ran, so `git apply` there applies it, and the scan's note gives the
+/// command with the path.
+#[test]
+fn a_named_file_is_shown_as_typed_and_its_diff_applies() {
+    let dir = project(&[("requirements/base.txt", "django==3.0.1  # web\n")]);
+    let output = Pyward::new()
+        .cmd()
+        .current_dir(dir.path())
+        .args(["fix", "--offline", "--dry-run", "requirements/base.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let diff = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        diff.starts_with("--- a/requirements/base.txt\n+++ b/requirements/base.txt\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("would change requirements/base.txt:1: django 3.0.1 → 3.1."),
+        "{diff}"
+    );
+    let patch: String = diff
+        .lines()
+        .take_while(|l| !l.starts_with("would "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut apply = std::process::Command::new("git")
+        .arg("apply")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git is installed");
+    std::io::Write::write_all(apply.stdin.as_mut().unwrap(), patch.as_bytes()).unwrap();
+    assert!(apply.wait().unwrap().success());
+    let fixed = std::fs::read_to_string(dir.path().join("requirements/base.txt")).unwrap();
+    assert!(
+        fixed.starts_with("django==3.1.") && fixed.ends_with("  # web\n"),
+        "{fixed}"
+    );
+
+    std::fs::write(dir.path().join("requirements/base.txt"), "django==3.0.1\n").unwrap();
+    let scan = Pyward::new()
+        .cmd()
+        .current_dir(dir.path())
+        .args(["deps", "--offline", "-q", "requirements/base.txt"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&scan).contains("run `pyward fix requirements/base.txt`"),
+        "{}",
+        stderr(&scan)
+    );
+}
+
 #[test]
 fn the_limit_decides_how_far_a_pin_moves() {
     let dir = project(&[("requirements.txt", "django==3.0.1\n")]);
