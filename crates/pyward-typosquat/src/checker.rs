@@ -11,7 +11,7 @@ use crate::index::DeletionIndex;
 use crate::rules::{
     AFFIX_MIN_LEN, FIRST_CHAR_EDIT_MIN_LEN, GENERIC_EDIT_MIN_LEN, LOOK_MIN_LEN, MAX_COMPARED_LEN,
     ONE_EDIT_MIN_LEN, PREFIXES, SHORT_SEGMENT_LEN, STRONG_GAP, SUFFIXES, TWO_EDIT_MIN_LEN,
-    WEAK_GAP,
+    TWO_EDIT_SHORT_SEGMENT_LEN, WEAK_GAP,
 };
 use crate::technique::{Affix, AffixPosition, Technique};
 
@@ -352,7 +352,7 @@ impl Checker {
             let allowed = weak
                 && popular.len() >= TWO_EDIT_MIN_LEN
                 && first_char_kept
-                && !differs_in_short_segment(candidate, popular);
+                && !differs_in_short_segment(candidate, popular, TWO_EDIT_SHORT_SEGMENT_LEN);
             return allowed.then_some(Technique::Edit { distance: 2 });
         }
         if distance != 1 {
@@ -379,7 +379,8 @@ impl Checker {
                 let version_digit = from.is_ascii_digit()
                     && to.is_ascii_digit()
                     && popular.get(at + 1).is_none_or(|next| *next == '-');
-                if version_digit || differs_in_short_segment(candidate, popular) {
+                if version_digit || differs_in_short_segment(candidate, popular, SHORT_SEGMENT_LEN)
+                {
                     // `pyqt5`/`pyqt6` is a version; `pytest-cov`/`pytest-cox`
                     // a family of plugins.
                     return None;
@@ -505,9 +506,9 @@ fn hash_chars(chars: impl Iterator<Item = char>) -> u64 {
     hasher.finish()
 }
 
-/// Whether the two names differ only inside one short segment of a name
-/// made of several (`pytest-cov` / `pytest-cox`).
-fn differs_in_short_segment(candidate: &[char], popular: &[char]) -> bool {
+/// Whether the two names differ only inside one segment shorter than
+/// `short` of a name made of several (`pytest-cov` / `pytest-cox`).
+fn differs_in_short_segment(candidate: &[char], popular: &[char], short: usize) -> bool {
     if !popular.contains(&'-') {
         return false;
     }
@@ -536,7 +537,7 @@ fn differs_in_short_segment(candidate: &[char], popular: &[char]) -> bool {
         .position(|c| *c == '-')
         .map_or(popular.len(), |i| end.max(start) + i);
     let segment = &popular[segment_start..segment_end];
-    !segment.contains(&'-') && segment.len() < SHORT_SEGMENT_LEN
+    !segment.contains(&'-') && segment.len() < short
 }
 
 #[cfg(test)]
@@ -549,23 +550,19 @@ mod tests {
 
     #[test]
     fn short_segments_of_plugin_families() {
-        assert!(differs_in_short_segment(
-            &chars("pytest-cox"),
-            &chars("pytest-cov")
-        ));
-        assert!(differs_in_short_segment(
-            &chars("django-cms"),
-            &chars("django-csp")
-        ));
-        assert!(!differs_in_short_segment(
-            &chars("pytest-xdsit"),
-            &chars("pytest-xdist")
-        ));
-        assert!(!differs_in_short_segment(&chars("flsak"), &chars("flask")));
+        let short =
+            |a: &str, b: &str| differs_in_short_segment(&chars(a), &chars(b), SHORT_SEGMENT_LEN);
+        assert!(short("pytest-cox", "pytest-cov"));
+        assert!(short("django-cms", "django-csp"));
+        assert!(!short("pytest-xdsit", "pytest-xdist"));
+        assert!(!short("flsak", "flask"));
         // The edit crosses a separator: not inside one segment.
-        assert!(!differs_in_short_segment(
-            &chars("requ-sts"),
-            &chars("requests")
-        ));
+        assert!(!short("requ-sts", "requests"));
+        // Two edits rewrite a word of up to seven letters.
+        let two = |a: &str, b: &str| {
+            differs_in_short_segment(&chars(a), &chars(b), TWO_EDIT_SHORT_SEGMENT_LEN)
+        };
+        assert!(two("pytest-salt", "pytest-split"));
+        assert!(!two("requests-oathlb", "requests-oauthlib"));
     }
 }

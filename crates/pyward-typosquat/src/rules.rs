@@ -40,6 +40,11 @@ pub(crate) const AFFIX_MIN_LEN: usize = 5;
 /// are named, not a typo.
 pub(crate) const SHORT_SEGMENT_LEN: usize = 5;
 
+/// As [`SHORT_SEGMENT_LEN`], for two edits: two changes inside a segment
+/// of fewer characters than this rewrite a word rather than mistype it
+/// (`pytest-salt` and `pytest-split`, both real).
+pub(crate) const TWO_EDIT_SHORT_SEGMENT_LEN: usize = 8;
+
 /// Names longer than this (in characters) are only looked up, never
 /// compared by edit distance: real package names are far shorter, and the
 /// bound keeps the work per name small whatever the input.

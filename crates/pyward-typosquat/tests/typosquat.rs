@@ -146,6 +146,8 @@ fn false_alarm_shapes_the_rules_exclude() {
         // Plugin families: a short distinguishing word.
         "pytest-cox",
         "django-csp2",
+        // Two letters of a short word: another word (SaltStack's plugin).
+        "pytest-salt",
         // Type stubs and stub-only packages of popular projects.
         "types-flask-cors",
         "colorama-stubs",
