@@ -24,6 +24,9 @@ const MAX_AGE_SECONDS: i64 = 24 * 60 * 60;
 pub struct DbRequest {
     pub path: Option<PathBuf>,
     pub offline: bool,
+    /// A download bar on standard error while a stale database is
+    /// refreshed (the caller knows whether it is a terminal and `-q`).
+    pub progress: bool,
 }
 
 /// Where the database lives: `--db`/`PYWARD_DB`, else the cache folder.
@@ -80,7 +83,7 @@ pub fn open(args: &DbRequest, warnings: &mut Vec<String>) -> Result<Database, En
         .unwrap_or(MAX_AGE_SECONDS);
     let url_override = std::env::var("PYWARD_DB_URL").ok();
     match stale_source(&database, max_age, url_override.as_deref()) {
-        Some(url) => Ok(refresh(database, &path, &url, warnings)),
+        Some(url) => Ok(refresh(database, &path, &url, args.progress, warnings)),
         None => Ok(database),
     }
 }
@@ -134,11 +137,16 @@ fn stale_source(database: &Database, max_age: i64, url_override: Option<&str>) -
 }
 
 #[cfg(feature = "fetch")]
-fn refresh(old: Database, path: &Path, url: &str, warnings: &mut Vec<String>) -> Database {
-    use std::io::IsTerminal;
+fn refresh(
+    old: Database,
+    path: &Path,
+    url: &str,
+    progress: bool,
+    warnings: &mut Vec<String>,
+) -> Database {
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(120),
-        progress: std::io::stderr().is_terminal(),
+        progress,
         ..pyward_osv::FetchOptions::default()
     };
     let mut failed = |cause: &dyn std::fmt::Display, old: &Database| {
@@ -163,7 +171,13 @@ fn refresh(old: Database, path: &Path, url: &str, warnings: &mut Vec<String>) ->
 }
 
 #[cfg(not(feature = "fetch"))]
-fn refresh(old: Database, _path: &Path, _url: &str, warnings: &mut Vec<String>) -> Database {
+fn refresh(
+    old: Database,
+    _path: &Path,
+    _url: &str,
+    _progress: bool,
+    warnings: &mut Vec<String>,
+) -> Database {
     warnings.push(format!(
         "the vulnerability database was built {} and this pyward cannot download (built without `fetch`)",
         old.info().built
@@ -269,12 +283,12 @@ mod tests {
         assert_eq!(old.info().advisories, 6);
 
         let mut warnings = Vec::new();
-        let kept = refresh(old, &path, &url, &mut warnings);
+        let kept = refresh(old, &path, &url, false, &mut warnings);
         assert!(warnings[0].contains("could not refresh"), "{warnings:?}");
         assert_eq!(kept.info().advisories, 6, "the old database is kept");
         assert_eq!(kept.info().built, "2020-01-01T00:00:00Z");
 
-        let fresh = refresh(kept, &path, &url, &mut warnings);
+        let fresh = refresh(kept, &path, &url, false, &mut warnings);
         assert_eq!(fresh.info().advisories, 2);
         assert_eq!(fresh.info().source, url);
         assert!(fresh.age_seconds().unwrap() < 3600);
@@ -285,6 +299,7 @@ mod tests {
         let args = DbRequest {
             path: Some(PathBuf::from("/nonexistent/osv.db")),
             offline: true,
+            progress: false,
         };
         let err = open(&args, &mut Vec::new()).unwrap_err().to_string();
         assert!(err.contains("does not exist"), "{err}");

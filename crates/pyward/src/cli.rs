@@ -169,9 +169,11 @@ pub struct DbArgs {
 
 impl DbArgs {
     pub fn request(&self) -> pyward_engine::database::DbRequest {
+        use std::io::IsTerminal;
         pyward_engine::database::DbRequest {
             path: self.db.clone(),
             offline: self.offline,
+            progress: std::io::stderr().is_terminal(),
         }
     }
 }

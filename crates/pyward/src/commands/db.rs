@@ -32,6 +32,9 @@ pub enum DbCommand {
         /// Give up when the download takes longer than this many seconds
         #[arg(long, value_name = "SECONDS", default_value_t = 300)]
         timeout: u64,
+        /// No download bar (it shows only on a terminal anyway)
+        #[arg(short, long)]
+        quiet: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -45,7 +48,12 @@ pub enum DbCommand {
 pub fn run(command: &DbCommand) -> anyhow::Result<ExitStatus> {
     match command {
         DbCommand::Import { source, db } => import(source, db),
-        DbCommand::Update { url, timeout, db } => update(url.as_deref(), *timeout, db),
+        DbCommand::Update {
+            url,
+            timeout,
+            quiet,
+            db,
+        } => update(url.as_deref(), *timeout, *quiet, db),
         DbCommand::Status { db } => status(db),
     }
 }
@@ -59,8 +67,12 @@ fn import(source: &std::path::Path, args: &DbArgs) -> anyhow::Result<ExitStatus>
 }
 
 #[cfg(feature = "fetch")]
-fn update(url: Option<&str>, timeout: u64, args: &DbArgs) -> anyhow::Result<ExitStatus> {
-    use std::io::IsTerminal;
+fn update(
+    url: Option<&str>,
+    timeout: u64,
+    quiet: bool,
+    args: &DbArgs,
+) -> anyhow::Result<ExitStatus> {
     if args.offline {
         anyhow::bail!(
             "`pyward db update` downloads the database, and --offline forbids the network"
@@ -72,7 +84,7 @@ fn update(url: Option<&str>, timeout: u64, args: &DbArgs) -> anyhow::Result<Exit
     let dest = database::target_path(&args.request())?;
     let options = pyward_osv::FetchOptions {
         timeout: std::time::Duration::from_secs(timeout.max(1)),
-        progress: std::io::stderr().is_terminal(),
+        progress: !quiet && args.request().progress,
         ..pyward_osv::FetchOptions::default()
     };
     let started = Instant::now();
@@ -82,7 +94,12 @@ fn update(url: Option<&str>, timeout: u64, args: &DbArgs) -> anyhow::Result<Exit
 }
 
 #[cfg(not(feature = "fetch"))]
-fn update(_url: Option<&str>, _timeout: u64, _args: &DbArgs) -> anyhow::Result<ExitStatus> {
+fn update(
+    _url: Option<&str>,
+    _timeout: u64,
+    _quiet: bool,
+    _args: &DbArgs,
+) -> anyhow::Result<ExitStatus> {
     anyhow::bail!(
         "this pyward was built without the `fetch` feature and cannot download; use `pyward db import`"
     )
@@ -261,6 +278,7 @@ mod tests {
         let offline = DbCommand::Update {
             url: None,
             timeout: 5,
+            quiet: true,
             db: args(&db, true),
         };
         let err = run(&offline).unwrap_err().to_string();
@@ -272,6 +290,7 @@ mod tests {
         let update = DbCommand::Update {
             url: Some(url),
             timeout: 5,
+            quiet: true,
             db: args(&db, false),
         };
         let err = run(&update).unwrap_err().to_string();

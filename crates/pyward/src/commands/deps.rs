@@ -94,6 +94,9 @@ impl ReportArgs {
         request.write_baseline.clone_from(&self.write_baseline);
         request.vex.clone_from(&self.vex);
         request.progress = crate::outcome::progress(self);
+        // A refresh of a stale database shows its download bar under the
+        // same conditions as the spinner.
+        request.db.progress = request.progress.is_some();
     }
 }
 

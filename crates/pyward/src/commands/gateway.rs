@@ -85,6 +85,7 @@ pub fn run(args: &GatewayArgs) -> anyhow::Result<ExitStatus> {
     let request = database::DbRequest {
         path: args.db.clone(),
         offline: true,
+        progress: false,
     };
     let mut warnings = Vec::new();
     let db = database::open(&request, &mut warnings)?;

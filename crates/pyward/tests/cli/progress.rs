@@ -138,3 +138,66 @@ fn quiet_or_not_a_terminal_draws_nothing() {
         stdout_json(&output);
     }
 }
+
+/// Serves `body` as `/all.zip` to every request, slowly enough (100-byte
+/// pieces 40 ms apart) that the download bar is drawn; returns the URL.
+fn serve_slowly(body: Vec<u8>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/all.zip", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut stream = reader.into_inner();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            for piece in body.chunks(100) {
+                if stream.write_all(piece).is_err() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(40));
+            }
+        }
+    });
+    url
+}
+
+/// `db update` draws a download bar on a terminal, and none with `-q`.
+#[test]
+fn the_download_bar_shows_on_a_terminal_and_not_with_quiet() {
+    let pyward = Pyward::new();
+    let zip = std::fs::read(
+        crate::support::repo_root().join("crates/pyward-osv/tests/fixtures/demo-all.zip"),
+    )
+    .unwrap();
+    let url = serve_slowly(zip);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv.db");
+    let db = db.to_str().unwrap();
+    let Some((status, terminal)) =
+        on_terminal(&pyward, &["db", "update", "--url", &url, "--db", db], None)
+    else {
+        return;
+    };
+    assert_eq!(status, 0, "{terminal}");
+    assert!(terminal.contains("downloading"), "{terminal:?}");
+    let (status, terminal) = on_terminal(
+        &pyward,
+        &["db", "update", "-q", "--url", &url, "--db", db],
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 0, "{terminal}");
+    assert!(!terminal.contains("downloading"), "{terminal:?}");
+    assert!(
+        terminal.contains("advisories"),
+        "the summary still prints: {terminal:?}"
+    );
+}
