@@ -231,7 +231,8 @@ fn is_notice(sentence: &str) -> bool {
 /// Subjects that make "X is a ..." a statement about the problem, not a
 /// product description ("There is a ...", "This is a ...").
 const NOT_PRODUCTS: &[&str] = &[
-    "there", "this", "that", "it", "here", "which", "what", "a", "an",
+    "there", "this", "that", "it", "here", "which", "what", "a", "an", "in", "when", "if", "prior",
+    "before",
 ];
 
 /// Words that make a sentence a statement about the flaw, whatever its
@@ -251,24 +252,52 @@ const FLAW_WORDS: &[&str] = &[
     "malicious code",
 ];
 
+/// Verbs of a product's description that need no article after them
+/// ("nbdime provides tools for diffing ...", "The django_ses library
+/// implements a mail backend ...").
+const PRODUCT_VERBS: &[&str] = &["provides", "implements", "defines"];
+
+/// Words that, in a sentence with a [`PRODUCT_VERBS`] verb, say what the
+/// product can be made to do or which versions: then it is about the flaw
+/// ("... provides a function that can, on user request, cause ...",
+/// "... before 0.0.61 provides Python REPL access without an opt-in").
+const CAPABILITY_WORDS: &[&str] = &[
+    " can ",
+    " can, ",
+    " could ",
+    " may ",
+    " allow",
+    " before ",
+    "prior to",
+    " without ",
+];
+
 /// Whether `sentence` describes the product rather than the flaw: "<name>
-/// is a/an/the ..." or "<name> are ..." with a name of at most eight words,
-/// and none of [`FLAW_WORDS`] (a sentence that runs
-/// on into the flaw, its full stop missing, is kept).
+/// is a/an/the ..." or "<name> are ..." (also "is software ...") with a
+/// name of at most eight words, or "<name> provides/implements/defines
+/// ..." saying nothing of what it can be made to do; and none of
+/// [`FLAW_WORDS`] (a sentence that runs on into the flaw, its full stop
+/// missing, is kept).
 fn describes_product(sentence: &str) -> bool {
     let lower = sentence.to_ascii_lowercase();
     if FLAW_WORDS.iter().any(|w| lower.contains(w)) {
         return false;
     }
     let words: Vec<&str> = lower.split(' ').take(11).collect();
-    let Some(verb) = words.iter().position(|w| *w == "is" || *w == "are") else {
-        return false;
-    };
-    let article = words.get(verb + 1).copied().unwrap_or("");
     let first = words[0].trim_matches(|c: char| !c.is_alphanumeric());
-    (1..=8).contains(&verb)
-        && matches!(article, "a" | "an" | "the")
-        && !NOT_PRODUCTS.contains(&first)
+    if NOT_PRODUCTS.contains(&first) {
+        return false;
+    }
+    if let Some(verb) = words.iter().position(|w| *w == "is" || *w == "are") {
+        let article = words.get(verb + 1).copied().unwrap_or("");
+        return (1..=8).contains(&verb)
+            && matches!(article, "a" | "an" | "the" | "any" | "software");
+    }
+    words
+        .iter()
+        .position(|w| PRODUCT_VERBS.contains(w))
+        .is_some_and(|verb| (1..=8).contains(&verb))
+        && !CAPABILITY_WORDS.iter().any(|w| lower.contains(w))
 }
 
 /// Decodes the HTML entities found in advisory text: `&lt;` `&gt;`
@@ -432,6 +461,29 @@ mod tests {
         assert!(describes_product(
             "Internet Routing Registry daemon version 4 is an IRR database server."
         ));
+        // Descriptions by what the product provides, as real records open.
+        for sentence in [
+            "The module `AccessControl` defines security policies for Python code used in \
+             restricted code within Zope applications.",
+            "nbdime provides tools for diffing and merging of Jupyter Notebooks.",
+            "The django_ses library implements a mail backend for Django using AWS Simple Email \
+             Service.",
+            "Planet is software that provides satellite data.",
+            "Restricted code is any code that resides in Zope's object database.",
+        ] {
+            assert!(describes_product(sentence), "{sentence}");
+        }
+        for sentence in [
+            "cdo-local-uuid project provides a specialized UUID-generating function that can, on \
+             user request, cause a program to generate deterministic UUIDs.",
+            "The server provides no limit on the size of a request, which allows memory \
+             exhaustion.",
+            "In Django 2.2, the template engine provides unescaped output.",
+            "langchain_experimental (aka LangChain Experimental) before 0.0.61 for LangChain \
+             provides Python REPL access without an opt-in step.",
+        ] {
+            assert!(!describes_product(sentence), "{sentence}");
+        }
     }
 
     #[test]
