@@ -3,9 +3,8 @@
 //! first-party module imports is marked `reachable: false`; when the
 //! advisory names the affected modules or functions (OSV
 //! `ecosystem_specific.imports`, GitHub's `affected_functions`), one
-//! whose package is imported but
-//! whose named functions nothing calls is too. Where code imports or calls
-//! it is named (`reached_at`).
+//! whose package is imported but whose named functions nothing calls is
+//! too. Where code imports or calls it is named (`reached_at`).
 //!
 //! The judgement leans towards "reachable": a package used without an
 //! import (servers, database drivers, tools: `used_without_import.txt`),

@@ -10,6 +10,7 @@ mod fix;
 mod formats;
 mod hardening;
 mod licenses;
+mod precommit;
 mod progress;
 mod reach;
 mod rule;
