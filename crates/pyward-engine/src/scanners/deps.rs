@@ -71,10 +71,13 @@ impl Scan for DepsScan {
         let inventory = self.inventory.get();
         let database = database::open(&self.db, &mut part.warnings)?;
         part.report.database = Some(database.info());
-        let (mut findings, records) = audit(&inventory.dependencies, &database)?;
-        part.report.noise = noise(&inventory.deselected, &database, records, findings.len())?;
+        let (mut findings, mut records) = audit(&inventory.dependencies, &database)?;
         if self.assess_ranges {
-            let (ranged, assessed) = assess_ranges(&inventory.dependencies, &database)?;
+            let (ranged, ranged_records, assessed) =
+                assess_ranges(&inventory.dependencies, &database)?;
+            // The findings of unpinned requirements count as matches too,
+            // so that the noise figures end where the findings do.
+            records += ranged_records;
             findings.extend(ranged);
             for dependency in &assessed {
                 let Some(range) = &dependency.range else {
@@ -96,6 +99,7 @@ impl Scan for DepsScan {
             }
             part.report.dependencies = assessed;
         }
+        part.report.noise = noise(&inventory.deselected, &database, records, findings.len())?;
         if let Some(reach) = &self.reach {
             let project = reach::Project {
                 dependencies: &inventory.dependencies,
@@ -208,12 +212,14 @@ fn audit(
 /// its range admits by the versions the database knows (`range` in the
 /// JSON report), and when even the newest allowed version is vulnerable,
 /// the advisories affecting it become findings with `version: null`: any
-/// install of the requirement gets a vulnerable version.
+/// install of the requirement gets a vulnerable version. Also returns how
+/// many advisory records those findings merge.
 fn assess_ranges(
     dependencies: &[Dependency],
     database: &Database,
-) -> Result<(Vec<Finding>, Vec<Dependency>), EngineError> {
+) -> Result<(Vec<Finding>, usize, Vec<Dependency>), EngineError> {
     let mut findings = Vec::new();
+    let mut records = 0;
     let mut assessed = Vec::new();
     for dependency in dependencies {
         if dependency.version.is_some() || dependency.kind != DependencyKind::Registry {
@@ -255,6 +261,7 @@ fn assess_ranges(
             probe.version = Some(newest.to_string());
             let probe = [probe];
             for m in database.query(&probe)? {
+                records += m.records;
                 let mut finding = finding_of(m, &probe);
                 finding.version = Some(None);
                 finding.fingerprint =
@@ -268,7 +275,7 @@ fn assess_ranges(
             }
         }
     }
-    Ok((findings, assessed))
+    Ok((findings, records, assessed))
 }
 
 /// The version specifiers of a requirement as written (`django[x]>=3.0,<4

@@ -516,6 +516,40 @@ fn noise_figures_count_every_step() {
     assert_eq!(steps, want, "{}", stderr(&output));
 }
 
+/// An unpinned requirement whose every allowed version is vulnerable is a
+/// finding (`version: null`), and the noise figures count it: they end
+/// where the findings do.
+#[test]
+fn noise_figures_count_unpinned_requirements_too() {
+    let dir = project(&[("requirements.txt", "django==3.0.1\npip>=20,<23\n")]);
+    let output = Pyward::new()
+        .cmd()
+        .args(["deps", "--offline", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = stdout_json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    let unpinned = findings
+        .iter()
+        .filter(|f| f["package"] == "pip" && f["version"].is_null())
+        .count();
+    assert!(unpinned > 0, "{report}");
+    let vulnerabilities = findings
+        .iter()
+        .filter(|f| f["kind"] == "vulnerability")
+        .count();
+    let steps = report["noise"].as_array().unwrap();
+    assert_eq!(steps[0]["step"], "raw advisory matches");
+    for step in steps {
+        assert_eq!(
+            step["findings"].as_u64(),
+            Some(vulnerabilities as u64),
+            "{step}"
+        );
+    }
+}
+
 /// `--format openvex` writes the policy file's decisions as VEX, and a
 /// second project that reads it with `--vex` sets the same findings aside
 /// while the findings nobody decided about stay.
