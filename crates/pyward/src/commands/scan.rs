@@ -29,6 +29,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<Profile>,
 
+    /// Report `# nosec` and `# noqa: S…` comments that silence nothing
+    /// (rule PW001)
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
+
     #[command(flatten)]
     pub report: ReportArgs,
 
@@ -53,6 +58,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     args.report.apply(&mut request);
     CodeOptions {
         profile: args.profile,
+        report_unused_suppressions: args.report_unused_suppressions,
         ..CodeOptions::default()
     }
     .apply(&mut request);

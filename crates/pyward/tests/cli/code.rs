@@ -255,4 +255,27 @@ fn unused_suppressions_are_reported_on_request() {
     };
     assert_eq!(pw001(ids(&["--report-unused-suppressions"])), vec![3]);
     assert!(pw001(ids(&[])).is_empty());
+    // `scan` passes the flag on to its code scanner.
+    let output = Pyward::new()
+        .cmd()
+        .args([
+            "scan",
+            "--offline",
+            "--format",
+            "json",
+            "--profile",
+            "bandit",
+        ])
+        .arg("--report-unused-suppressions")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let lines: Vec<u64> = stdout_json(&output)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "PW001")
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3]);
 }
