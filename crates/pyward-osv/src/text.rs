@@ -180,7 +180,11 @@ impl<'a> Iterator for Sentences<'a> {
                         let word = word.trim_start_matches(['(', '"', '\'']);
                         let abbreviation =
                             b == b'.' && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
-                        (!abbreviation).then_some(at + 1)
+                        // "etc." ends a sentence as often as not: it does
+                        // when a capitalised word follows.
+                        let ends_anyway = word.eq_ignore_ascii_case("etc")
+                            && bytes.get(at + 2).is_some_and(u8::is_ascii_uppercase);
+                        (!abbreviation || ends_anyway).then_some(at + 1)
                     }
                     _ => None,
                 };
@@ -255,7 +259,7 @@ const FLAW_WORDS: &[&str] = &[
 /// Verbs of a product's description that need no article after them
 /// ("nbdime provides tools for diffing ...", "The django_ses library
 /// implements a mail backend ...").
-const PRODUCT_VERBS: &[&str] = &["provides", "implements", "defines"];
+const PRODUCT_VERBS: &[&str] = &["provides", "implements", "defines", "exports"];
 
 /// Words that, in a sentence with a [`PRODUCT_VERBS`] verb, say what the
 /// product can be made to do or which versions: then it is about the flaw
@@ -524,6 +528,16 @@ mod tests {
         assert_eq!(
             sentences("Fixed in 1.2. dparse 0.5 is affected").collect::<Vec<_>>(),
             vec!["Fixed in 1.2.", "dparse 0.5 is affected"]
+        );
+        // "etc." ends one when a capitalised word follows.
+        assert_eq!(
+            sentences("It handles bounces, etc. These requests are signed. Rules, etc. are kept.")
+                .collect::<Vec<_>>(),
+            vec![
+                "It handles bounces, etc.",
+                "These requests are signed.",
+                "Rules, etc. are kept."
+            ]
         );
     }
 
