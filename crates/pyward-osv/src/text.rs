@@ -474,6 +474,8 @@ mod tests {
              Service.",
             "Planet is software that provides satellite data.",
             "Restricted code is any code that resides in Zope's object database.",
+            "The library exports the `SESEventWebhookView class` intended to receive signed \
+             requests from AWS.",
         ] {
             assert!(describes_product(sentence), "{sentence}");
         }
