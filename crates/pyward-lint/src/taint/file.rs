@@ -522,9 +522,9 @@ pub(crate) fn analyze_file(
     facts
 }
 
-/// Debugging: time spent analysing files.
+/// Time spent analysing files, for `PYWARD_TAINT_STATS` (ENGINE.md).
 pub(crate) static STATS_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-/// Debugging: scopes analysed.
+/// Scopes analysed, for `PYWARD_TAINT_STATS`.
 pub(crate) static STATS_SCOPES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn analyze_file_inner(
