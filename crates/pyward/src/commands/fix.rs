@@ -91,8 +91,8 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let engine = Engine::new(request, &[ScannerId::Deps])?;
     let inventory = Arc::clone(&engine.setup().inventory);
     let roots = roots(&engine.setup().paths);
-    // Files are named as the user would type them, so that the diff
-    // applies with `git apply` from where pyward ran.
+    // Files are named as the user would type them (the diff's headers as
+    // `git diff` names them: see `diff_name`).
     let root = engine.setup().root.clone();
     let shown = |source: &str| root.display_path(source);
     let fix_command = engine.setup().fix_command();
@@ -320,12 +320,21 @@ pub fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-/// A file as a diff header names it: as the user would type it, unless
-/// that is an absolute path (`patch` refuses those), then relative to
-/// the scanned tree.
+/// A file as a diff header names it, as `git diff` would: relative to
+/// the top of the git repository when the file is in one (`git apply`
+/// takes the patch's paths from there, wherever in the repository it
+/// runs); otherwise as the user would type it from here, for `git apply`
+/// or `patch -p1` in this folder, unless that climbs out (`..`) or is
+/// absolute, which both refuse: then relative to the scanned tree.
 fn diff_name(source: &str, root: &ScanRoot) -> String {
+    if root.in_repository.is_some() {
+        return root.repository_path(source);
+    }
     let shown = root.display_path(source);
-    if Path::new(&shown).is_absolute() {
+    let climbs = Path::new(&shown)
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir));
+    if Path::new(&shown).is_absolute() || climbs {
         source.to_string()
     } else {
         shown

@@ -336,8 +336,8 @@ fn dry_run_prints_a_diff_and_changes_nothing() {
 }
 
 /// A file named inside a folder: the diff names it from where pyward
-/// ran, so `git apply` there applies it, and the scan's note gives the
-/// command with the path.
+/// ran (from the repository's top in a git repository), so `git apply`
+/// applies it, and the scan's note gives the command with the path.
 #[test]
 fn a_named_file_is_shown_as_typed_and_its_diff_applies() {
     let dir = project(&[("requirements/base.txt", "django==3.0.1  # web\n")]);
@@ -375,6 +375,42 @@ fn a_named_file_is_shown_as_typed_and_its_diff_applies() {
         fixed.starts_with("django==3.1.") && fixed.ends_with("  # web\n"),
         "{fixed}"
     );
+
+    // In a git repository the headers are relative to its top, as `git
+    // diff` writes them, wherever in it pyward runs.
+    std::fs::write(dir.path().join("requirements/base.txt"), "django==3.0.1\n").unwrap();
+    let git = |args: &[&str], cwd: &Path| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("git is installed");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"], dir.path());
+    let inside = Pyward::new()
+        .cmd()
+        .current_dir(dir.path().join("requirements"))
+        .args(["fix", "--offline", "--dry-run", "base.txt"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&inside.stdout).into_owned();
+    assert!(diff.starts_with("--- a/requirements/base.txt\n"), "{diff}");
+    assert!(
+        diff.contains("would change base.txt:1:"),
+        "as typed: {diff}"
+    );
+    let patch = dir.path().join("fix.patch");
+    let hunks: String = diff
+        .lines()
+        .take_while(|l| !l.starts_with("would "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&patch, hunks).unwrap();
+    git(&["apply", patch.to_str().unwrap()], dir.path());
+    let fixed = std::fs::read_to_string(dir.path().join("requirements/base.txt")).unwrap();
+    assert!(fixed.starts_with("django==3.1."), "{fixed}");
 
     std::fs::write(dir.path().join("requirements/base.txt"), "django==3.0.1\n").unwrap();
     let scan = Pyward::new()
