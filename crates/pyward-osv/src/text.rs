@@ -292,16 +292,19 @@ fn describes_product(sentence: &str) -> bool {
     if NOT_PRODUCTS.contains(&first) {
         return false;
     }
-    if let Some(verb) = words.iter().position(|w| *w == "is" || *w == "are") {
-        let article = words.get(verb + 1).copied().unwrap_or("");
-        return (1..=8).contains(&verb)
-            && matches!(article, "a" | "an" | "the" | "any" | "software");
-    }
-    words
+    let named_as_a_kind = words
         .iter()
-        .position(|w| PRODUCT_VERBS.contains(w))
-        .is_some_and(|verb| (1..=8).contains(&verb))
-        && !CAPABILITY_WORDS.iter().any(|w| lower.contains(w))
+        .position(|w| *w == "is" || *w == "are")
+        .is_some_and(|verb| {
+            let article = words.get(verb + 1).copied().unwrap_or("");
+            (1..=8).contains(&verb) && matches!(article, "a" | "an" | "the" | "any" | "software")
+        });
+    named_as_a_kind
+        || words
+            .iter()
+            .position(|w| PRODUCT_VERBS.contains(w))
+            .is_some_and(|verb| (1..=8).contains(&verb))
+            && !CAPABILITY_WORDS.iter().any(|w| lower.contains(w))
 }
 
 /// Decodes the HTML entities found in advisory text: `&lt;` `&gt;`
