@@ -18,22 +18,6 @@ impl PackageName {
         let name = name.trim();
         let mut out = String::with_capacity(name.len());
         let mut in_separator_run = false;
-        // Nearly every name is ASCII, and `char::to_lowercase` costs a
-        // table search per character: a scan reads tens of thousands.
-        if name.is_ascii() {
-            for byte in name.bytes() {
-                if matches!(byte, b'-' | b'_' | b'.') {
-                    if !in_separator_run {
-                        out.push('-');
-                    }
-                    in_separator_run = true;
-                } else {
-                    out.push(char::from(byte.to_ascii_lowercase()));
-                    in_separator_run = false;
-                }
-            }
-            return Self(out);
-        }
         for c in name.chars() {
             if matches!(c, '-' | '_' | '.') {
                 if !in_separator_run {
@@ -41,7 +25,14 @@ impl PackageName {
                 }
                 in_separator_run = true;
             } else {
-                out.extend(c.to_lowercase());
+                // Nearly every name is ASCII, and `char::to_lowercase`
+                // costs a table search per character: a scan reads tens
+                // of thousands of names.
+                if c.is_ascii() {
+                    out.push(c.to_ascii_lowercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
                 in_separator_run = false;
             }
         }
