@@ -341,6 +341,28 @@ fn dry_run_prints_a_diff_and_changes_nothing() {
 #[test]
 fn a_named_file_is_shown_as_typed_and_its_diff_applies() {
     let dir = project(&[("requirements/base.txt", "django==3.0.1  # web\n")]);
+    let git = |args: &[&str], cwd: &Path| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("git is installed");
+        assert!(status.success(), "git {args:?}");
+    };
+    // `git apply`, from the project's folder, of the diff a `--dry-run`
+    // printed (the lines before its summary).
+    let patches = tempfile::tempdir().unwrap();
+    let apply = |diff: &str| {
+        let hunks: String = diff
+            .lines()
+            .take_while(|l| !l.starts_with("would "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let patch = patches.path().join("fix.patch");
+        std::fs::write(&patch, hunks).unwrap();
+        git(&["apply", patch.to_str().unwrap()], dir.path());
+    };
     let output = Pyward::new()
         .cmd()
         .current_dir(dir.path())
@@ -357,19 +379,7 @@ fn a_named_file_is_shown_as_typed_and_its_diff_applies() {
         diff.contains("would change requirements/base.txt:1: django 3.0.1 → 3.1."),
         "{diff}"
     );
-    let patch: String = diff
-        .lines()
-        .take_while(|l| !l.starts_with("would "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let mut apply = std::process::Command::new("git")
-        .arg("apply")
-        .current_dir(dir.path())
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("git is installed");
-    std::io::Write::write_all(apply.stdin.as_mut().unwrap(), patch.as_bytes()).unwrap();
-    assert!(apply.wait().unwrap().success());
+    apply(&diff);
     let fixed = std::fs::read_to_string(dir.path().join("requirements/base.txt")).unwrap();
     assert!(
         fixed.starts_with("django==3.1.") && fixed.ends_with("  # web\n"),
@@ -379,15 +389,6 @@ fn a_named_file_is_shown_as_typed_and_its_diff_applies() {
     // In a git repository the headers are relative to its top, as `git
     // diff` writes them, wherever in it pyward runs.
     std::fs::write(dir.path().join("requirements/base.txt"), "django==3.0.1\n").unwrap();
-    let git = |args: &[&str], cwd: &Path| {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(cwd)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("git is installed");
-        assert!(status.success(), "git {args:?}");
-    };
     git(&["init", "-q"], dir.path());
     let inside = Pyward::new()
         .cmd()
@@ -401,14 +402,7 @@ fn a_named_file_is_shown_as_typed_and_its_diff_applies() {
         diff.contains("would change base.txt:1:"),
         "as typed: {diff}"
     );
-    let patch = dir.path().join("fix.patch");
-    let hunks: String = diff
-        .lines()
-        .take_while(|l| !l.starts_with("would "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&patch, hunks).unwrap();
-    git(&["apply", patch.to_str().unwrap()], dir.path());
+    apply(&diff);
     let fixed = std::fs::read_to_string(dir.path().join("requirements/base.txt")).unwrap();
     assert!(fixed.starts_with("django==3.1."), "{fixed}");
 

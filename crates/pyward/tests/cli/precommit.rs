@@ -113,8 +113,7 @@ fn the_deps_hook_picks_the_files_pyward_deps_finds() {
 }
 
 /// The entry with the staged paths after it, from the project's root.
-fn run_hook(pyward: &Pyward, id: &str, root: &Path, staged: &[&str]) -> std::process::Output {
-    let hook = hook(id);
+fn run_hook(pyward: &Pyward, hook: &Hook, root: &Path, staged: &[&str]) -> std::process::Output {
     let mut words = hook.entry.split_whitespace();
     assert_eq!(words.next(), Some("pyward"));
     pyward
@@ -153,7 +152,8 @@ fn each_hook_fails_on_a_problem_and_passes_without_one() {
         ("pyward-code", "app/run.py", "app/clean.py"),
         ("pyward-secrets", "deploy/env.sh", "deploy/clean.sh"),
     ] {
-        let failed = run_hook(&pyward, id, root, &[bad, clean]);
+        let hook = hook(id);
+        let failed = run_hook(&pyward, &hook, root, &[bad, clean]);
         assert_eq!(
             failed.status.code(),
             Some(1),
@@ -162,7 +162,7 @@ fn each_hook_fails_on_a_problem_and_passes_without_one() {
         );
         let report = String::from_utf8_lossy(&failed.stdout);
         assert!(report.contains(bad), "{id} names {bad}: {report}");
-        let passed = run_hook(&pyward, id, root, &[clean]);
+        let passed = run_hook(&pyward, &hook, root, &[clean]);
         assert_eq!(
             passed.status.code(),
             Some(0),

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{Pyward, stderr, stdout_json};
+use crate::support::{FakeServer, Pyward, stderr, stdout_json};
 
 /// Files in the test tree: enough that the scan outlasts a few draws.
 const FILES: usize = 2000;
@@ -27,10 +27,6 @@ fn tree() -> tempfile::TempDir {
     dir
 }
 
-fn quoted(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
-}
-
 /// Runs `pyward ARGS` on a pseudo-terminal (util-linux `script`), its
 /// standard output to `stdout` when given; returns the exit status and
 /// what the terminal received. `None` where `script` is missing.
@@ -38,11 +34,14 @@ fn on_terminal(pyward: &Pyward, args: &[&str], stdout: Option<&Path>) -> Option<
     let bin = assert_cmd::cargo::cargo_bin("pyward");
     let mut line = std::iter::once(bin.to_str().unwrap())
         .chain(args.iter().copied())
-        .map(quoted)
+        .map(pyward_model::shell::word)
         .collect::<Vec<_>>()
         .join(" ");
     if let Some(stdout) = stdout {
-        line = format!("{line} > {}", quoted(stdout.to_str().unwrap()));
+        line = format!(
+            "{line} > {}",
+            pyward_model::shell::word(stdout.to_str().unwrap())
+        );
     }
     let output = Command::new("script")
         .args(["-qfec", &line, "/dev/null"])
@@ -139,36 +138,6 @@ fn quiet_or_not_a_terminal_draws_nothing() {
     }
 }
 
-/// Serves `body` as `/all.zip` to every request, slowly enough (100-byte
-/// pieces 40 ms apart) that the download bar is drawn; returns the URL.
-fn serve_slowly(body: Vec<u8>) -> String {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/all.zip", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let mut stream = reader.into_inner();
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            for piece in body.chunks(100) {
-                if stream.write_all(piece).is_err() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(40));
-            }
-        }
-    });
-    url
-}
-
 /// `db update` draws a download bar on a terminal, and none with `-q`.
 #[test]
 fn the_download_bar_shows_on_a_terminal_and_not_with_quiet() {
@@ -177,7 +146,12 @@ fn the_download_bar_shows_on_a_terminal_and_not_with_quiet() {
         crate::support::repo_root().join("crates/pyward-osv/tests/fixtures/demo-all.zip"),
     )
     .unwrap();
-    let url = serve_slowly(zip);
+    // Slow enough that the bar is drawn.
+    let server = FakeServer::start_slow(
+        vec![("/all.zip".to_string(), zip)],
+        std::time::Duration::from_millis(40),
+    );
+    let url = format!("{}/all.zip", server.url);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("osv.db");
     let db = db.to_str().unwrap();

@@ -75,6 +75,20 @@ pub struct FakeServer {
 
 impl FakeServer {
     pub fn start(routes: Vec<(String, String)>) -> Self {
+        let routes = routes
+            .into_iter()
+            .map(|(path, body)| (path, body.into_bytes()))
+            .collect();
+        Self::serve(routes, None)
+    }
+
+    /// As [`FakeServer::start`], writing each body in 100-byte pieces
+    /// `pause` apart: a download slow enough to be watched.
+    pub fn start_slow(routes: Vec<(String, Vec<u8>)>, pause: std::time::Duration) -> Self {
+        Self::serve(routes, Some(pause))
+    }
+
+    fn serve(routes: Vec<(String, Vec<u8>)>, pause: Option<std::time::Duration>) -> Self {
         use std::io::{BufRead, BufReader, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -97,15 +111,28 @@ impl FakeServer {
                     .to_string();
                 let found = routes.iter().find(|(p, _)| *p == path);
                 let (status, body) = match found {
-                    Some((_, body)) => ("200 OK", body.clone()),
-                    None => ("404 Not Found", "{}".to_string()),
+                    Some((_, body)) => ("200 OK", body.as_slice()),
+                    None => ("404 Not Found", b"{}".as_slice()),
                 };
                 let mut stream = reader.into_inner();
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
+                match pause {
+                    None => {
+                        let _ = stream.write_all(body);
+                    }
+                    Some(pause) => {
+                        for piece in body.chunks(100) {
+                            if stream.write_all(piece).is_err() {
+                                break;
+                            }
+                            std::thread::sleep(pause);
+                        }
+                    }
+                }
             }
         });
         Self { url }
